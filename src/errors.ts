@@ -1,0 +1,85 @@
+// The one registry of h1bench's typed errors: stable codes, a message a user can act on.
+// test/errors.test.ts checks every code is unique and documented in README.md.
+
+export interface ErrorSpec {
+  /** Short, actionable description; also the README line. */
+  readonly description: string;
+  /** Process exit code the CLI uses when this error ends a command. */
+  readonly exitCode: number;
+}
+
+export const ERROR_CODES = {
+  // Configuration and usage (exit 2): thrown once, at the CLI boundary.
+  H1B_INVALID_OPTION: { description: 'An option has an invalid value or combination; the message names the option.', exitCode: 2 },
+  H1B_INVALID_DURATION: { description: 'A duration is not of the form 500ms, 10s, 2m (or a bare number of seconds).', exitCode: 2 },
+  H1B_INVALID_URL: { description: 'The target URL is not an absolute http:// URL with a host.', exitCode: 2 },
+  H1B_UNSUPPORTED_TARGET: { description: 'The target is not loopback or a namespace address; h1bench only loads machines you own (use 127.0.0.1 or ::1).', exitCode: 2 },
+
+  // Listening and process boundaries.
+  H1B_LISTEN_FAILED: { description: 'The server could not bind the host/port (in use, or no permission); pick another --port or use --port 0.', exitCode: 1 },
+  H1B_SERVER_SPAWN_FAILED: { description: 'The embedded server child process did not start or did not print its URL.', exitCode: 1 },
+  H1B_TOOL_MISSING: { description: 'An external tool (tcpdump, ip, nginx, wrk, chromium) is not installed; the message names the Debian package.', exitCode: 1 },
+  H1B_PERMISSION_DENIED: { description: 'The operation needs root (packet capture, network namespaces); run as root or drop the flag.', exitCode: 1 },
+
+  // Reports.
+  H1B_REPORT_READ: { description: 'A report file could not be read or is not JSON.', exitCode: 2 },
+  H1B_REPORT_SCHEMA: { description: 'A report has an unknown schemaVersion or a missing field; upgrade h1bench or regenerate the report.', exitCode: 2 },
+  H1B_REPORT_WRITE: { description: 'A report could not be written (directory missing or not writable); nothing partial is left behind.', exitCode: 1 },
+  H1B_REPORT_MISMATCH: { description: 'Two reports cannot be compared (different kinds or no common cases).', exitCode: 2 },
+
+  // Load generation: classified and counted on the hot path, thrown only when a whole run fails.
+  H1B_CONNECT_REFUSED: { description: 'Connection refused: nothing listens at the target; start the server or fix --url.', exitCode: 1 },
+  H1B_CONNECT_RESET: { description: 'The peer reset the connection (RST).', exitCode: 1 },
+  H1B_TIMEOUT: { description: 'A request got no complete response within --timeout.', exitCode: 1 },
+  H1B_ADDR_NOT_AVAIL: { description: 'EADDRNOTAVAIL: the client ran out of ephemeral ports (TIME_WAIT). Lower -c, widen net.ipv4.ip_local_port_range, enable net.ipv4.tcp_tw_reuse, or use --mode 1.1.', exitCode: 1 },
+  H1B_PARSE_ERROR: { description: 'The server sent bytes that are not a valid HTTP/1.x response.', exitCode: 1 },
+  H1B_SOCKET_ERROR: { description: 'Any other socket error (the message carries the system code).', exitCode: 1 },
+  H1B_NO_REQUESTS_COMPLETED: { description: 'The run completed no request at all; see the error counts in the report.', exitCode: 1 },
+
+  // Capture and trace.
+  H1B_PCAP_FORMAT: { description: 'The capture file is not classic pcap or pcapng, or is truncated.', exitCode: 2 },
+  H1B_PCAP_LINKTYPE: { description: 'The capture uses a link type h1bench does not decode (supported: Ethernet, Linux SLL/SLL2, raw IP, BSD loopback).', exitCode: 2 },
+  H1B_CAPTURE_FAILED: { description: 'tcpdump did not start or wrote no capture; the message carries its stderr.', exitCode: 1 },
+  H1B_NETNS_FAILED: { description: 'The private network namespace could not be created or entered (needs root and iproute2).', exitCode: 1 },
+
+  // Comparison / CI.
+  H1B_REGRESSION: { description: 'bench compare found a significant change beyond a --fail-on threshold.', exitCode: 1 },
+  H1B_BROWSER_FAILED: { description: 'Chromium could not be launched to check the HTML report.', exitCode: 1 },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The single error class of h1bench: `code` is stable, `message` says what to do. */
+export class H1Error extends Error {
+  override readonly name = 'H1Error';
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.exitCode = ERROR_CODES[code].exitCode;
+  }
+}
+
+export function isH1Error(value: unknown): value is H1Error {
+  return value instanceof H1Error;
+}
+
+/** Map a Node.js socket error (errno code) to h1bench's classification; used on the hot path. */
+export function classifySocketError(err: unknown): ErrorCode {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'H1B_CONNECT_REFUSED';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'H1B_CONNECT_RESET';
+    case 'ETIMEDOUT':
+      return 'H1B_TIMEOUT';
+    case 'EADDRNOTAVAIL':
+      return 'H1B_ADDR_NOT_AVAIL';
+    default:
+      return 'H1B_SOCKET_ERROR';
+  }
+}

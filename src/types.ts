@@ -1,0 +1,117 @@
+// Shared vocabulary: validated, frozen configs that flow from the CLI down into the core.
+
+export type ServerMode = 'close' | 'keep-alive';
+export type ClientMode = '1.0' | '1.1' | 'pipeline';
+export type EngineName = 'native' | 'undici' | 'autocannon';
+
+/** Limits the request parser enforces (RFC 9112 strictness). */
+export interface ParserLimits {
+  /** Longest request line in bytes (method SP target SP version), else 414. */
+  readonly maxRequestLineBytes: number;
+  /** Largest header section in bytes (all field lines), else 431. */
+  readonly maxHeaderBytes: number;
+  /** Most header fields, else 431. */
+  readonly maxHeaderCount: number;
+  /** Largest request body in bytes (Content-Length or chunked total), else 413. */
+  readonly maxBodyBytes: number;
+}
+
+export interface ServerConfig {
+  readonly mode: ServerMode;
+  readonly host: string;
+  readonly port: number;
+  /** Size in bytes of the body of `/`. */
+  readonly bodySize: number;
+  /** Idle keep-alive timeout, announced as `Keep-Alive: timeout=`. */
+  readonly keepAliveTimeoutMs: number;
+  /** Requests served per connection before `Connection: close`; 0 = unlimited. */
+  readonly maxRequestsPerConnection: number;
+  /** Time allowed to receive a complete header section (slowloris guard) → 408. */
+  readonly headersTimeoutMs: number;
+  /** Time allowed between body bytes once the headers are in → 408. */
+  readonly bodyTimeoutMs: number;
+  readonly limits: ParserLimits;
+  /** Upper bound for `/bytes/N`. */
+  readonly maxBytesRoute: number;
+  /** Upper bound for `/delay/MS`. */
+  readonly maxDelayMs: number;
+  /** Stop reading a connection while its socket write buffer exceeds this many bytes. */
+  readonly writeHighWaterMark: number;
+  /** Grace period for in-flight responses on SIGINT/SIGTERM. */
+  readonly shutdownGraceMs: number;
+  /** Heartbeat liveness: a client silent this long is offline; 0 = 3 × announced interval, or 3 s. */
+  readonly heartbeatTimeoutMs: number;
+  /** Write each liveness transition as a JSON line to stderr. */
+  readonly logLiveness: boolean;
+  /** SO_KEEPALIVE initial delay on accepted sockets; 0 = off. */
+  readonly tcpKeepAliveMs: number;
+}
+
+export const DEFAULT_PARSER_LIMITS: ParserLimits = Object.freeze({
+  maxRequestLineBytes: 8 * 1024,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 100,
+  maxBodyBytes: 1024 * 1024,
+});
+
+export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
+  mode: 'keep-alive',
+  host: '127.0.0.1',
+  port: 8080,
+  bodySize: 13,
+  keepAliveTimeoutMs: 5_000,
+  maxRequestsPerConnection: 0,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  limits: DEFAULT_PARSER_LIMITS,
+  maxBytesRoute: 16 * 1024 * 1024,
+  maxDelayMs: 60_000,
+  writeHighWaterMark: 64 * 1024,
+  shutdownGraceMs: 5_000,
+  heartbeatTimeoutMs: 0,
+  logLiveness: false,
+  tcpKeepAliveMs: 0,
+});
+
+/** Counters the embedded server exposes at `/stats` (JSON). */
+export interface ServerStats {
+  connectionsAccepted: number;
+  connectionsOpen: number;
+  closedByServer: number;
+  closedByClient: number;
+  reset: number;
+  requests: number;
+  responsesByStatus: Record<string, number>;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** A validated `bench run` configuration. Every option lands here; the report copies it. */
+export interface RunConfig {
+  readonly mode: ClientMode;
+  readonly engine: EngineName;
+  /** Absolute target URL; null = spawn the embedded server. */
+  readonly url: string | null;
+  /** Embedded server mode; null = `close` for 1.0, `keep-alive` otherwise. */
+  readonly serverMode: ServerMode | null;
+  readonly connections: number;
+  /** Measured duration; ignored when `requests` is set. */
+  readonly durationMs: number;
+  /** Stop after this many completed requests; null = run for `durationMs`. */
+  readonly requests: number | null;
+  /** Not counted; connections opened during warm-up are closed before measuring in 1.1. */
+  readonly warmupMs: number;
+  /** Open loop: requests per second across all connections; null = closed loop. */
+  readonly rate: number | null;
+  /** Per-request timeout; 0 = none. */
+  readonly timeoutMs: number;
+  readonly method: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: string | null;
+  readonly pipelining: number;
+  readonly label: string | null;
+  readonly out: string | null;
+  readonly json: boolean;
+  readonly progress: boolean;
+  readonly runs: number;
+}

@@ -14,7 +14,9 @@ function collect(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = collect('dist/test')
+// H1B_TEST_ROOT lets a developer run a build made elsewhere (tsc --outDir); CI uses dist.
+const root = process.env.H1B_TEST_ROOT ?? 'dist';
+const files = collect(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 if (files.length === 0) {

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   H1B_REPORT_SCHEMA: { description: 'A report has an unknown schemaVersion or a missing field; upgrade h1bench or regenerate the report.', exitCode: 2 },
   H1B_REPORT_WRITE: { description: 'A report could not be written (directory missing or not writable); nothing partial is left behind.', exitCode: 1 },
   H1B_REPORT_MISMATCH: { description: 'Two reports cannot be compared (different kinds or no common cases).', exitCode: 2 },
+  H1B_SUITE_FILE: { description: 'A suite definition (--preset in bench/suites/ or --file) is missing, not JSON, or has an invalid field; the message names it.', exitCode: 2 },
 
   // Load generation: classified and counted on the hot path, thrown only when a whole run fails.
   H1B_CONNECT_REFUSED: { description: 'Connection refused: nothing listens at the target; start the server or fix --url.', exitCode: 1 },
@@ -33,6 +34,7 @@ export const ERROR_CODES = {
   H1B_TIMEOUT: { description: 'A request got no complete response within --timeout.', exitCode: 1 },
   H1B_ADDR_NOT_AVAIL: { description: 'EADDRNOTAVAIL: the client ran out of ephemeral ports (TIME_WAIT). Lower -c, widen net.ipv4.ip_local_port_range, enable net.ipv4.tcp_tw_reuse, or use --mode 1.1.', exitCode: 1 },
   H1B_PARSE_ERROR: { description: 'The server sent bytes that are not a valid HTTP/1.x response.', exitCode: 1 },
+  H1B_PREMATURE_CLOSE: { description: 'The server closed the connection (FIN, no RST) before a complete response; often an idle keep-alive timeout racing a new request.', exitCode: 1 },
   H1B_SOCKET_ERROR: { description: 'Any other socket error (the message carries the system code).', exitCode: 1 },
   H1B_NO_REQUESTS_COMPLETED: { description: 'The run completed no request at all; see the error counts in the report.', exitCode: 1 },
 

@@ -84,6 +84,8 @@ export interface ServerStats {
   responsesByStatus: Record<string, number>;
   bytesIn: number;
   bytesOut: number;
+  /** Times a connection stopped reading because its unsent responses exceeded writeHighWaterMark. */
+  backpressurePauses: number;
 }
 
 /** A validated `bench run` configuration. Every option lands here; the report copies it. */
@@ -114,4 +116,8 @@ export interface RunConfig {
   readonly json: boolean;
   readonly progress: boolean;
   readonly runs: number;
+  /** `--capture FILE`: tcpdump the measured phase into this pcap and count handshakes on the wire. */
+  readonly capture?: string | null;
+  /** `--netns`: run server and generator in a private network namespace (exact kernel counts). */
+  readonly netns?: boolean;
 }

@@ -24,6 +24,11 @@ export interface LoadConfig {
   readonly body: string | null;
   /** Requests in flight per connection in `pipeline` mode. */
   readonly pipelining: number;
+  /**
+   * Called (and awaited) between warm-up and the measured phase, after every warm-up socket has closed: the place to
+   * snapshot server `/stats` and kernel counters so their deltas cover exactly the measured phase. Optional.
+   */
+  readonly onMeasureStart?: () => void | Promise<void>;
 }
 
 export interface ConnectionCounters {

@@ -1,0 +1,220 @@
+// `bench heartbeat`: heartbeat clients against the embedded server, a failure injected, detection measured.
+
+import { readFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { analyzeHeartbeat, type KeepAliveSysctls } from '../../client/heartbeat/analysis.js';
+import { buildHeartbeatReport } from '../../client/heartbeat/report.js';
+import { injectionWindowMs, runHeartbeat, type HeartbeatRunConfig, type HeartbeatTarget, type OfflineMode } from '../../client/heartbeat/run.js';
+import { H1Error } from '../../errors.js';
+import { readTcpSnmp, readTimeWait, snmpDelta, type TcpSnmp } from '../../metrics/kernel.js';
+import { machineInfo } from '../../metrics/machine.js';
+import { defaultReportPath, writeReport } from '../../report/store.js';
+import { startEmbeddedServer, type EmbeddedServer } from '../../runner/embedded-server.js';
+import { StatsProbe } from '../../runner/stats-probe.js';
+import type { ServerStats } from '../../types.js';
+import { renderHeartbeatSummary } from '../heartbeat-summary.js';
+import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
+import { validateUrl } from '../run-config.js';
+
+const EXIT_INTERRUPTED = 130;
+const OFFLINE_MODES: readonly OfflineMode[] = ['freeze', 'stop', 'close', 'reset'];
+
+export const HEARTBEAT_DEFAULTS = Object.freeze({
+  clients: 100,
+  interval: '1s',
+  timeout: '3s',
+  duration: '30s',
+  mode: '1.1',
+  offline: 0,
+  offlineMode: 'freeze',
+  clientsPerProcess: 2500,
+});
+
+export interface HeartbeatArgs {
+  clients?: string;
+  interval?: string;
+  timeout?: string;
+  duration?: string;
+  mode?: string;
+  offline?: string;
+  'offline-mode'?: string;
+  'server-failure'?: string;
+  'tcp-keepalive'?: string;
+  'clients-per-process'?: string;
+  url?: string;
+  label?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export interface HeartbeatCliConfig {
+  readonly run: HeartbeatRunConfig;
+  readonly url: string | null;
+  readonly tcpKeepAliveMs: number;
+  readonly label: string | null;
+  readonly out: string | null;
+  readonly json: boolean;
+}
+
+const bad = (message: string): H1Error => new H1Error('H1B_INVALID_OPTION', message);
+
+/** argv → validated, frozen config: the only validation. */
+export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
+  const D = HEARTBEAT_DEFAULTS;
+  const clients = parseInteger(argv.clients ?? D.clients, 'clients', 1, 1_000_000);
+  const intervalMs = parseDurationMs(argv.interval ?? D.interval, 'interval');
+  const timeoutMs = parseDurationMs(argv.timeout ?? D.timeout, 'timeout');
+  const durationMs = parseDurationMs(argv.duration ?? D.duration, 'duration');
+  const mode = parseChoice(argv.mode ?? D.mode, 'mode', ['1.0', '1.1'] as const);
+  const offline = parseInteger(argv.offline ?? D.offline, 'offline', 0, clients);
+  const offlineMode = parseChoice(argv['offline-mode'] ?? D.offlineMode, 'offline-mode', OFFLINE_MODES);
+  const serverFailure = argv['server-failure'] === undefined ? null : parseChoice(argv['server-failure'], 'server-failure', ['stop'] as const);
+  const tcpKeepAliveMs = argv['tcp-keepalive'] === undefined ? 0 : parseDurationMs(argv['tcp-keepalive'], 'tcp-keepalive');
+  const clientsPerProcess = parseInteger(argv['clients-per-process'] ?? D.clientsPerProcess, 'clients-per-process', 1, 15_000);
+  const url = argv.url === undefined ? null : validateUrl(argv.url);
+
+  if (intervalMs < 10) throw bad(`--interval must be at least 10ms (got ${intervalMs} ms)`);
+  if (timeoutMs <= intervalMs) {
+    throw bad(`--timeout (${timeoutMs} ms) must be longer than --interval (${intervalMs} ms), or every client looks offline between two beats`);
+  }
+  if (serverFailure !== null && offline > 0) {
+    throw bad('--server-failure cannot be combined with --offline: a stopped server cannot judge its clients; run them separately');
+  }
+  if (url !== null && serverFailure !== null) throw bad('--server-failure needs the embedded server (h1bench stops only processes it started); drop --url');
+  if (url !== null && tcpKeepAliveMs > 0) throw bad('--tcp-keepalive is set on the embedded server’s sockets; drop --url');
+  if (offline > 0 || serverFailure !== null) {
+    const [earliest, latest] = injectionWindowMs({ intervalMs, timeoutMs, durationMs });
+    if (latest < earliest) {
+      throw bad(
+        `--duration ${durationMs} ms is too short to inject a failure after every client was seen and still detect it: ` +
+          `needs at least ${durationMs - latest + earliest} ms with this --interval and --timeout`,
+      );
+    }
+  }
+  return Object.freeze({
+    run: Object.freeze({ clients, intervalMs, timeoutMs, durationMs, mode, offline, offlineMode, serverFailure, clientsPerProcess }),
+    url,
+    tcpKeepAliveMs,
+    label: argv.label ?? null,
+    out: argv.out ?? null,
+    json: argv.json === true,
+  });
+}
+
+function builder(yargs: Argv): Argv<HeartbeatArgs> {
+  const D = HEARTBEAT_DEFAULTS;
+  return yargs
+    .option('clients', { type: 'string', describe: `Heartbeat clients [default: ${D.clients}]` })
+    .option('interval', { type: 'string', describe: `Time between two beats of one client; beats are spread over it [default: ${D.interval}]` })
+    .option('timeout', { type: 'string', describe: `No answer within this → the client marks the server down; also the server's offline timeout [default: ${D.timeout}]` })
+    .option('duration', { alias: 'd', type: 'string', describe: `Length of the run [default: ${D.duration}]` })
+    .option('mode', { type: 'string', describe: `1.1: one keep-alive connection per client | 1.0: a new connection per beat [default: ${D.mode}]` })
+    .option('offline', { type: 'string', describe: `Clients taken offline at a random moment inside the run [default: ${D.offline}]` })
+    .option('offline-mode', {
+      type: 'string',
+      describe: `freeze: stop sending and reading, socket open | stop: SIGSTOP their process | close: FIN | reset: RST [default: ${D.offlineMode}]`,
+    })
+    .option('server-failure', { type: 'string', describe: 'stop: SIGSTOP the embedded server at a random moment; every client must notice' })
+    .option('tcp-keepalive', { type: 'string', describe: 'Turn on SO_KEEPALIVE on the server’s sockets after this idle time, to compare with heartbeats' })
+    .option('clients-per-process', { type: 'string', describe: `Most clients per client process [default: ${D.clientsPerProcess}]` })
+    .option('url', { type: 'string', describe: 'A running h1bench server instead of the embedded one (loopback only)' })
+    .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
+    .option('out', { type: 'string', describe: 'Report file [default: results/<timestamp>-heartbeat-<mode>.json]' })
+    .option('json', { type: 'boolean', describe: 'Print the report JSON on stdout instead of the summary' })
+    .example('$0 heartbeat --clients 1000 --interval 1s --timeout 3s -d 20s --offline 50 --offline-mode stop', 'detect 50 frozen processes')
+    .example('$0 heartbeat --clients 200 --interval 500ms --timeout 1500ms -d 10s --server-failure stop', 'every client notices a stopped server') as unknown as Argv<HeartbeatArgs>;
+}
+
+async function readKeepAliveSysctls(): Promise<KeepAliveSysctls | null> {
+  try {
+    const [intvl, probes] = await Promise.all([
+      readFile('/proc/sys/net/ipv4/tcp_keepalive_intvl', 'utf8'),
+      readFile('/proc/sys/net/ipv4/tcp_keepalive_probes', 'utf8'),
+    ]);
+    return { intervalSec: Number(intvl.trim()), probes: Number(probes.trim()) };
+  } catch {
+    return null; // not Linux: the note then omits the probe schedule
+  }
+}
+
+async function handler(argv: HeartbeatArgs): Promise<void> {
+  const config = parseHeartbeatArgs(argv);
+  const run = config.run;
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    process.stderr.write('\nbench: stopping after Ctrl-C, writing the report\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  // Filled while the client processes boot (runHeartbeat awaits `pending`).
+  const side: { server: EmbeddedServer | null; probe: StatsProbe | null; statsBefore: ServerStats | null; kernelBefore: TcpSnmp | null } = {
+    server: null,
+    probe: null,
+    statsBefore: null,
+    kernelBefore: null,
+  };
+  const target = async (): Promise<HeartbeatTarget> => {
+    if (config.url === null) {
+      const extra = ['--heartbeat-timeout', `${run.timeoutMs}ms`];
+      if (config.tcpKeepAliveMs > 0) extra.push('--tcp-keepalive', `${config.tcpKeepAliveMs}ms`);
+      side.server = await startEmbeddedServer('keep-alive', extra);
+      side.probe = new StatsProbe(side.server.url);
+      side.statsBefore = await side.probe.calibrate().catch(() => null);
+    }
+    side.kernelBefore = await readTcpSnmp();
+    return { url: side.server?.url ?? new URL(config.url as string), pid: side.server?.pid ?? null };
+  };
+  const pending = target();
+  pending.catch(() => {}); // awaited (and its failure reported) by runHeartbeat
+  try {
+    const outcome = await runHeartbeat(run, pending, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (config.json) return;
+        if (p.type === 'started') process.stderr.write(`heartbeat: ${run.clients} clients in ${p.processes} process(es), ${run.durationMs / 1000} s\n`);
+        else process.stderr.write(`heartbeat: ${p.what} at +${(p.afterMs / 1000).toFixed(2)} s\n`);
+      },
+    });
+    const { url } = await pending;
+    const kernelAfter = await readTcpSnmp();
+    const { server, probe, statsBefore, kernelBefore } = side;
+    const statsAfter: ServerStats | null = probe && statsBefore ? await probe.snapshot().catch(() => null) : null;
+    const port = Number(url.port || 80);
+    const section = analyzeHeartbeat(run, config.tcpKeepAliveMs, outcome, config.tcpKeepAliveMs > 0 ? await readKeepAliveSysctls() : null);
+    const report = buildHeartbeatReport(run, outcome, section, {
+      url: url.href,
+      embedded: server !== null,
+      port,
+      label: config.label,
+      out: config.out,
+      json: config.json,
+      tcpKeepAliveMs: config.tcpKeepAliveMs,
+      kernel:
+        kernelBefore && kernelAfter
+          ? { activeOpens: snmpDelta(kernelBefore, kernelAfter, 'ActiveOpens'), passiveOpens: snmpDelta(kernelBefore, kernelAfter, 'PassiveOpens'), scope: 'host' }
+          : null,
+      timeWait: await readTimeWait(port),
+      serverDelta: probe && statsBefore && statsAfter ? probe.delta(statsBefore, statsAfter) : null,
+      machine: machineInfo(),
+    });
+    const path = config.out ?? defaultReportPath(`heartbeat-${run.mode}`);
+    await writeReport(path, report, { createDir: config.out === null });
+    process.stdout.write(config.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderHeartbeatSummary(report, path)}\n`);
+    if (outcome.interrupted) process.exitCode = EXIT_INTERRUPTED;
+    else if (section.beats.answered === 0) {
+      throw new H1Error('H1B_NO_REQUESTS_COMPLETED', `no heartbeat was answered (${Object.entries(section.errors).map(([c, n]) => `${c} × ${n}`).join(', ') || 'no response'}); report written: ${path}`);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await pending.catch(() => {}); // a server still starting is stopped too
+    await side.probe?.close();
+    await side.server?.stop();
+  }
+}
+
+export const heartbeatCommand: CommandModule<object, HeartbeatArgs> = {
+  command: 'heartbeat',
+  describe: 'Heartbeat clients (1.0 or 1.1) with failure injection: how fast and how reliably offline clients and a stopped server are detected',
+  builder,
+  handler,
+};

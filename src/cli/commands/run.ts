@@ -1,0 +1,126 @@
+// `bench run`: load a target in one or more HTTP modes, write a report per mode, print summaries side by side.
+
+import type { Argv, CommandModule } from 'yargs';
+import { loadEngine } from '../../client/engines/index.js';
+import { H1Error } from '../../errors.js';
+import { renderRunSummary, renderSideBySide } from '../../report/render-text.js';
+import type { RunReport } from '../../report/schema.js';
+import { writeRunHtmlBeside } from '../../report/html/write.js';
+import { defaultReportPath, writeReport } from '../../report/store.js';
+import { runSeries } from '../../runner/run.js';
+import { preflightCapture } from '../../wire/capture.js';
+import { enterPrivateNetns } from '../../wire/netns.js';
+import { applyNetnsFallback } from '../../wire/run-wire.js';
+import { ProgressLine } from '../progress.js';
+import { CLIENT_MODES, ENGINE_NAMES, RUN_DEFAULTS, SERVER_MODES, parseRunArgs, type RunArgs } from '../run-config.js';
+
+/** Conventional exit status after SIGINT (128 + 2). */
+const EXIT_INTERRUPTED = 130;
+
+function builder(yargs: Argv): Argv<RunArgs> {
+  // Values stay strings and carry no yargs defaults: run-config.ts validates them and owns the defaults,
+  // which is also how it knows whether -n and -d were both given.
+  return yargs
+    .option('mode', { type: 'string', describe: `HTTP mode: ${CLIENT_MODES.join(' | ')}; repeat to run several in turn [default: ${RUN_DEFAULTS.mode}]` })
+    .option('url', { type: 'string', describe: 'Target (http://, loopback or own address) [default: embedded server on 127.0.0.1:0]' })
+    .option('server-mode', { type: 'string', describe: `Embedded server mode: ${SERVER_MODES.join(' | ')} [default: close for 1.0, keep-alive otherwise]` })
+    .option('connections', { alias: 'c', type: 'string', describe: `Concurrent connections [default: ${RUN_DEFAULTS.connections}]` })
+    .option('duration', { alias: 'd', type: 'string', describe: `Measured duration: 500ms, 10s, 2m [default: ${RUN_DEFAULTS.duration}]` })
+    .option('requests', { alias: 'n', type: 'string', describe: 'Stop after this many requests (instead of -d)' })
+    .option('warmup', { type: 'string', describe: `Warm-up before measuring, not counted [default: ${RUN_DEFAULTS.warmup}]` })
+    .option('rate', { alias: 'R', type: 'string', describe: 'Open loop: requests/s in total; latency from the intended send time (wrk2)' })
+    .option('timeout', { type: 'string', describe: `Per-request timeout; 0 = none [default: ${RUN_DEFAULTS.timeout}]` })
+    .option('method', { alias: 'm', type: 'string', describe: `HTTP method [default: ${RUN_DEFAULTS.method}]` })
+    .option('header', { alias: 'H', type: 'string', array: true, describe: "Extra request header 'Name: value' (repeatable)" })
+    .option('body', { type: 'string', describe: 'Request body (sent with Content-Length)' })
+    .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
+    .option('out', { type: 'string', describe: 'Report file [default: results/<timestamp>-<mode>.json; several modes add -<mode>]' })
+    .option('json', { type: 'boolean', describe: 'Print the report JSON on stdout instead of the summary (an array for several modes)' })
+    .option('html', { type: 'boolean', describe: 'Also write an HTML report with charts beside each JSON report (same name, .html)' })
+    .option('progress', { type: 'boolean', describe: 'Progress on stderr [default: on when stderr is a terminal]; --no-progress turns it off' })
+    .option('pipelining', { type: 'string', describe: `Requests in flight per connection, --mode pipeline only [default: ${RUN_DEFAULTS.pipelining}]` })
+    .option('engine', { type: 'string', describe: `Load engine: ${ENGINE_NAMES.join(' | ')} [default: ${RUN_DEFAULTS.engine}]` })
+    .option('runs', { type: 'string', describe: `Repeat the run N times; figures merged, each run kept in runs[] [default: ${RUN_DEFAULTS.runs}]` })
+    .option('capture', { type: 'string', describe: 'tcpdump the measured phase into this pcap; adds handshakes.wire and teardowns.wire (needs root)' })
+    .option('netns', { type: 'boolean', describe: 'Run server and generator in a private network namespace: exact kernel counts (needs root, iproute2)' })
+    .example('$0 run --mode=1.0 --mode=1.1 -d 3s', 'HTTP/1.0 vs keep-alive against the embedded server')
+    .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s') as unknown as Argv<RunArgs>;
+}
+
+async function handler(argv: RunArgs): Promise<void> {
+  const configs = parseRunArgs(argv, process.stderr.isTTY === true);
+  const first = configs[0]!;
+  // --netns: re-run this very command inside a fresh private namespace (src/wire/netns.ts), or say why not.
+  const netns = first.netns ? await enterPrivateNetns() : null;
+  if (netns?.state === 'ran') {
+    process.exitCode = netns.exitCode;
+    return;
+  }
+  if (netns?.state === 'host') process.stderr.write(`bench: --netns: ${netns.reason}; running in the host namespace (kernel counts approximate)\n`);
+  // --capture: fail now, not after the warm-up, when tcpdump is missing or may not capture.
+  if (configs.some((config) => config.capture)) await preflightCapture();
+  const createEngine = await loadEngine(first.engine);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nbench: stopping after Ctrl-C, writing the report (Ctrl-C again quits at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const progress = first.progress ? new ProgressLine(process.stderr) : null;
+  const done: Array<{ report: RunReport; path: string }> = [];
+  try {
+    for (const config of configs) {
+      if (controller.signal.aborted) break;
+      const report = await runSeries(config, {
+        createEngine,
+        signal: controller.signal,
+        onEvent: (event) => progress?.onEvent(event, config.mode),
+        kernelScope: netns?.state === 'inside' ? 'namespace' : 'host',
+      });
+      progress?.stop();
+      if (netns?.state === 'host') applyNetnsFallback(report, netns.reason);
+      const path = config.out ?? defaultReportPath(config.mode);
+      await writeReport(path, report, { createDir: config.out === null });
+      done.push({ report, path });
+      if (!config.json) process.stdout.write(`${renderRunSummary(report, path)}\n\n`);
+      if ((argv as RunArgs & { html?: boolean }).html) {
+        const htmlPath = await writeRunHtmlBeside(path, report);
+        if (!config.json) process.stdout.write(`html: ${htmlPath}\n\n`);
+      }
+    }
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSigint);
+  }
+
+  if (first.json) {
+    const reports = done.map((item) => item.report);
+    process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  } else if (done.length > 1) {
+    process.stdout.write(`${renderSideBySide(done.map((item) => item.report))}\n`);
+  }
+
+  if (controller.signal.aborted) {
+    process.exitCode = EXIT_INTERRUPTED;
+    return;
+  }
+  const failed = done.filter((item) => item.report.requests.completed === 0);
+  if (failed.length > 0) {
+    const detail = failed
+      .map((item) => `mode ${item.report.config.mode}: ${Object.entries(item.report.errors).map(([code, n]) => `${code} × ${n}`).join(', ') || 'no response'}`)
+      .join('; ');
+    throw new H1Error('H1B_NO_REQUESTS_COMPLETED', `no request completed (${detail}); report(s) written: ${failed.map((item) => item.path).join(', ')}`);
+  }
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run',
+  describe: 'Load a target over HTTP/1.0, 1.1 keep-alive or pipelining and report handshakes, latency and throughput',
+  builder,
+  handler,
+};

@@ -1,0 +1,83 @@
+// `bench suite`: the three HTTP modes × connection counts, N interleaved runs each, one suite report and a summary.
+
+import type { Argv, CommandModule } from 'yargs';
+import { loadEngine } from '../../client/engines/index.js';
+import { H1Error } from '../../errors.js';
+import { renderSuiteSummary } from '../../report/render-suite.js';
+import { defaultReportPath, writeReport } from '../../report/store.js';
+import { runSuite } from '../../runner/suite.js';
+import { ProgressLine } from '../progress.js';
+import { parseSuiteArgs, presetNames, type SuiteArgs } from '../suite-config.js';
+
+/** Conventional exit status after SIGINT (128 + 2). */
+const EXIT_INTERRUPTED = 130;
+
+interface SuiteCommandArgs extends SuiteArgs {
+  out?: string;
+  json?: boolean;
+}
+
+function builder(yargs: Argv): Argv<SuiteCommandArgs> {
+  return yargs
+    .option('preset', { type: 'string', describe: `Suite in bench/suites/: ${presetNames().join(' | ') || 'quick | standard'} [default: quick]` })
+    .option('file', { type: 'string', describe: 'Suite definition JSON (modes, connections, runs, duration, warmup, pipelining)' })
+    .option('url', { type: 'string', describe: 'Target (http://, loopback or own address) [default: embedded servers]' })
+    .option('runs', { type: 'string', describe: 'Override the runs per case' })
+    .option('duration', { alias: 'd', type: 'string', describe: 'Override the measured duration of each run' })
+    .option('engine', { type: 'string', describe: 'Load engine [default: native]' })
+    .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
+    .option('out', { type: 'string', describe: 'Suite report file [default: results/<timestamp>-suite.json]' })
+    .option('json', { type: 'boolean', describe: 'Print the suite report JSON on stdout instead of the summary' })
+    .option('progress', { type: 'boolean', describe: 'Progress on stderr [default: on when stderr is a terminal]' })
+    .example('$0 suite', 'The quick preset: 1.0 vs 1.1 vs pipelining, about 30 s')
+    .example('$0 suite --preset standard --out results/baseline.json', 'Record a baseline for bench compare') as unknown as Argv<SuiteCommandArgs>;
+}
+
+async function handler(argv: SuiteCommandArgs): Promise<void> {
+  const plan = parseSuiteArgs(argv);
+  if (argv.out !== undefined && argv.out.trim() === '') throw new H1Error('H1B_INVALID_OPTION', '--out needs a file name');
+  const first = plan.cases[0];
+  if (!first) throw new H1Error('H1B_SUITE_FILE', `${plan.preset}: the suite has no case`);
+  const createEngine = await loadEngine(first.config.engine);
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nbench: stopping after Ctrl-C, writing the suite report (Ctrl-C again quits at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = (argv.progress ?? process.stderr.isTTY === true) ? new ProgressLine(process.stderr) : null;
+  let step = '';
+  try {
+    const report = await runSuite(plan, {
+      createEngine,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'case-start') step = `[${event.step}/${event.steps}] ${event.caseId}`;
+        else if (event.type === 'run') progress?.onEvent(event.event, step);
+      },
+    });
+    progress?.stop();
+    const path = argv.out ?? defaultReportPath('suite');
+    await writeReport(path, report, { createDir: argv.out === undefined });
+    process.stdout.write(argv.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSuiteSummary(report, path)}\n`);
+    if (controller.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
+    const failed = report.cases.filter((item) => item.report.requests.completed === 0);
+    if (failed.length > 0 && !controller.signal.aborted) {
+      throw new H1Error('H1B_NO_REQUESTS_COMPLETED', `no request completed in case(s) ${failed.map((item) => item.id).join(', ')}; report written: ${path}`);
+    }
+  } finally {
+    progress?.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export const suiteCommand: CommandModule<object, SuiteCommandArgs> = {
+  command: 'suite',
+  describe: 'Run HTTP/1.0, 1.1 and pipelining × connection counts, N interleaved runs each, into one suite report',
+  builder,
+  handler,
+};

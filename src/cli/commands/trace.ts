@@ -1,0 +1,111 @@
+// `bench trace`: capture a tiny exchange (or read a pcap/pcapng file) and print a ladder diagram per TCP connection.
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { H1Error } from '../../errors.js';
+import { startEmbeddedServer, type EmbeddedServer } from '../../runner/embedded-server.js';
+import { defaultServerMode, portOf } from '../../runner/target.js';
+import { analyzeCapture, type CaptureAnalysis } from '../../wire/analyze.js';
+import type { CaptureStats } from '../../wire/capture.js';
+import { renderLadder } from '../../wire/ladder.js';
+import { traceExchange } from '../../wire/trace.js';
+import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
+import { validateUrl } from '../run-config.js';
+
+interface TraceArgs {
+  mode?: string;
+  requests?: string;
+  url?: string;
+  pcap?: string;
+  port?: string;
+  write?: string;
+  limit?: string;
+  timeout?: string;
+  json?: boolean;
+}
+
+const TRACE_MODES = ['1.0', '1.1'] as const;
+
+function builder(yargs: Argv): Argv<TraceArgs> {
+  return yargs
+    .option('mode', { type: 'string', describe: 'HTTP/1.0 (a connection per request) or 1.1 (one keep-alive connection) [default: 1.0]' })
+    .option('requests', { alias: 'n', type: 'string', describe: 'Requests to send [default: 3]' })
+    .option('url', { type: 'string', describe: 'Trace this loopback server instead of the embedded one' })
+    .option('pcap', { type: 'string', describe: 'Read an existing capture (tcpdump pcap or Wireshark pcapng) instead of capturing' })
+    .option('port', { type: 'string', describe: 'With --pcap: only connections to or from this (server) port' })
+    .option('write', { alias: 'w', type: 'string', describe: 'Keep the capture in this pcap file (open it in Wireshark)' })
+    .option('limit', { type: 'string', describe: 'Draw at most this many connections (the summary counts all) [default: 20]' })
+    .option('timeout', { type: 'string', describe: 'Per-request timeout [default: 10s]' })
+    .option('json', { type: 'boolean', describe: 'Print the reconstructed connections as JSON instead of the ladder' })
+    .example('$0 trace --mode 1.0 -n 3', 'watch three HTTP/1.0 handshakes and server-first closes')
+    .example('$0 trace --pcap capture.pcapng --port 8080', 'ladder of an existing capture') as unknown as Argv<TraceArgs>;
+}
+
+async function handler(argv: TraceArgs): Promise<void> {
+  const limit = parseInteger(argv.limit ?? 20, 'limit', 1);
+  if (argv.pcap !== undefined) {
+    for (const option of ['mode', 'requests', 'url', 'write', 'timeout'] as const) {
+      if (argv[option] !== undefined) throw new H1Error('H1B_INVALID_OPTION', `--${option} does not apply to --pcap (which reads a capture made elsewhere)`);
+    }
+    const port = argv.port === undefined ? null : parseInteger(argv.port, 'port', 1, 65_535);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(argv.pcap);
+    } catch (error) {
+      throw new H1Error('H1B_INVALID_OPTION', `--pcap ${argv.pcap} cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+    print(analyzeCapture(bytes, { serverPort: port }), null, argv.json === true, limit);
+    return;
+  }
+  if (argv.port !== undefined) throw new H1Error('H1B_INVALID_OPTION', '--port applies to --pcap only; a live trace uses the target port');
+  const mode = parseChoice(argv.mode ?? '1.0', 'mode', TRACE_MODES);
+  const requests = parseInteger(argv.requests ?? 3, 'requests', 1, 1000);
+  const timeoutMs = parseDurationMs(argv.timeout ?? '10s', 'timeout');
+  const given = argv.url === undefined ? null : new URL(validateUrl(argv.url));
+
+  const dir = argv.write === undefined ? await mkdtemp(join(tmpdir(), 'h1b-trace-')) : null;
+  const file = argv.write ?? join(dir!, 'trace.pcap');
+  let server: EmbeddedServer | null = null;
+  try {
+    server = given ? null : await startEmbeddedServer(defaultServerMode(mode));
+    const url = given ?? server!.url;
+    const target = server ? `embedded server, ${server.mode} mode` : 'given server';
+    process.stderr.write(`bench trace: ${requests} request(s) over HTTP/${mode} to ${url.href} (${target}), tcp port ${portOf(url)} on lo\n`);
+    const trace = await traceExchange({ url, mode, requests, file, timeoutMs });
+    print(trace.analysis, trace.capture, argv.json === true, limit);
+    if (argv.write !== undefined) process.stderr.write(`bench trace: capture written to ${argv.write}\n`);
+  } finally {
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function print(analysis: CaptureAnalysis, capture: CaptureStats | null, json: boolean, limit: number): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ file: analysis.file, capture, flows: analysis.flows }, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderLadder(analysis.flows, { maxConnections: limit }));
+  }
+  for (const warning of warnings(analysis, capture)) process.stderr.write(`bench trace: ${warning}\n`);
+}
+
+function warnings(analysis: CaptureAnalysis, capture: CaptureStats | null): string[] {
+  const out: string[] = [];
+  if (analysis.file.truncated) out.push('the capture file ends inside a packet (tcpdump was killed?); the last packet is missing');
+  if (capture && capture.droppedByKernel) {
+    out.push(`tcpdump reports ${capture.droppedByKernel} packet(s) dropped by the kernel: the counts above are incomplete`);
+  }
+  if (capture && !capture.flushed) out.push('tcpdump did not confirm the flush; the last packets may be missing');
+  if (analysis.file.unsupportedLinkType > 0) out.push(`${analysis.file.unsupportedLinkType} packet(s) on interfaces of undecoded link types were skipped`);
+  if (analysis.flows.connections.length === 0) out.push('no TCP connection in the capture (wrong --port? capture on another interface?)');
+  return out;
+}
+
+export const traceCommand: CommandModule<object, TraceArgs> = {
+  command: 'trace',
+  describe: 'Show handshakes and teardowns on the wire: a ladder diagram per TCP connection (live capture with tcpdump, or --pcap FILE)',
+  builder,
+  handler,
+};

@@ -1,0 +1,68 @@
+// Human-readable summary of a heartbeat report (pure: returns a string; the command prints it).
+
+import Table from 'cli-table3';
+import type { HeartbeatSection } from '../client/heartbeat/analysis.js';
+import type { RunReport } from '../report/schema.js';
+
+const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
+const int = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+const num = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mib = (bytes: number): string => `${num(bytes / 1024 / 1024, 1)} MiB`;
+const dist = (d: { p50: number; p99: number; max: number } | null): string =>
+  d === null ? '—' : `p50 ${num(d.p50)} · p99 ${num(d.p99)} · max ${num(d.max)} ms`;
+
+export function renderHeartbeatSummary(report: RunReport, path: string | null): string {
+  const hb = report.heartbeat as HeartbeatSection;
+  const lines: string[] = [];
+  lines.push(
+    `h1bench ${report.tool.version} · heartbeat · HTTP/${hb.mode}${hb.mode === '1.1' ? ' keep-alive' : ', a connection per beat'} · ` +
+      `${int(hb.clients)} clients in ${hb.processes} process(es) · every ${int(hb.intervalMs)} ms · timeout ${int(hb.timeoutMs)} ms · ${num(hb.durationSec, 1)} s`,
+  );
+  lines.push(`target ${report.target.url}${report.target.embedded ? ' (embedded server)' : ''}`);
+  if (report.interrupted) lines.push('INTERRUPTED: partial results up to Ctrl-C.');
+  const t = new Table({ style: PLAIN });
+  const rows: Array<[string, string]> = [];
+  if (hb.offlineMode !== null) {
+    rows.push([
+      `offline (${hb.offlineMode})`,
+      `${int(hb.offlineInjected)} injected · ${int(hb.detected)} detected · ${int(hb.missed)} missed · ` +
+        `${int(hb.detectedWithinBudget)} within timeout + interval (${int(hb.detectionBudgetMs)} ms)`,
+    ]);
+    rows.push(['detection (server)', dist(hb.detectionMs)]);
+    if (hb.connectionEndSeenMs !== null) rows.push(['FIN/RST seen by server', dist(hb.connectionEndSeenMs)]);
+  }
+  rows.push(['false positives', `${int(hb.falsePositives)} healthy client(s) marked offline · ${int(hb.clientFalseAlarms)} client timeout(s) while the server was up`]);
+  if (hb.serverDownDetectedMs !== null) {
+    const sd = hb.serverDownDetectedMs;
+    rows.push(['server down noticed', `${int(sd.noticedBy)} of ${int(sd.noticedBy + hb.serverDownMissed)} clients · ${dist(sd.noticedBy > 0 ? sd : null)}`]);
+  }
+  const rtt = hb.heartbeatRttMs;
+  rows.push(['heartbeat RTT', `p50 ${num(rtt.p50, 3)} · p99 ${num(rtt.p99, 3)} · max ${num(rtt.max, 3)} ms`]);
+  rows.push([
+    'beats',
+    `${int(hb.beats.sent)} sent · ${int(hb.beats.answered)} answered · ${int(hb.beats.skipped)} skipped · ${int(hb.beats.timeouts)} timed out`,
+  ]);
+  const pre = hb.preopenedConnections > 0 ? ` (+${int(hb.preopenedConnections)} opened by one warm-up beat per client before the run)` : '';
+  rows.push([
+    'handshakes',
+    `${int(hb.handshakes.total)} during the run, ${num(hb.handshakes.perSecond, 1)}/s${pre} · connect p50 ${num(hb.connectMs.p50, 3)} ms`,
+  ]);
+  rows.push(['traffic', `${num(hb.bytesPerSec / 1024, 1)} KiB/s (both directions)`]);
+  const s = hb.server;
+  if (s.cpuSec !== null) {
+    rows.push([
+      'server CPU',
+      `${num(s.cpuSec, 2)} s (${num((hb.serverCpuCoreShare ?? 0) * 100, 1)}% of a core) · ${num(s.cpuSecPerThousandClients ?? 0, 3)} s per 1,000 clients`,
+    ]);
+  }
+  if (s.maxRssBytes !== null) {
+    rows.push(['server RSS', `peak ${mib(s.maxRssBytes)} · ${s.rssBytesPerThousandClients === null ? '—' : mib(s.rssBytesPerThousandClients)} per 1,000 clients`]);
+  }
+  if (hb.tcpKeepAlive !== null) rows.push(['TCP keepalive', `after ${int(hb.tcpKeepAlive.delayMs)} ms idle: ${int(hb.tcpKeepAlive.detected)} connection(s) ended by the kernel`]);
+  rows.push(['send lag', `p99 ${num(hb.sendLagMs.p99, 1)} · max ${num(hb.sendLagMs.max, 1)} ms (client scheduling)`]);
+  for (const row of rows) t.push(row);
+  lines.push(t.toString());
+  for (const note of hb.notes) lines.push(`note: ${note}`);
+  if (path !== null) lines.push(`report: ${path}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,171 @@
+// `bench run` option validation: raw argv values → one frozen RunConfig per --mode (the only place defaults live).
+
+import { isIP } from 'node:net';
+import os from 'node:os';
+import { H1Error } from '../errors.js';
+import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
+import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
+
+export const CLIENT_MODES: readonly ClientMode[] = ['1.0', '1.1', 'pipeline'];
+export const ENGINE_NAMES: readonly EngineName[] = ['native', 'undici', 'autocannon'];
+export const SERVER_MODES: readonly ServerMode[] = ['close', 'keep-alive'];
+
+export const RUN_DEFAULTS = Object.freeze({
+  mode: '1.1' as ClientMode,
+  connections: 50,
+  duration: '10s',
+  warmup: '1s',
+  timeout: '10s',
+  method: 'GET',
+  pipelining: 10,
+  engine: 'native' as EngineName,
+  runs: 1,
+});
+
+/** With -n, the duration is only a bound against a run that never finishes (a stalled server). */
+const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
+
+/** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
+export interface RunArgs {
+  mode?: string | string[];
+  url?: string;
+  serverMode?: string;
+  connections?: unknown;
+  duration?: unknown;
+  requests?: unknown;
+  warmup?: unknown;
+  rate?: unknown;
+  timeout?: unknown;
+  method?: string;
+  header?: string | string[];
+  body?: string;
+  label?: string;
+  out?: string;
+  json?: boolean;
+  progress?: boolean;
+  pipelining?: unknown;
+  engine?: string;
+  runs?: unknown;
+  capture?: string;
+  netns?: boolean;
+}
+
+const invalid = (message: string): H1Error => new H1Error('H1B_INVALID_OPTION', message);
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Framing headers the engine writes itself: letting users set them would desynchronise the transports. */
+const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Validate everything once; `stderrIsTTY` resolves the progress default (on only for a terminal). */
+export function parseRunArgs(args: RunArgs, stderrIsTTY: boolean): RunConfig[] {
+  const modes = [...new Set(list(args.mode).map((mode) => parseChoice(mode, 'mode', CLIENT_MODES)))];
+  if (modes.length === 0) modes.push(RUN_DEFAULTS.mode);
+
+  if (args.requests !== undefined && args.duration !== undefined) {
+    throw invalid('give either -n/--requests or -d/--duration, not both');
+  }
+  if (args.pipelining !== undefined && !modes.includes('pipeline')) {
+    throw invalid('--pipelining only applies to --mode pipeline');
+  }
+  const rate = args.rate === undefined ? null : parsePositiveNumber(args.rate, 'rate');
+  if (rate !== null && modes.includes('pipeline')) {
+    throw invalid('--rate (open loop) cannot be combined with --mode pipeline: pipelined requests are not sent on a schedule');
+  }
+  const url = args.url === undefined ? null : validateUrl(args.url);
+  if (url !== null && args.serverMode !== undefined) {
+    throw invalid('--server-mode applies to the embedded server only; drop it or drop --url');
+  }
+  const serverMode = args.serverMode === undefined ? null : parseChoice(args.serverMode, 'server-mode', SERVER_MODES);
+  const requests = args.requests === undefined ? null : parseInteger(args.requests, 'requests', 1);
+  const durationMs = requests !== null ? REQUESTS_SAFETY_BOUND_MS : parseDurationMs(args.duration ?? RUN_DEFAULTS.duration, 'duration');
+  if (durationMs <= 0) throw invalid('--duration must be longer than 0');
+  const method = args.method ?? RUN_DEFAULTS.method;
+  if (!TOKEN.test(method)) throw invalid(`--method '${method}' is not an HTTP method token`);
+  if (args.out !== undefined && args.out.trim() === '') throw invalid('--out needs a file name');
+  if (args.capture !== undefined && args.capture.trim() === '') throw invalid('--capture needs a file name');
+  if (args.netns === true && url !== null) {
+    throw invalid('--netns runs the embedded server inside a private namespace; it cannot reach a --url server outside it');
+  }
+
+  const base = {
+    engine: parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES),
+    url,
+    serverMode,
+    connections: parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000),
+    durationMs,
+    requests,
+    warmupMs: parseDurationMs(args.warmup ?? RUN_DEFAULTS.warmup, 'warmup'),
+    rate,
+    timeoutMs: parseDurationMs(args.timeout ?? RUN_DEFAULTS.timeout, 'timeout'),
+    method,
+    headers: Object.freeze(list(args.header).map(parseHeader)),
+    body: args.body ?? null,
+    label: args.label ?? null,
+    json: args.json === true,
+    progress: args.progress ?? stderrIsTTY,
+    runs: parseInteger(args.runs ?? RUN_DEFAULTS.runs, 'runs', 1, 1000),
+    netns: args.netns === true,
+  };
+  const pipelining = parseInteger(args.pipelining ?? RUN_DEFAULTS.pipelining, 'pipelining', 1, 1024);
+  return modes.map((mode) =>
+    Object.freeze({
+      ...base,
+      mode,
+      // Depth 1 outside pipeline mode: one request in flight per connection.
+      pipelining: mode === 'pipeline' ? pipelining : 1,
+      out: args.out === undefined ? null : modes.length > 1 ? withModeSuffix(args.out, mode) : args.out,
+      capture: args.capture === undefined ? null : modes.length > 1 ? withModeSuffix(args.capture, mode) : args.capture,
+    }),
+  );
+}
+
+/** `out.json` → `out-1.0.json` when several modes each write a report. */
+export function withModeSuffix(path: string, mode: ClientMode): string {
+  const dot = path.lastIndexOf('.');
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return dot > slash + 1 ? `${path.slice(0, dot)}-${mode}${path.slice(dot)}` : `${path}-${mode}`;
+}
+
+function parseHeader(text: string): readonly [string, string] {
+  const colon = text.indexOf(':');
+  const name = colon < 0 ? '' : text.slice(0, colon).trim();
+  const value = colon < 0 ? '' : text.slice(colon + 1).trim();
+  if (!TOKEN.test(name)) throw invalid(`--header '${text}' is not 'Name: value'`);
+  if (/[\r\n\0]/.test(value)) throw invalid(`--header '${name}' has a CR, LF or NUL in its value`);
+  if (RESERVED_HEADERS.has(name.toLowerCase())) {
+    throw invalid(`--header ${name} is set by h1bench itself (by --mode and --body); remove it`);
+  }
+  return Object.freeze([name, value] as const);
+}
+
+/** Absolute http:// URL to a host this machine owns (loopback or one of its interface addresses). */
+export function validateUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new H1Error('H1B_INVALID_URL', `--url '${text}' is not an absolute URL; use e.g. http://127.0.0.1:8080/`);
+  }
+  if (url.protocol !== 'http:') {
+    throw new H1Error('H1B_INVALID_URL', `--url '${text}': only http:// is supported (h1bench measures plain TCP; no TLS)`);
+  }
+  if (url.hostname === '') throw new H1Error('H1B_INVALID_URL', `--url '${text}' has no host`);
+  if (url.username || url.password) throw new H1Error('H1B_INVALID_URL', `--url '${text}': credentials in the URL are not supported`);
+  if (!isOwnHost(url.hostname)) {
+    throw new H1Error(
+      'H1B_UNSUPPORTED_TARGET',
+      `--url host '${url.hostname}' is not loopback or an address of this machine; h1bench only loads machines you own (use 127.0.0.1 or [::1])`,
+    );
+  }
+  return url.href;
+}
+
+function isOwnHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4 && host.startsWith('127.')) return true;
+  if (host === '::1') return true;
+  // A private network namespace's address is one of this machine's interfaces.
+  return Object.values(os.networkInterfaces()).some((addresses) => addresses?.some((address) => address.address === host));
+}

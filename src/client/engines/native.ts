@@ -1,0 +1,134 @@
+// The native engine: h1bench's own load generator on raw node:net sockets, behind the common Engine interface.
+
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { monotonicClock, type Clock } from '../../clock.js';
+import { H1Error } from '../../errors.js';
+import { TOOL } from '../../version.js';
+import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../engine.js';
+import { LoadRun } from '../load-run.js';
+
+const IDLE_PROGRESS: LoadProgress = Object.freeze({
+  phase: 'warmup',
+  elapsedMs: 0,
+  totalMs: null,
+  completed: 0,
+  targetRequests: null,
+  errors: 0,
+});
+
+/** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
+function validate(config: LoadConfig): void {
+  const bad = (message: string): never => {
+    throw new H1Error('H1B_INVALID_OPTION', message);
+  };
+  if (config.url.protocol !== 'http:') bad(`the native engine speaks plain http:// only, not ${config.url.protocol}`);
+  if (!Number.isInteger(config.connections) || config.connections < 1) bad('connections must be an integer >= 1');
+  if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it is the safety bound)');
+  if (config.requests !== null && (!Number.isInteger(config.requests) || config.requests < 1)) bad('requests must be an integer >= 1');
+  if (config.rate !== null && !(config.rate > 0)) bad('rate must be > 0 requests/s');
+  if (!(config.warmupMs >= 0) || !(config.timeoutMs >= 0)) bad('warmupMs and timeoutMs must be >= 0');
+  if (config.mode === 'pipeline' && (!Number.isInteger(config.pipelining) || config.pipelining < 1)) bad('pipelining must be an integer >= 1');
+}
+
+function notesFor(run: LoadRun, config: LoadConfig): string[] {
+  const notes: string[] = [];
+  if (config.rate !== null) {
+    notes.push(
+      `open loop at ${config.rate} requests/s: latency runs from each request's intended send time (wrk2 correction of coordinated omission); uncorrectedLatency runs from the actual send`,
+    );
+    if (run.unsent > 0) notes.push(`${run.unsent} requests fell due but were never sent: every connection was busy (the target could not keep up with the rate)`);
+  }
+  if (run.stopReason === 'unreachable') notes.push('stopped early: every connect failed for 2 s with no socket open (target unreachable)');
+  if (run.stopReason === 'bound' && config.requests !== null) {
+    notes.push(`stopped by the ${config.durationMs} ms safety bound before ${config.requests} requests had finished`);
+  }
+  if (run.abandoned > 0) {
+    notes.push(
+      run.interrupted
+        ? `interrupted: ${run.abandoned} in-flight requests were discarded`
+        : `${run.abandoned} requests still in flight when the run ended were abandoned (not counted)`,
+    );
+  }
+  if (run.resent > 0) notes.push(`${run.resent} pipelined requests were sent again after the server closed the connection (Connection: close)`);
+  if (config.mode === 'pipeline' && config.timeoutMs > 0) {
+    notes.push('pipelined timeout: fires when no response completes for --timeout while requests are in flight, failing all of them');
+  }
+  return notes;
+}
+
+function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, startUs: number): LoadResult {
+  const rec = run.recorder;
+  rec.active = false;
+  return {
+    engine: 'native',
+    engineVersion: TOOL.version,
+    httpVersionOnWire: run.transport.httpVersion,
+    startedAtMs,
+    measuredUs: Math.max(0, run.endUs - startUs),
+    interrupted: run.interrupted,
+    sent: rec.sent,
+    completed: rec.completed,
+    non2xx: rec.non2xx,
+    statusCodes: rec.statusCodes(),
+    bytesIn: rec.bytesIn,
+    errors: rec.errors(),
+    connections: { ...rec.connections },
+    latency: rec.latency,
+    connect: rec.connect,
+    ttfb: rec.ttfb,
+    uncorrectedLatency: rec.uncorrected,
+    timeline: rec.timelinePoints(run.endUs),
+    notes: notesFor(run, config),
+    resolution: { latency: '1 µs (monotonic clock)', connect: '1 µs (connect() to the connect event)', ttfb: '1 µs (socket read)' },
+  };
+}
+
+/**
+ * Resolve the host once per run: connecting by name would run getaddrinfo on the libuv thread pool for every new
+ * connection, which in 1.0 mode means once per request.
+ */
+async function resolveHost(host: string): Promise<string> {
+  if (isIP(host) !== 0) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch (err) {
+    throw new H1Error('H1B_INVALID_URL', `cannot resolve the target host ${host} (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`, { cause: err });
+  }
+}
+
+async function execute(run: LoadRun, config: LoadConfig, signal: AbortSignal, clock: Clock): Promise<LoadResult> {
+  run.host = await resolveHost(run.host);
+  const onAbort = (): void => run.interrupt();
+  if (signal.aborted) run.interrupted = true;
+  else signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (!run.interrupted && config.warmupMs > 0) await run.runPhase('warmup', config.warmupMs, null);
+    if (!run.interrupted && config.onMeasureStart !== undefined) await config.onMeasureStart();
+    const startedAtMs = Date.now();
+    const startUs = clock.nowUs();
+    run.recorder.begin(startUs);
+    run.endUs = startUs;
+    if (!run.interrupted) await run.runPhase('measure', config.durationMs, config.requests);
+    return buildResult(run, config, startedAtMs, startUs);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** The native engine. `clock` is injectable for tests; the default is the monotonic µs clock. */
+export function createNativeEngine(clock: Clock = monotonicClock): Engine {
+  let current: LoadRun | null = null;
+  return {
+    name: 'native',
+    async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+      validate(config);
+      const run = new LoadRun(config, clock);
+      current = run;
+      return await execute(run, config, signal, clock);
+    },
+    progress(): LoadProgress {
+      return current === null ? IDLE_PROGRESS : current.progress();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Per-socket listeners that count a reference engine's handshakes and teardowns and time each connect (µs).
+
+import type { Socket } from 'node:net';
+import type { LoadRecorder } from './recorder.js';
+
+// State kept on each socket so the listeners below are module-level functions (no closure per connection).
+const kRecorder = Symbol('h1bench.recorder');
+const kStartUs = Symbol('h1bench.connectStartUs');
+const kMeasured = Symbol('h1bench.measured');
+const kServerEnded = Symbol('h1bench.serverEnded');
+const kReset = Symbol('h1bench.reset');
+
+interface TappedSocket extends Socket {
+  [kRecorder]: LoadRecorder;
+  [kStartUs]: number;
+  [kMeasured]: boolean;
+  [kServerEnded]: boolean;
+  [kReset]: boolean;
+}
+
+function onConnect(this: TappedSocket): void {
+  const recorder = this[kRecorder];
+  // Only sockets that finish their handshake inside the measured phase are counted, so the count
+  // matches the server's accepted connections for the same window.
+  this[kMeasured] = recorder.measuring;
+  if (!recorder.measuring) return;
+  const now = recorder.clock.nowUs();
+  recorder.connectionOpened(now - this[kStartUs], now);
+}
+
+function onEnd(this: TappedSocket): void {
+  // The peer's FIN arrived while our side was still open: the server closed first.
+  this[kServerEnded] = true;
+}
+
+function onError(this: TappedSocket, err: NodeJS.ErrnoException): void {
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') this[kReset] = true;
+}
+
+function onClose(this: TappedSocket): void {
+  if (!this[kMeasured]) return;
+  const recorder = this[kRecorder];
+  // bytesRead counts status lines, headers and bodies exactly as they came off the wire.
+  recorder.bytesIn += this.bytesRead;
+  recorder.connectionClosed(this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client');
+}
+
+/**
+ * Watch a socket that is connecting now (`startUs` = when connect() was called). Our 'connect'
+ * listener goes first so the engine's own work on connect is not charged to the handshake.
+ */
+export function tapSocket(socket: Socket, recorder: LoadRecorder, startUs: number): void {
+  const tapped = socket as TappedSocket;
+  tapped[kRecorder] = recorder;
+  tapped[kStartUs] = startUs;
+  tapped[kMeasured] = false;
+  tapped[kServerEnded] = false;
+  tapped[kReset] = false;
+  socket.prependOnceListener('connect', onConnect);
+  socket.once('end', onEnd);
+  socket.on('error', onError);
+  socket.once('close', onClose);
+}

@@ -1,0 +1,201 @@
+// Turns a heartbeat run's raw outcome into the report's `heartbeat` section: detection, false positives, cost.
+
+import { mergeEncoded, summarizeMs } from '../../metrics/histogram.js';
+import type { HeartbeatReport, LatencySummary } from '../../report/schema.js';
+import type { FleetResult } from './fleet.js';
+import type { HeartbeatOutcome, HeartbeatRunConfig } from './run.js';
+
+export interface DistributionMs {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** The schema's HeartbeatReport plus the figures that explain it (additive fields). */
+export interface HeartbeatSection extends HeartbeatReport {
+  durationSec: number;
+  processes: number;
+  /** Connections opened by the warm-up beat before the run (1.1: the keep-alive connections); `handshakes` counts the run. */
+  preopenedConnections: number;
+  beats: { sent: number; answered: number; skipped: number; timeouts: number; non2xx: number };
+  errors: Record<string, number>;
+  /** Victims whose verdict came within timeout + interval of the injection. */
+  detectedWithinBudget: number;
+  detectionBudgetMs: number;
+  /** For close/reset: from the injection to the server seeing the FIN/RST (it still waits for the timeout). */
+  connectionEndSeenMs: DistributionMs | null;
+  /** Healthy clients that never noticed a stopped server. */
+  serverDownMissed: number;
+  /** Client timeouts while the server was up: the clients' own false alarms. */
+  clientFalseAlarms: number;
+  connectMs: LatencySummary;
+  /** How late the clients' beats left against schedule: large values mean the generator, not the server, was slow. */
+  sendLagMs: LatencySummary;
+  serverCpuCoreShare: number | null;
+  serverBaselineRssBytes: number | null;
+  pollFailures: number;
+  notes: string[];
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** Nearest-rank percentiles of exact samples (µs in, ms out). */
+export function distributionMs(samplesUs: number[]): DistributionMs | null {
+  if (samplesUs.length === 0) return null;
+  const sorted = [...samplesUs].sort((a, b) => a - b);
+  const at = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+  return { p50: round3(at(50) / 1000), p99: round3(at(99) / 1000), max: round3((sorted.at(-1) as number) / 1000) };
+}
+
+export interface KeepAliveSysctls {
+  intervalSec: number;
+  probes: number;
+}
+
+export function analyzeHeartbeat(
+  config: HeartbeatRunConfig,
+  tcpKeepAliveMs: number,
+  outcome: HeartbeatOutcome,
+  keepAlive: KeepAliveSysctls | null,
+): HeartbeatSection {
+  const durationSec = (outcome.endUs - outcome.startUs) / 1e6;
+  const perSec = (n: number): number => (durationSec > 0 ? round3(n / durationSec) : 0);
+  const fleets: FleetResult[] = outcome.stopFleet ? [...outcome.fleets, outcome.stopFleet] : outcome.fleets;
+  const sum = (pick: (f: FleetResult) => number): number => fleets.reduce((acc, f) => acc + pick(f), 0);
+  const notes: string[] = [];
+  // Verdicts after the server was stopped (or after the run) are not judgements of the clients.
+  const verdictUntilUs = Math.min(outcome.endUs, outcome.serverStoppedAtUs ?? Infinity);
+
+  const detections: number[] = [];
+  const ends: number[] = [];
+  const budgetUs = (config.timeoutMs + config.intervalMs) * 1000;
+  let falsePositives = 0;
+  // Verdicts seen since the first /clients reading: the transition counter covers the same span.
+  const countedFromUs = outcome.countsStart?.nowUs ?? outcome.startUs;
+  let observed = 0;
+  for (const [id, entries] of outcome.verdicts) {
+    const injectedUs = outcome.victims.get(id);
+    for (const e of entries) {
+      if (e.sinceUs >= countedFromUs && e.sinceUs <= verdictUntilUs) observed++;
+      // Before the start: a client warmed up early and went quiet until its first scheduled beat; setup, not a verdict.
+      if (e.sinceUs < outcome.startUs || e.sinceUs > verdictUntilUs) continue;
+      if (injectedUs === undefined || e.sinceUs < injectedUs) falsePositives++;
+    }
+    if (injectedUs === undefined) continue;
+    const verdict = entries.find((e) => e.sinceUs >= injectedUs && e.sinceUs <= verdictUntilUs);
+    if (verdict !== undefined) detections.push(verdict.sinceUs - injectedUs);
+    const end = entries.find((e) => e.lastEnd !== null && e.lastEndUs >= injectedUs);
+    if (end !== undefined && (end.lastEnd === 'close' || end.lastEnd === 'reset')) ends.push(end.lastEndUs - injectedUs);
+  }
+  const missed = outcome.victims.size - detections.length;
+
+  // A client that went offline and back between two polls is invisible in the list but not in the count.
+  const start = outcome.countsStart;
+  const last = outcome.countsEnd;
+  if (start !== null && last !== null && outcome.serverStoppedAtUs === null) {
+    const unexplained = last.transitions.offline - start.transitions.offline - observed;
+    if (unexplained > 0) {
+      falsePositives += unexplained;
+      notes.push(`${unexplained} offline verdict(s) flipped back online between two polls of /clients; counted as false positives`);
+    }
+  }
+
+  let serverDown: HeartbeatReport['serverDownDetectedMs'] = null;
+  let serverDownMissed = 0;
+  if (outcome.serverStoppedAtUs !== null) {
+    const stoppedUs = outcome.serverStoppedAtUs;
+    const noticed: number[] = [];
+    for (const f of outcome.fleets) {
+      for (const n of f.serverDownNoticedUs) {
+        if (n.atUs >= 0) noticed.push(n.atUs - stoppedUs);
+        else serverDownMissed++;
+      }
+    }
+    const d = distributionMs(noticed);
+    serverDown = d === null ? { p50: 0, p99: 0, max: 0, noticedBy: 0 } : { ...d, noticedBy: noticed.length };
+  }
+
+  const rtt = mergeEncoded(fleets.map((f) => f.rttUs));
+  const connect = mergeEncoded(fleets.map((f) => f.connectUs));
+  // The SIGSTOPped process releases every overdue beat at SIGCONT: its lag and skips describe the stop, not the generator.
+  const lag = mergeEncoded(outcome.fleets.map((f) => f.sendLagUs));
+  const rttMs = summarizeMs(rtt);
+  const connectMs = summarizeMs(connect);
+  const sendLagMs = summarizeMs(lag);
+  rtt.destroy();
+  connect.destroy();
+  lag.destroy();
+
+  const errors: Record<string, number> = {};
+  for (const f of fleets) for (const [code, n] of Object.entries(f.errors)) errors[code] = (errors[code] ?? 0) + n;
+  const opened = sum((f) => f.opened);
+  const usage = outcome.serverUsage;
+  const thousands = config.clients / 1000;
+  const rssGrowth = usage?.maxRssBytes != null && usage.baselineRssBytes != null ? usage.maxRssBytes - usage.baselineRssBytes : null;
+
+  let tcpKeepAlive: HeartbeatReport['tcpKeepAlive'] = null;
+  if (tcpKeepAliveMs > 0) {
+    const detected = start !== null && last !== null ? last.connectionEnds.timeout - start.connectionEnds.timeout : 0;
+    tcpKeepAlive = { delayMs: tcpKeepAliveMs, detected };
+    const sysctl = keepAlive ? ` then ${keepAlive.probes} probes ${keepAlive.intervalSec} s apart (net.ipv4.tcp_keepalive_probes/intvl)` : '';
+    notes.push(
+      `TCP keepalive (SO_KEEPALIVE after ${tcpKeepAliveMs} ms idle${sysctl}) ended ${detected} connection(s). A frozen or SIGSTOPped ` +
+        'peer still has a live kernel that ACKs every probe, so keepalive cannot see it; only a vanished host (no ACK at all) trips it, ' +
+        'and only after all probes fail. Heartbeats judge the application, not the kernel.',
+    );
+  }
+  const slackMs = config.timeoutMs - config.intervalMs;
+  if (sendLagMs.max > slackMs / 2) {
+    notes.push(
+      `client processes sent beats up to ${Math.round(sendLagMs.max)} ms late (send lag p99 ${Math.round(sendLagMs.p99)} ms) against ` +
+        `${slackMs} ms of slack (timeout − interval): the generator was starved of CPU, so false positives may be its own, not the detector's`,
+    );
+  }
+  if (outcome.pollFailures > 0) notes.push(`${outcome.pollFailures} poll(s) of /clients failed; verdict times are the server's own, so only their discovery was late`);
+
+  return {
+    clients: config.clients,
+    intervalMs: config.intervalMs,
+    timeoutMs: config.timeoutMs,
+    mode: config.mode,
+    offlineMode: outcome.victims.size > 0 ? config.offlineMode : null,
+    offlineInjected: outcome.victims.size,
+    detected: detections.length,
+    missed,
+    falsePositives,
+    detectionMs: distributionMs(detections),
+    serverDownDetectedMs: serverDown,
+    heartbeatRttMs: rttMs,
+    handshakes: { total: opened, perSecond: perSec(opened) },
+    bytesPerSec: perSec(sum((f) => f.bytesIn + f.bytesOut)),
+    server: {
+      cpuSec: usage?.cpuSec ?? null,
+      maxRssBytes: usage?.maxRssBytes ?? null,
+      cpuSecPerThousandClients: usage && thousands > 0 ? round3(usage.cpuSec / thousands) : null,
+      rssBytesPerThousandClients: rssGrowth !== null && thousands > 0 ? Math.round(rssGrowth / thousands) : null,
+    },
+    tcpKeepAlive,
+    durationSec: round3(durationSec),
+    processes: outcome.processes,
+    preopenedConnections: sum((f) => f.preopened),
+    beats: {
+      sent: sum((f) => f.sent),
+      answered: sum((f) => f.answered),
+      skipped: outcome.fleets.reduce((acc, f) => acc + f.skipped, 0),
+      timeouts: outcome.fleets.reduce((acc, f) => acc + f.timeouts, 0),
+      non2xx: sum((f) => f.non2xx),
+    },
+    errors,
+    detectedWithinBudget: detections.filter((d) => d <= budgetUs).length,
+    detectionBudgetMs: config.timeoutMs + config.intervalMs,
+    connectionEndSeenMs: distributionMs(ends),
+    serverDownMissed,
+    clientFalseAlarms: outcome.fleets.reduce((acc, f) => acc + f.falseAlarms, 0),
+    connectMs,
+    sendLagMs,
+    serverCpuCoreShare: usage && durationSec > 0 ? round3(usage.cpuSec / durationSec) : null,
+    serverBaselineRssBytes: usage?.baselineRssBytes ?? null,
+    pollFailures: outcome.pollFailures,
+    notes,
+  };
+}

@@ -1,0 +1,285 @@
+// One run of the native load generator: phases (warm-up, measure, drain), closed/open-loop dispatch, stop rules.
+
+import type { Clock } from '../clock.js';
+import { repeatRequest, serializeRequest } from '../http/request-serializer.js';
+import { LoadRecorder } from '../metrics/recorder.js';
+import type { LoadConfig, LoadProgress } from './engine.js';
+import { RateSchedule } from './schedule.js';
+import { ClientConnection, type ConnectionOwner, type Transport } from './transports/connection.js';
+import { createTransport } from './transports/factory.js';
+
+/** Every connect failing for this long while no socket is open ends the phase: the target is unreachable. */
+const GIVE_UP_US = 2_000_000;
+/** First and largest pause before a slot reconnects after a failed connect, so a refused target is not spun on. */
+const BACKOFF_FIRST_MS = 5;
+const BACKOFF_MAX_MS = 500;
+/** Longest wait for in-flight requests once a phase stops issuing (without a --timeout). */
+const DRAIN_DEFAULT_MS = 2000;
+/** Longest wait for sockets to close after we end them (or the server announced it would). */
+const CLOSE_GRACE_MS = 1000;
+
+type Phase = LoadProgress['phase'];
+
+export class LoadRun implements ConnectionOwner {
+  readonly clock: Clock;
+  readonly recorder: LoadRecorder;
+  readonly transport: Transport;
+  /** Address connected to: the URL's host, replaced by its resolved IP before the first phase. */
+  host: string;
+  readonly port: number;
+  readonly timeoutMs: number;
+  readonly requestSlices: Buffer[];
+  readonly conns: ClientConnection[];
+  stopping = true;
+  inflight = 0;
+  liveSockets = 0;
+  resent = 0;
+  interrupted = false;
+  /** Requests abandoned in flight when a phase ended (drain bound or interrupt), measured phase only. */
+  abandoned = 0;
+  /** Open loop: requests that were due in the measured phase but never sent. */
+  unsent = 0;
+  stopReason: 'duration' | 'requests' | 'bound' | 'unreachable' | 'interrupted' | null = null;
+  phase: Phase = 'warmup';
+  phaseStartUs = 0;
+  endUs = 0;
+  private readonly config: LoadConfig;
+  private readonly schedule: RateSchedule | null;
+  /** FIFO of slots free to take an open-loop request, so load spreads over connections. */
+  private readonly freeRing: ClientConnection[];
+  private freeHead = 0;
+  private freeCount = 0;
+  private scheduleTimer: NodeJS.Timeout | null = null;
+  private bound: number | null = null;
+  private issued = 0;
+  private done = 0;
+  private unreachableSinceUs = -1;
+  private phaseDone: (() => void) | null = null;
+  private drained: (() => void) | null = null;
+  private socketsClosed: (() => void) | null = null;
+
+  constructor(config: LoadConfig, clock: Clock) {
+    this.config = config;
+    this.clock = clock;
+    this.transport = createTransport(config.mode, config.pipelining);
+    this.recorder = new LoadRecorder(config.rate !== null);
+    this.host = config.url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.port = config.url.port === '' ? 80 : Number(config.url.port);
+    this.timeoutMs = config.timeoutMs;
+    const request = serializeRequest({
+      method: config.method,
+      url: config.url,
+      httpVersion: this.transport.httpVersion,
+      headers: config.headers,
+      body: config.body,
+    });
+    const batch = repeatRequest(request, this.transport.depth);
+    this.requestSlices = [Buffer.alloc(0)];
+    for (let k = 1; k <= this.transport.depth; k++) this.requestSlices.push(batch.subarray(0, k * request.length));
+    this.schedule = config.rate === null ? null : new RateSchedule(config.rate);
+    const head = config.method.toUpperCase() === 'HEAD';
+    this.conns = [];
+    for (let i = 0; i < config.connections; i++) this.conns.push(new ClientConnection(this, head));
+    this.freeRing = new Array<ClientConnection>(config.connections);
+  }
+
+  get requestBound(): number | null {
+    return this.bound;
+  }
+
+  /** Run one phase to its end: load until the stop rule, drain in-flight requests (bounded), close every socket. */
+  async runPhase(phase: Phase, durationMs: number, bound: number | null): Promise<void> {
+    const now = this.clock.nowUs();
+    this.phase = phase;
+    this.phaseStartUs = now;
+    this.bound = bound;
+    this.issued = 0;
+    this.done = 0;
+    this.unreachableSinceUs = -1;
+    this.stopReason = null;
+    this.stopping = false;
+    const stopped = new Promise<void>((resolve) => {
+      this.phaseDone = resolve;
+    });
+    const timer = setTimeout(onPhaseTimer, durationMs, this);
+    this.schedule?.start(now);
+    for (const conn of this.conns) this.ready(conn, now);
+    await stopped;
+    clearTimeout(timer);
+    if (phase === 'measure') this.phase = 'drain';
+    if (this.inflight > 0 && !this.interrupted) await this.waitDrained();
+    let abandoned = 0;
+    for (const conn of this.conns) abandoned += conn.abandonInflight();
+    if (phase === 'measure') this.abandoned += abandoned;
+    this.endUs = this.clock.nowUs();
+    await this.closeAll();
+  }
+
+  /** Stop issuing requests; the phase then drains and closes. */
+  stop(reason: NonNullable<LoadRun['stopReason']>): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stopReason = reason;
+    if (this.schedule !== null && this.phase === 'measure' && this.freeCount === 0) {
+      // A backlog with every connection busy; with a free one, "unsent" would only be timer granularity.
+      const due = Math.min(this.schedule.due(this.clock.nowUs()), this.bound ?? Infinity);
+      this.unsent = Math.max(0, due - this.schedule.issued);
+    }
+    if (this.scheduleTimer !== null) clearTimeout(this.scheduleTimer);
+    this.scheduleTimer = null;
+    this.phaseDone?.();
+  }
+
+  /** Ctrl-C: stop now, count nothing more, destroy sockets. */
+  interrupt(): void {
+    this.interrupted = true;
+    this.stop('interrupted');
+    this.drained?.();
+    if (this.socketsClosed !== null) for (const conn of this.conns) conn.destroySocket();
+  }
+
+  ready(conn: ClientConnection, nowUs: number): void {
+    if (this.stopping) return;
+    if (this.schedule === null) {
+      // Closed loop: fill the connection's free capacity now (one write for a pipelined batch).
+      let count = this.transport.depth - conn.inflight;
+      if (this.bound !== null && this.bound - this.issued < count) count = this.bound - this.issued;
+      if (count <= 0) return;
+      this.issued += count;
+      this.transport.send(conn, count, nowUs, nowUs);
+      return;
+    }
+    if (!conn.free) this.pushFree(conn);
+    this.pump(nowUs);
+  }
+
+  finished(count: number): void {
+    this.done += count;
+    if (this.bound !== null && this.done >= this.bound) this.stop('requests');
+    if (this.stopping && this.inflight === 0) this.drained?.();
+  }
+
+  connected(): void {
+    this.unreachableSinceUs = -1;
+  }
+
+  connectFailed(conn: ClientConnection, nowUs: number): void {
+    if (this.stopping) return;
+    if (this.recorder.open === 0) {
+      if (this.unreachableSinceUs < 0) this.unreachableSinceUs = nowUs;
+      else if (nowUs - this.unreachableSinceUs >= GIVE_UP_US) {
+        this.stop('unreachable');
+        return;
+      }
+    }
+    conn.backoffMs = conn.backoffMs === 0 ? BACKOFF_FIRST_MS : Math.min(conn.backoffMs * 2, BACKOFF_MAX_MS);
+    conn.backoffTimer = setTimeout(onBackoff, conn.backoffMs, conn);
+  }
+
+  socketGone(): void {
+    this.liveSockets--;
+    if (this.liveSockets === 0) this.socketsClosed?.();
+  }
+
+  /** Hand due open-loop requests to free connections; arm the timer for the next one when none is overdue. */
+  pump(nowUs: number): void {
+    const schedule = this.schedule!;
+    let due = schedule.due(nowUs);
+    if (this.bound !== null && due > this.bound) due = this.bound;
+    const depth = this.transport.depth;
+    while (schedule.issued < due && this.freeCount > 0) {
+      const conn = this.popFree();
+      if (conn.retiring || conn.inflight >= depth || conn.backoffTimer !== null) continue;
+      const intended = schedule.intendedAt(schedule.issued);
+      schedule.issued++;
+      this.issued++;
+      this.transport.send(conn, 1, nowUs, intended);
+      if (!conn.retiring && conn.inflight < depth) this.pushFree(conn);
+    }
+    if (schedule.issued >= due && this.scheduleTimer === null && (this.bound === null || schedule.issued < this.bound)) {
+      const waitUs = schedule.intendedAt(schedule.issued) - nowUs;
+      this.scheduleTimer = setTimeout(onScheduleTick, Math.max(1, Math.ceil(waitUs / 1000)), this);
+    }
+  }
+
+  scheduleTick(): void {
+    this.scheduleTimer = null;
+    if (!this.stopping) this.pump(this.clock.nowUs());
+  }
+
+  progress(): LoadProgress {
+    const measuring = this.phase !== 'warmup';
+    return {
+      phase: this.phase,
+      elapsedMs: Math.max(0, (this.clock.nowUs() - this.phaseStartUs) / 1000),
+      totalMs: this.phase === 'warmup' ? this.config.warmupMs : this.config.requests === null ? this.config.durationMs : null,
+      completed: measuring ? this.recorder.completed : 0,
+      targetRequests: this.config.requests,
+      errors: measuring ? this.recorder.failed + this.recorder.non2xx : 0,
+    };
+  }
+
+  private pushFree(conn: ClientConnection): void {
+    conn.free = true;
+    this.freeRing[(this.freeHead + this.freeCount) % this.freeRing.length] = conn;
+    this.freeCount++;
+  }
+
+  private popFree(): ClientConnection {
+    const conn = this.freeRing[this.freeHead]!;
+    this.freeHead = (this.freeHead + 1) % this.freeRing.length;
+    this.freeCount--;
+    conn.free = false;
+    return conn;
+  }
+
+  private waitDrained(): Promise<void> {
+    const limitMs = this.timeoutMs > 0 ? this.timeoutMs : DRAIN_DEFAULT_MS;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, limitMs);
+      this.drained = () => {
+        clearTimeout(timer);
+        this.drained = null;
+        resolve();
+      };
+    });
+  }
+
+  /** End every socket (ours first, except those the server announced it would close) and wait for all to close. */
+  private async closeAll(): Promise<void> {
+    this.freeCount = 0;
+    for (const conn of this.conns) {
+      conn.clearTimers();
+      conn.free = false;
+      conn.backoffMs = 0;
+      if (conn.socket === null) continue;
+      if (this.interrupted || !conn.connected) conn.destroySocket();
+      else if (!conn.retiring) conn.endSocket();
+    }
+    if (this.liveSockets === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        for (const conn of this.conns) conn.destroySocket();
+      }, CLOSE_GRACE_MS);
+      this.socketsClosed = () => {
+        clearTimeout(timer);
+        this.socketsClosed = null;
+        resolve();
+      };
+    });
+  }
+}
+
+/** The phase's time is up: its duration, or the safety bound of a request-count run. */
+function onPhaseTimer(run: LoadRun): void {
+  run.stop(run.requestBound === null ? 'duration' : 'bound');
+}
+
+function onScheduleTick(run: LoadRun): void {
+  run.scheduleTick();
+}
+
+function onBackoff(conn: ClientConnection): void {
+  conn.backoffTimer = null;
+  conn.owner.ready(conn, conn.owner.clock.nowUs());
+}

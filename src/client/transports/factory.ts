@@ -1,0 +1,18 @@
+// The one place that branches on the HTTP mode: picks the transport for a run.
+
+import type { ClientMode } from '../../types.js';
+import type { Transport } from './connection.js';
+import { http10Transport } from './http10.js';
+import { http11Transport } from './http11.js';
+import { createPipelineTransport } from './pipeline.js';
+
+export function createTransport(mode: ClientMode, pipelining: number): Transport {
+  switch (mode) {
+    case '1.0':
+      return http10Transport;
+    case '1.1':
+      return http11Transport;
+    case 'pipeline':
+      return createPipelineTransport(pipelining);
+  }
+}

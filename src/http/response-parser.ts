@@ -1,0 +1,188 @@
+// Incremental HTTP/1.x response parser: survives a split at any byte and stops after each complete message, so
+// pipelined responses are matched to their requests in order, without copying or buffering the input.
+
+import { ChunkedDecoder } from './chunked-decoder.js';
+import { clientWantsPersistence } from './keep-alive.js';
+import { ResponseHead } from './response-head.js';
+
+const M_HEAD = 0;
+const M_BODY_LENGTH = 1;
+const M_BODY_EOF = 2;
+const M_BODY_CHUNKED = 3;
+const M_ERROR = 4;
+
+export interface ResponseParserOptions {
+  /** Responses answer HEAD requests: never a body, whatever the fields say (RFC 9110 §9.3.2). */
+  readonly head?: boolean;
+  /** Largest status line + field section (and trailer section), in bytes. */
+  readonly maxHeadBytes?: number;
+}
+
+/**
+ * Feed bytes with `execute`; it returns the offset where it stopped. It stops right after a message completes
+ * (`complete` is then true and `statusCode`/`keepAlive`/`bodyBytes` describe it), so the caller can attribute each
+ * response to its request. It returns -1 on malformed input (`error` says why; the connection is unusable).
+ * 1xx interim responses are consumed silently. A close-delimited body ends with `finish()` at EOF.
+ */
+export class ResponseParser {
+  /** True between a message's completion and the next `execute` call. */
+  complete = false;
+  /** True until the first byte of the next response arrives (stays false across 1xx interim responses): TTFB hook. */
+  awaitingFirstByte = true;
+  statusCode = 0;
+  versionMinor = 0;
+  /** RFC 9112 §9.3: whether the connection stays open after this response (valid once the head is parsed). */
+  keepAlive = false;
+  /** Body bytes of the current message (decoded payload for chunked). */
+  bodyBytes = 0;
+  error: string | null = null;
+
+  private state = M_HEAD;
+  private remaining = 0;
+  private readonly skipBody: boolean;
+  private readonly head: ResponseHead;
+  private readonly chunks: ChunkedDecoder;
+
+  constructor(options: ResponseParserOptions = {}) {
+    this.skipBody = options.head === true;
+    const maxHeadBytes = options.maxHeadBytes ?? 80 * 1024;
+    this.head = new ResponseHead(maxHeadBytes);
+    this.chunks = new ChunkedDecoder(maxHeadBytes);
+  }
+
+  /** Forget any partial message (a new connection starts). */
+  reset(): void {
+    this.state = M_HEAD;
+    this.complete = false;
+    this.awaitingFirstByte = true;
+    this.error = null;
+    this.head.rewind();
+  }
+
+  /** Whether the parser sits between messages (no partial response pending). */
+  get idle(): boolean {
+    return this.state === M_HEAD && this.awaitingFirstByte && this.head.atStart;
+  }
+
+  /** Whether the current body runs until the server closes (RFC 9112 §6.3 rule 8). */
+  get readingUntilClose(): boolean {
+    return this.state === M_BODY_EOF;
+  }
+
+  /**
+   * EOF from the server. Returns 1 if that completed a close-delimited message (`complete` is set), 0 if no message
+   * was pending, -1 if a message was cut short.
+   */
+  finish(): number {
+    if (this.state === M_BODY_EOF) {
+      this.messageDone(0);
+      return 1;
+    }
+    return this.idle ? 0 : -1;
+  }
+
+  /** Parse buf[offset, end). Returns where it stopped (end, or just past a complete message), or -1 on error. */
+  execute(buf: Uint8Array, offset: number, end: number): number {
+    this.complete = false;
+    let i = offset;
+    if (i < end && this.awaitingFirstByte) this.awaitingFirstByte = false;
+    while (i < end) {
+      switch (this.state) {
+        case M_HEAD: {
+          const next = this.head.execute(buf, i, end);
+          if (next < 0) return this.fail(this.head.error ?? 'invalid response head');
+          i = next;
+          if (!this.head.done) return i;
+          const r = this.headEnd();
+          if (r < 0) return -1;
+          if (r > 0) return this.messageDone(i);
+          break;
+        }
+        case M_BODY_LENGTH: {
+          const take = Math.min(this.remaining, end - i);
+          i += take;
+          this.remaining -= take;
+          this.bodyBytes += take;
+          if (this.remaining === 0) return this.messageDone(i);
+          break;
+        }
+        case M_BODY_EOF:
+          this.bodyBytes += end - i;
+          return end;
+        case M_BODY_CHUNKED: {
+          const next = this.chunks.execute(buf, i, end);
+          if (next < 0) return this.fail(this.chunks.error ?? 'invalid chunked body');
+          this.bodyBytes = this.chunks.dataBytes;
+          if (this.chunks.done) return this.messageDone(next);
+          i = next;
+          break;
+        }
+        default:
+          return -1;
+      }
+    }
+    return i;
+  }
+
+  /** The head is complete: skip 1xx, then decide framing and persistence. Returns 1 for a body-less message. */
+  private headEnd(): number {
+    const head = this.head;
+    const status = head.statusCode;
+    this.statusCode = status;
+    this.versionMinor = head.versionMinor;
+    this.bodyBytes = 0;
+    if (status < 100) return this.fail('status code below 100');
+    if (status === 101) return this.fail('unexpected 101 Switching Protocols (no upgrade was requested)');
+    if (status < 200) {
+      // 1xx interim response (RFC 9110 §15.2): skip it, the final response follows on the same connection.
+      head.rewind();
+      return 0;
+    }
+    // RFC 9112 §9.3: "close" ends it; 1.1 persists by default; 1.0 persists only with "keep-alive" (the same rule
+    // the server applies to requests).
+    let keepAlive = clientWantsPersistence(head.versionMinor, head.connectionClose, head.connectionKeepAlive);
+    if (this.skipBody || status === 204 || status === 304) {
+      this.keepAlive = keepAlive;
+      return 1;
+    }
+    if (head.hasTransferEncoding) {
+      // RFC 9112 §6.3 rule 3: Transfer-Encoding overrides Content-Length, and such a message ends the connection.
+      if (head.contentLength >= 0) keepAlive = false;
+      if (head.chunked) {
+        this.keepAlive = keepAlive;
+        this.chunks.reset();
+        this.state = M_BODY_CHUNKED;
+        return 0;
+      }
+      // Rule 4: a response whose final coding is not chunked is delimited by close.
+      this.keepAlive = false;
+      this.state = M_BODY_EOF;
+      return 0;
+    }
+    if (head.contentLength >= 0) {
+      this.keepAlive = keepAlive;
+      if (head.contentLength === 0) return 1;
+      this.remaining = head.contentLength;
+      this.state = M_BODY_LENGTH;
+      return 0;
+    }
+    // Rule 8: no framing fields, the body runs until the server closes.
+    this.keepAlive = false;
+    this.state = M_BODY_EOF;
+    return 0;
+  }
+
+  private messageDone(i: number): number {
+    this.state = M_HEAD;
+    this.head.rewind();
+    this.complete = true;
+    this.awaitingFirstByte = true;
+    return i;
+  }
+
+  private fail(message: string): number {
+    this.state = M_ERROR;
+    this.error = message;
+    return -1;
+  }
+}

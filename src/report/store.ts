@@ -1,0 +1,93 @@
+// Report files: atomic writes (temp file + rename), default names that sort by time, validated reads.
+
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { H1Error } from '../errors.js';
+import { TOOL } from '../version.js';
+import { SCHEMA_VERSION, type AnyReport } from './schema.js';
+
+/** `2026-11-25T034903.123Z`: UTC, lexically sortable, no ':' (invalid in Windows file names). */
+export function sortableTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/^(\d{4})(\d{2})(\d{2})/, '$1-$2-$3');
+}
+
+/** Default report path: `results/<timestamp>-<mode>.json`, relative to the working directory. */
+export function defaultReportPath(mode: string, date: Date = new Date(), dir = 'results'): string {
+  return join(dir, `${sortableTimestamp(date)}-${mode}.json`);
+}
+
+/**
+ * Write a report so readers never see a partial file: serialise fully, write a temp file in the
+ * same directory (rename is atomic only within one filesystem), then rename over the target.
+ * On any failure the temp file is removed and H1B_REPORT_WRITE is thrown.
+ */
+export async function writeReport(path: string, report: AnyReport, options: { createDir?: boolean } = {}): Promise<void> {
+  let text: string;
+  try {
+    text = `${JSON.stringify(report, null, 2)}\n`;
+  } catch (error) {
+    throw new H1Error('H1B_REPORT_WRITE', `cannot serialise the report for ${path}: ${String(error)}`, { cause: error });
+  }
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    if (options.createDir) await mkdir(dir, { recursive: true });
+    await writeFile(temp, text, { flag: 'wx' });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new H1Error('H1B_REPORT_WRITE', `cannot write the report to ${path} (${reason}); check that ${dir} exists and is writable`, {
+      cause: error,
+    });
+  }
+}
+
+const RUN_FIELDS = [
+  'tool', 'startedAt', 'durationSec', 'interrupted', 'config', 'target', 'requests', 'throughput', 'latencyMs',
+  'connectMs', 'ttfbMs', 'connections', 'handshakes', 'timeWait', 'errors', 'timeline', 'histograms', 'coordinatedOmission',
+] as const;
+const SUITE_FIELDS = ['tool', 'startedAt', 'cases'] as const;
+
+/** Check that parsed JSON is a report this version understands; throws H1B_REPORT_SCHEMA otherwise. */
+export function validateReport(value: unknown, source: string): AnyReport {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new H1Error('H1B_REPORT_SCHEMA', `${source} is not an h1bench report (expected a JSON object)`);
+  }
+  const report = value as Record<string, unknown>;
+  if (report.schemaVersion !== SCHEMA_VERSION) {
+    throw new H1Error(
+      'H1B_REPORT_SCHEMA',
+      `${source} has schemaVersion ${JSON.stringify(report.schemaVersion)}; ${TOOL.name} ${TOOL.version} reads schemaVersion ` +
+        `${SCHEMA_VERSION} only: upgrade ${TOOL.name} or regenerate the report`,
+    );
+  }
+  const fields = report.kind === 'run' ? RUN_FIELDS : report.kind === 'suite' ? SUITE_FIELDS : null;
+  if (fields === null) {
+    throw new H1Error('H1B_REPORT_SCHEMA', `${source} has kind ${JSON.stringify(report.kind)}; expected "run" or "suite"`);
+  }
+  const missing = fields.filter((field) => !(field in report));
+  if (missing.length > 0) {
+    throw new H1Error('H1B_REPORT_SCHEMA', `${source} lacks required field(s) ${missing.join(', ')}; regenerate the report`);
+  }
+  return report as unknown as AnyReport;
+}
+
+/** Read and validate a report file (run or suite). Synchronous: reports are small and read once. */
+export function readReport(path: string): AnyReport {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new H1Error('H1B_REPORT_READ', `cannot read report ${path} (${reason})`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new H1Error('H1B_REPORT_READ', `${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return validateReport(parsed, path);
+}

@@ -1,0 +1,135 @@
+// Spawns the embedded server (`bench serve`) as a child process on 127.0.0.1 port 0 and stops it by PID.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { H1Error } from '../errors.js';
+import type { ServerMode } from '../types.js';
+
+export interface EmbeddedServer {
+  readonly url: URL;
+  readonly pid: number;
+  readonly mode: ServerMode;
+  /** Stop the child (SIGTERM, then SIGKILL after the grace period); idempotent. */
+  stop(): Promise<void>;
+}
+
+const CLI_MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const START_TIMEOUT_MS = 10_000;
+const STOP_GRACE_MS = 3_000;
+const STDERR_KEEP = 4_096;
+
+/** Children still running, killed synchronously if this process exits without stopping them. */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+  // The child is detached (own process group), so a SIGTERM/SIGHUP sent to h1bench would orphan it:
+  // stop the children, then die of the same signal as the default action would have.
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const child of live) child.kill('SIGKILL');
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/**
+ * Start `bench serve --mode <mode> --host 127.0.0.1 --port 0` and resolve once it prints its URL.
+ * The child gets its own process group (detached) so a Ctrl-C at the terminal reaches only
+ * h1bench, which then still reads the server's /stats and stops it itself.
+ */
+export async function startEmbeddedServer(mode: ServerMode, extraArgs: readonly string[] = []): Promise<EmbeddedServer> {
+  installExitHook();
+  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--mode', mode, '--host', '127.0.0.1', '--port', '0', ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  live.add(child);
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    if (stderr.length < STDERR_KEEP) stderr += chunk;
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      live.delete(child);
+      resolve();
+    });
+  });
+  let url: URL;
+  try {
+    url = await readUrlLine(child, () => stderr);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+  // Keep draining stdout so a chatty server never blocks on a full pipe.
+  child.stdout!.resume();
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    pid: child.pid!,
+    mode,
+    stop(): Promise<void> {
+      stopping ??= stopChild(child, exited);
+      return stopping;
+    },
+  };
+}
+
+function readUrlLine(child: ChildProcess, stderr: () => string): Promise<URL> {
+  return new Promise<URL>((resolve, reject) => {
+    let buffered = '';
+    const fail = (why: string): void => {
+      cleanup();
+      const detail = stderr().trim();
+      reject(new H1Error('H1B_SERVER_SPAWN_FAILED', `embedded server ${why}${detail ? `: ${detail.split('\n').slice(-5).join(' | ')}` : ''}`));
+    };
+    const onData = (chunk: string): void => {
+      buffered += chunk;
+      for (const line of buffered.split('\n').slice(0, -1)) {
+        const match = /(https?:\/\/\S+)/.exec(line);
+        if (match) {
+          cleanup();
+          resolve(new URL(match[1]!));
+          return;
+        }
+      }
+    };
+    const onExit = (code: number | null, signal: string | null): void => fail(`exited (${signal ?? `code ${code}`}) before printing its URL`);
+    const onError = (error: Error): void => fail(`could not be spawned (${error.message})`);
+    const timer = setTimeout(() => fail(`printed no URL within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+    function cleanup(): void {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    }
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const forced = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      // The server did not finish its graceful shutdown in time: it holds nothing we need.
+      child.kill('SIGKILL');
+      resolve();
+    }, STOP_GRACE_MS);
+  });
+  await Promise.race([exited, forced]);
+  clearTimeout(timer);
+  await exited;
+}

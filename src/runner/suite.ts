@@ -1,0 +1,108 @@
+// `bench suite`: a matrix of run configs, each repeated N times, interleaved run by run, into one SuiteReport.
+//
+// Interleaving (round 1: every case once, round 2: every case again, …) spreads slow drift — thermal throttling,
+// a noisy neighbour, a background job — over all cases alike instead of penalising whichever case ran last.
+// Each round also starts one case later than the previous, so no case always runs first after a pause.
+
+import type { EngineFactory } from '../client/engines/index.js';
+import { machineInfo } from '../metrics/machine.js';
+import { mergeRunReports } from '../report/merge.js';
+import { SCHEMA_VERSION, type RunReport, type SuiteCase, type SuiteReport } from '../report/schema.js';
+import { suiteModel } from '../report/suite-model.js';
+import type { RunConfig } from '../types.js';
+import { TOOL } from '../version.js';
+import { runOnce, type RunEvent } from './run.js';
+import { defaultServerMode, resolveTarget, type ActiveTarget } from './target.js';
+
+export interface SuiteCasePlan {
+  /** Stable id used to match cases across reports, e.g. `1.1-c50`. */
+  readonly id: string;
+  readonly config: RunConfig;
+}
+
+export interface SuitePlan {
+  /** Preset or file name, stored in the report. */
+  readonly preset: string | null;
+  readonly label: string | null;
+  /** Runs per case. */
+  readonly runs: number;
+  readonly cases: readonly SuiteCasePlan[];
+}
+
+export type SuiteEvent =
+  | { readonly type: 'case-start'; readonly caseId: string; readonly run: number; readonly runs: number; readonly step: number; readonly steps: number }
+  | { readonly type: 'run'; readonly caseId: string; readonly event: RunEvent }
+  | { readonly type: 'case-done'; readonly caseId: string; readonly run: number; readonly report: RunReport };
+
+export interface SuiteOptions {
+  readonly createEngine: EngineFactory;
+  /** Aborting stops the current run; the cases measured so far are still reported, with `interrupted: true`. */
+  readonly signal: AbortSignal;
+  readonly onEvent?: (event: SuiteEvent) => void;
+  /** Wall clock for the report's start time and duration (injectable in tests). */
+  readonly now?: () => number;
+}
+
+/** Cases that need the same server (same URL or same embedded server mode) share one target. */
+function targetKey(config: RunConfig): string {
+  return config.url ?? `embedded:${config.serverMode ?? defaultServerMode(config.mode)}`;
+}
+
+/** The order of case indexes in round `run` (1-based): a rotation by run - 1. */
+export function roundOrder(cases: number, run: number): number[] {
+  return Array.from({ length: cases }, (_, k) => (k + run - 1) % cases);
+}
+
+export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<SuiteReport> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const targets = new Map<string, ActiveTarget>();
+  const perCase: RunReport[][] = plan.cases.map(() => []);
+  try {
+    for (const item of plan.cases) {
+      const key = targetKey(item.config);
+      if (!targets.has(key)) targets.set(key, await resolveTarget(item.config));
+    }
+    const steps = plan.runs * plan.cases.length;
+    let step = 0;
+    rounds: for (let run = 1; run <= plan.runs; run++) {
+      for (const index of roundOrder(plan.cases.length, run)) {
+        if (options.signal.aborted) break rounds;
+        const item = plan.cases[index] as SuiteCasePlan;
+        step++;
+        options.onEvent?.({ type: 'case-start', caseId: item.id, run, runs: plan.runs, step, steps });
+        const target = targets.get(targetKey(item.config)) as ActiveTarget;
+        const report = await runOnce(item.config, target, {
+          createEngine: options.createEngine,
+          signal: options.signal,
+          onEvent: (event) => options.onEvent?.({ type: 'run', caseId: item.id, event }),
+        }, run);
+        (perCase[index] as RunReport[]).push(report);
+        options.onEvent?.({ type: 'case-done', caseId: item.id, run, report });
+      }
+    }
+  } finally {
+    for (const target of targets.values()) await target.release();
+  }
+
+  const cases: SuiteCase[] = [];
+  plan.cases.forEach((item, index) => {
+    const reports = perCase[index] as RunReport[];
+    if (reports.length === 0) return;
+    cases.push({ id: item.id, mode: item.config.mode, connections: item.config.connections, report: mergeRunReports(reports) });
+  });
+  const interrupted = options.signal.aborted || cases.some((item) => item.report.interrupted);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'suite',
+    tool: { name: TOOL.name, version: TOOL.version },
+    label: plan.label,
+    preset: plan.preset,
+    startedAt: new Date(started).toISOString(),
+    durationSec: Math.round(now() - started) / 1000,
+    interrupted,
+    machine: machineInfo(),
+    cases,
+    model: suiteModel(cases),
+  };
+}

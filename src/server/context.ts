@@ -1,0 +1,27 @@
+// Per-server shared state handed to connections and routes: config, clock, counters, pre-serialized responses.
+
+import type { Clock } from '../clock.js';
+import type { DateCache } from '../http/date-cache.js';
+import type { ConnectionHeaders, StaticResponse } from '../http/response-writer.js';
+import type { ServerConfig } from '../types.js';
+import type { Connection } from './connection.js';
+import type { RouteTable } from './routes.js';
+import type { CloseKind, StatsCounters } from './stats.js';
+
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly clock: Clock;
+  readonly stats: StatsCounters;
+  readonly dates: DateCache;
+  readonly connectionHeaders: ConnectionHeaders;
+  readonly routes: RouteTable;
+  /** Open connections (the timeout sweep and graceful shutdown walk it). */
+  readonly connections: Set<Connection>;
+  /** Called once per connection when its socket has closed, with who closed it first. */
+  readonly closeHooks: Array<(conn: Connection, kind: CloseKind) => void>;
+  /** The fixed `/` response (body of config.bodySize bytes). */
+  readonly root: StaticResponse;
+  readonly notFound: StaticResponse;
+  /** Set by close(): every further response carries `Connection: close`. */
+  shuttingDown: boolean;
+}

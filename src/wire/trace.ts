@@ -1,0 +1,38 @@
+// `bench trace` core: capture a tiny exchange with a target on loopback and reconstruct its connections.
+
+import { readFile } from 'node:fs/promises';
+import { analyzeCapture, type CaptureAnalysis } from './analyze.js';
+import { PacketCapture, type CaptureStats } from './capture.js';
+import { tinyExchange, type ExchangeResult } from './exchange.js';
+
+export interface LiveTraceOptions {
+  readonly url: URL;
+  readonly mode: '1.0' | '1.1';
+  readonly requests: number;
+  /** Where tcpdump writes the capture. */
+  readonly file: string;
+  readonly timeoutMs?: number;
+}
+
+export interface LiveTrace {
+  readonly exchange: ExchangeResult;
+  readonly capture: CaptureStats;
+  readonly analysis: CaptureAnalysis;
+}
+
+/** Start tcpdump on the target's port, run the exchange, stop tcpdump (always), and analyse the file. */
+export async function traceExchange(options: LiveTraceOptions): Promise<LiveTrace> {
+  const port = Number(options.url.port || 80);
+  // 4 KiB per packet keeps small HTTP messages whole for Wireshark; the exchange is too small to fill the ring.
+  const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096 });
+  let exchange: ExchangeResult;
+  let stats: CaptureStats;
+  try {
+    exchange = await tinyExchange(options.url, options.mode, options.requests, options.timeoutMs);
+  } finally {
+    // Stop even when the exchange failed, so no tcpdump outlives the command.
+    stats = await capture.stop();
+  }
+  const analysis = analyzeCapture(await readFile(options.file), { serverPort: port });
+  return { exchange, capture: stats, analysis };
+}

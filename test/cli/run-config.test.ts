@@ -1,0 +1,113 @@
+// Tests for `bench run` option validation: defaults, frozen configs per mode, and every rejected combination.
+
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { isH1Error } from '../../src/errors.js';
+import { parseRunArgs, validateUrl, withModeSuffix } from '../../src/cli/run-config.js';
+
+const rejects = (args: Parameters<typeof parseRunArgs>[0], code: string, pattern: RegExp): void => {
+  assert.throws(
+    () => parseRunArgs(args, false),
+    (error: unknown) => isH1Error(error) && error.code === code && error.exitCode === 2 && pattern.test(error.message),
+  );
+};
+
+describe('parseRunArgs', () => {
+  test('defaults: 1.1, 50 connections, 10 s, 1 s warm-up, native, one run, frozen', () => {
+    const [config, ...rest] = parseRunArgs({}, false);
+    assert.equal(rest.length, 0);
+    assert.ok(config && Object.isFrozen(config));
+    assert.equal(config.mode, '1.1');
+    assert.equal(config.connections, 50);
+    assert.equal(config.durationMs, 10_000);
+    assert.equal(config.requests, null);
+    assert.equal(config.warmupMs, 1_000);
+    assert.equal(config.engine, 'native');
+    assert.equal(config.runs, 1);
+    assert.equal(config.pipelining, 1);
+    assert.equal(config.url, null);
+    assert.equal(config.progress, false, 'no progress when stderr is not a terminal');
+    assert.equal(parseRunArgs({}, true)[0]?.progress, true);
+    assert.equal(parseRunArgs({ progress: false }, true)[0]?.progress, false);
+    assert.equal(parseRunArgs({ progress: true }, false)[0]?.progress, true);
+  });
+
+  test('several modes give one config each, in order, with mode-suffixed --out', () => {
+    const configs = parseRunArgs({ mode: ['1.0', '1.1', 'pipeline', '1.0'], out: 'out/x.json', pipelining: '4' }, false);
+    assert.deepEqual(configs.map((c) => c.mode), ['1.0', '1.1', 'pipeline']);
+    assert.deepEqual(configs.map((c) => c.out), ['out/x-1.0.json', 'out/x-1.1.json', 'out/x-pipeline.json']);
+    assert.deepEqual(configs.map((c) => c.pipelining), [1, 1, 4]);
+  });
+
+  test('values are parsed: durations, -n, headers, rate', () => {
+    const [config] = parseRunArgs(
+      { mode: '1.0', requests: '2000', connections: '10', warmup: '0', timeout: '500ms', header: ['X-A: 1', 'X-B:two words'], rate: '250', body: 'hi', method: 'POST', label: 'L', runs: '3' },
+      false,
+    );
+    assert.ok(config);
+    assert.equal(config.requests, 2000);
+    assert.ok(config.durationMs >= 3_600_000, 'with -n the duration is only a safety bound');
+    assert.equal(config.warmupMs, 0);
+    assert.equal(config.timeoutMs, 500);
+    assert.deepEqual(config.headers, [['X-A', '1'], ['X-B', 'two words']]);
+    assert.equal(config.rate, 250);
+    assert.equal(config.body, 'hi');
+    assert.equal(config.method, 'POST');
+    assert.equal(config.label, 'L');
+    assert.equal(config.runs, 3);
+  });
+
+  test('invalid values and combinations: exit 2 with one message naming the option', () => {
+    rejects({ mode: '2.0' }, 'H1B_INVALID_OPTION', /--mode must be one of 1\.0, 1\.1, pipeline/);
+    rejects({ requests: '10', duration: '5s' }, 'H1B_INVALID_OPTION', /either -n\/--requests or -d\/--duration/);
+    rejects({ mode: '1.1', pipelining: '4' }, 'H1B_INVALID_OPTION', /--pipelining only applies to --mode pipeline/);
+    rejects({ mode: 'pipeline', rate: '100' }, 'H1B_INVALID_OPTION', /--rate .*pipeline/);
+    rejects({ connections: '0' }, 'H1B_INVALID_OPTION', /--connections/);
+    rejects({ connections: 'many' }, 'H1B_INVALID_OPTION', /--connections/);
+    rejects({ requests: '-1' }, 'H1B_INVALID_OPTION', /--requests/);
+    rejects({ duration: 'soon' }, 'H1B_INVALID_DURATION', /--duration/);
+    rejects({ duration: '0s' }, 'H1B_INVALID_OPTION', /--duration/);
+    rejects({ rate: '0' }, 'H1B_INVALID_OPTION', /--rate/);
+    rejects({ runs: '0' }, 'H1B_INVALID_OPTION', /--runs/);
+    rejects({ engine: 'curl' }, 'H1B_INVALID_OPTION', /--engine/);
+    rejects({ serverMode: 'sometimes' }, 'H1B_INVALID_OPTION', /--server-mode/);
+    rejects({ url: 'http://127.0.0.1:1/', serverMode: 'close' }, 'H1B_INVALID_OPTION', /--server-mode applies to the embedded server/);
+    rejects({ header: 'NoColon' }, 'H1B_INVALID_OPTION', /--header/);
+    rejects({ header: 'Content-Length: 5' }, 'H1B_INVALID_OPTION', /set by h1bench/);
+    rejects({ header: 'Connection: close' }, 'H1B_INVALID_OPTION', /set by h1bench/);
+    rejects({ method: 'GE T' }, 'H1B_INVALID_OPTION', /--method/);
+  });
+});
+
+describe('validateUrl', () => {
+  test('accepts loopback http URLs', () => {
+    assert.equal(validateUrl('http://127.0.0.1:8080/x?y=1'), 'http://127.0.0.1:8080/x?y=1');
+    assert.equal(validateUrl('http://[::1]:8080/'), 'http://[::1]:8080/');
+    assert.equal(validateUrl('http://localhost:9/'), 'http://localhost:9/');
+    assert.equal(validateUrl('http://127.1.2.3/'), 'http://127.1.2.3/');
+  });
+
+  test('rejects non-http, relative and foreign targets', () => {
+    const code = (text: string): string | undefined => {
+      try {
+        validateUrl(text);
+        return undefined;
+      } catch (error) {
+        return isH1Error(error) ? error.code : 'other';
+      }
+    };
+    assert.equal(code('https://127.0.0.1/'), 'H1B_INVALID_URL');
+    assert.equal(code('ftp://127.0.0.1/'), 'H1B_INVALID_URL');
+    assert.equal(code('127.0.0.1:8080'), 'H1B_INVALID_URL');
+    assert.equal(code('/relative'), 'H1B_INVALID_URL');
+    assert.equal(code('http://user:pw@127.0.0.1/'), 'H1B_INVALID_URL');
+    assert.equal(code('http://8.8.8.8/'), 'H1B_UNSUPPORTED_TARGET');
+    assert.equal(code('http://example.com/'), 'H1B_UNSUPPORTED_TARGET');
+  });
+});
+
+test('withModeSuffix', () => {
+  assert.equal(withModeSuffix('a.json', '1.0'), 'a-1.0.json');
+  assert.equal(withModeSuffix('dir.v2/report', 'pipeline'), 'dir.v2/report-pipeline');
+  assert.equal(withModeSuffix('.hidden', '1.1'), '.hidden-1.1');
+});

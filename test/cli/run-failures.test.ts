@@ -1,0 +1,175 @@
+// `bench run` failure paths end to end: bad options, refused target, timeouts, server killed mid-run, Ctrl-C.
+
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { readReport } from '../../src/report/store.js';
+import type { RunReport } from '../../src/report/schema.js';
+import { CLI, runCli, tempDir } from './cli-helpers.js';
+
+const dir = tempDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A port nothing listens on: bind port 0, note it, close. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function refused(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+/** Bounded poll: a SIGKILLed child's listener disappears a moment after the signal, not at once. */
+async function eventuallyRefused(url: string): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (await refused(url)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
+const completedIn = (line: string): number => Number(/ (\d+) req /.exec(line)?.[1] ?? 0);
+
+describe('bench run failure paths', () => {
+  test('bad options: exit 2 and one message line, no report', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['-n', '10', '-d', '1s'], /either -n\/--requests or -d\/--duration/],
+      [['--mode', '1.1', '--pipelining', '5'], /--pipelining only applies to --mode pipeline/],
+      [['--url', 'https://127.0.0.1:1/'], /only http:\/\//],
+      [['--url', 'http://192.0.2.1/'], /H1B_UNSUPPORTED_TARGET/],
+      [['--url', 'not a url'], /H1B_INVALID_URL/],
+      [['--mode', '3'], /--mode must be one of/],
+      [['-c', '0'], /--connections/],
+      [['-d', 'forever'], /--duration/],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = await runCli(['run', '--out', join(dir, 'never.json'), ...args], { limitMs: 15_000 });
+      assert.equal(result.code, 2, `${args.join(' ')}: exit ${result.code}`);
+      assert.match(result.stderr, pattern);
+      assert.equal(result.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${result.stderr}`);
+      assert.equal(result.stdout, '');
+    }
+    assert.equal(existsSync(join(dir, 'never.json')), false);
+  });
+
+  test('refused target: exit 1, report written with the refusals counted', async () => {
+    const port = await closedPort();
+    const out = join(dir, 'refused.json');
+    const result = await runCli(['run', '--url', `http://127.0.0.1:${port}/`, '-d', '1s', '-c', '2', '--warmup', '0', '--out', out]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /H1B_NO_REQUESTS_COMPLETED/);
+    assert.match(result.stderr, /H1B_CONNECT_REFUSED/);
+    const report = readReport(out) as RunReport;
+    assert.equal(report.requests.completed, 0);
+    assert.ok((report.errors.H1B_CONNECT_REFUSED ?? 0) > 0);
+    assert.equal(report.requests.errors, report.errors.H1B_CONNECT_REFUSED);
+    assert.equal(report.target.embedded, false);
+    assert.equal(report.handshakes.server, null, 'no server view for an external target');
+  });
+
+  test('per-request timeout against a server that never answers', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => sockets.delete(socket));
+      socket.on('close', () => sockets.delete(socket));
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const out = join(dir, 'timeout.json');
+      const result = await runCli(['run', '--url', `http://127.0.0.1:${port}/`, '-d', '1s', '-c', '2', '--timeout', '200ms', '--warmup', '0', '--out', out]);
+      assert.equal(result.code, 1, result.stderr);
+      const report = readReport(out) as RunReport;
+      assert.equal(report.requests.completed, 0);
+      assert.ok((report.errors.H1B_TIMEOUT ?? 0) >= 2, JSON.stringify(report.errors));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  test('server killed mid-run: the run ends, the report counts what failed', async () => {
+    const server = spawn(process.execPath, [CLI, 'serve', '--mode', 'keep-alive', '--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        server.stdout.setEncoding('utf8').once('data', (line: string) => resolve(line.trim()));
+        server.once('exit', () => reject(new Error('server exited before printing its URL')));
+      });
+      const out = join(dir, 'killed.json');
+      let killed = false;
+      const result = await runCli(['run', '--url', url, '-d', '4s', '-c', '4', '--warmup', '0', '--progress', '--out', out], {
+        onStderrLine: (line) => {
+          // Kill once requests are flowing in the measured phase.
+          if (!killed && line.startsWith('1.1 measuring') && completedIn(line) > 0) {
+            killed = true;
+            server.kill('SIGKILL');
+          }
+        },
+      });
+      assert.ok(killed, `never saw progress with completed requests:\n${result.stderr}`);
+      assert.equal(result.code, 0, result.stderr);
+      const report = readReport(out) as RunReport;
+      assert.ok(report.requests.completed > 0);
+      assert.ok(report.requests.errors > 0, JSON.stringify(report.errors));
+      assert.equal(report.interrupted, false);
+    } finally {
+      server.kill('SIGKILL');
+      await exited;
+    }
+  });
+
+  test('Ctrl-C: stops, writes the report with interrupted: true, exits 130, stops the embedded server', async () => {
+    const out = join(dir, 'sigint.json');
+    let sent = false;
+    const result = await runCli(['run', '-d', '30s', '-c', '4', '--warmup', '0', '--progress', '--out', out], {
+      onStderrLine: (line, child) => {
+        if (!sent && line.startsWith('1.1 measuring')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    assert.ok(sent);
+    assert.equal(result.code, 130, result.stderr);
+    assert.match(result.stderr, /stopping after Ctrl-C/);
+    const report = readReport(out) as RunReport;
+    assert.equal(report.interrupted, true);
+    assert.ok(report.durationSec < 30);
+    assert.ok(await refused(report.target.url), 'embedded server stopped');
+  });
+
+  test('a second Ctrl-C exits at once, still stopping the embedded server', async () => {
+    let target = '';
+    let sent = false;
+    const result = await runCli(['run', '-d', '30s', '-c', '2', '--warmup', '0', '--progress', '--out', join(dir, 'twice.json')], {
+      onStderrLine: (line, child) => {
+        const match = /^target (\S+)/.exec(line);
+        if (match) target = match[1]!;
+        if (!sent && line.startsWith('1.1 measuring')) {
+          sent = true;
+          child.kill('SIGINT');
+          child.kill('SIGINT');
+        }
+      },
+    });
+    assert.equal(result.code, 130, result.stderr);
+    assert.ok(target !== '' && (await eventuallyRefused(target)), 'embedded server stopped');
+  });
+});

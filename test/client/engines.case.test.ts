@@ -1,0 +1,108 @@
+// One conformance case file run against every engine (native, undici, autocannon) in every mode, on the embedded server.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LoadConfig, LoadResult } from '../../src/client/engine.js';
+import { loadEngine } from '../../src/client/engines/index.js';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import { DEFAULT_SERVER_CONFIG, type ClientMode, type EngineName, type ServerStats } from '../../src/types.js';
+
+const REQUESTS = 600;
+const CONNECTIONS = 4;
+const PIPELINING = 4;
+
+/** What each engine can promise; everything else is the same check for all of them. */
+const ENGINES: Record<EngineName, { wire10: '1.0' | '1.1'; readsEveryResponse: (mode: ClientMode) => boolean }> = {
+  native: { wire10: '1.0', readsEveryResponse: () => true },
+  undici: { wire10: '1.1', readsEveryResponse: () => true },
+  // autocannon stops by destroying its sockets: pipelined responses still in flight are never read.
+  autocannon: { wire10: '1.1', readsEveryResponse: (mode) => mode !== 'pipeline' },
+};
+const MODES: ClientMode[] = ['1.0', '1.1', 'pipeline'];
+
+function loadConfig(mode: ClientMode, url: string): LoadConfig {
+  return {
+    mode,
+    url: new URL(url),
+    connections: CONNECTIONS,
+    // A safety bound only: every case ends on its request count.
+    durationMs: 60_000,
+    requests: REQUESTS,
+    warmupMs: 0,
+    rate: null,
+    timeoutMs: 10_000,
+    method: 'GET',
+    headers: [],
+    body: null,
+    pipelining: PIPELINING,
+  };
+}
+
+/** The server counts a request when it has parsed it, possibly after the client has gone: wait until it is idle. */
+async function settledStats(server: RunningServer): Promise<ServerStats> {
+  const deadline = Date.now() + 5_000;
+  while (server.stats().connectionsOpen > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return server.stats();
+}
+
+for (const name of Object.keys(ENGINES) as EngineName[]) {
+  const expects = ENGINES[name];
+  describe(`engine ${name} against the embedded server`, () => {
+    const servers = new Map<ClientMode, RunningServer>();
+
+    before(async () => {
+      for (const mode of MODES) {
+        const serverMode = mode === '1.0' ? 'close' : 'keep-alive';
+        servers.set(mode, await startServer({ ...DEFAULT_SERVER_CONFIG, mode: serverMode, host: '127.0.0.1', port: 0 }));
+      }
+    });
+
+    after(async () => {
+      for (const server of servers.values()) await server.close(1_000);
+    });
+
+    for (const mode of MODES) {
+      test(`${mode}: the server's counts equal the engine's`, async () => {
+        const server = servers.get(mode)!;
+        const engine = (await loadEngine(name))();
+        assert.equal(engine.name, name);
+        const before = await settledStats(server);
+        const result: LoadResult = await engine.run(loadConfig(mode, server.url), new AbortController().signal);
+        const stats = await settledStats(server);
+        const served = stats.requests - before.requests;
+        const accepted = stats.connectionsAccepted - before.connectionsAccepted;
+
+        assert.equal(result.engine, name);
+        assert.equal(result.interrupted, false);
+        assert.deepEqual(result.errors, {});
+        assert.equal(result.httpVersionOnWire, mode === '1.0' ? expects.wire10 : '1.1');
+        assert.equal(result.sent, REQUESTS, 'requests sent');
+        assert.equal(served, REQUESTS, 'requests the server answered');
+        if (expects.readsEveryResponse(mode)) {
+          assert.equal(result.completed, served, 'completed requests equal the server count');
+        } else {
+          assert.ok(result.completed <= served, 'never more responses than the server sent');
+          assert.ok(served - result.completed <= CONNECTIONS * (PIPELINING - 1), 'at most the final in-flight ones are lost');
+        }
+        assert.equal(result.statusCodes['200'], result.completed);
+        assert.equal(result.non2xx, 0);
+        assert.equal(result.latency.totalCount, result.completed, 'one latency sample per response');
+        assert.ok(result.measuredUs > 0);
+        assert.ok(result.bytesIn > 0);
+        assert.ok(result.timeline.length >= 1);
+        assert.equal(result.timeline.reduce((sum, point) => sum + point.requests, 0), result.completed);
+
+        if (result.connections !== null) {
+          assert.equal(result.connections.opened, accepted, 'client handshakes equal the server accepts');
+          assert.equal(result.connect.totalCount, result.connections.opened, 'one connect time per handshake');
+          const closed = result.connections.closedByServer + result.connections.closedByClient + result.connections.reset;
+          assert.equal(closed, result.connections.opened, 'every connection closed and attributed');
+          if (mode === '1.0') assert.equal(result.connections.opened, REQUESTS, 'one handshake per request');
+          else assert.equal(result.connections.opened, CONNECTIONS, 'one handshake per connection');
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,153 @@
+// HeartbeatFleet against literal-byte servers: 1.1 reuses one connection, 1.0 opens one per beat, silence → server down, FIN/RST/freeze on the wire.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { monotonicClock } from '../../src/clock.js';
+import { HeartbeatFleet, type FleetPlan } from '../../src/client/heartbeat/fleet.js';
+
+const OK_11 = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+const OK_10 = 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok';
+
+interface WireLog {
+  accepted: number;
+  requests: string[];
+  ends: Array<'fin' | 'reset'>;
+}
+
+/** Answers every request (or none when `answer` is false); records connections, request lines, and how each ended. */
+async function literalServer(answer: boolean): Promise<{ port: number; log: WireLog; close: () => Promise<void> }> {
+  const log: WireLog = { accepted: 0, requests: [], ends: [] };
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    log.accepted++;
+    sockets.add(socket);
+    let buffered = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      for (let end = buffered.indexOf('\r\n\r\n'); end >= 0; end = buffered.indexOf('\r\n\r\n')) {
+        const head = buffered.slice(0, end);
+        buffered = buffered.slice(end + 4);
+        log.requests.push(head.split('\r\n')[0] as string);
+        if (!answer) continue;
+        if (head.includes('HTTP/1.0')) socket.end(OK_10);
+        else socket.write(OK_11);
+      }
+    });
+    socket.on('end', () => {
+      log.ends.push('fin');
+      socket.end();
+    });
+    socket.on('error', () => log.ends.push('reset'));
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    log,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function plan(port: number, mode: '1.0' | '1.1', clients: number, victims: string[] = []): FleetPlan {
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    mode,
+    intervalMs: 50,
+    timeoutMs: 150,
+    totalClients: clients,
+    clients: Array.from({ length: clients }, (_, index) => ({ id: `c${index}`, index })),
+    victims,
+  };
+}
+
+/** Bounded wait for a condition on the wire log (the server side is another event-loop turn away). */
+async function until(check: () => boolean, limitMs = 3_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!check() && Date.now() < deadline) await delay(10);
+}
+
+describe('HeartbeatFleet', () => {
+  test('1.1: one keep-alive connection per client, every beat answered, beats carry id and interval', async () => {
+    const srv = await literalServer(true);
+    const fleet = new HeartbeatFleet(plan(srv.port, '1.1', 4), monotonicClock);
+    try {
+      await fleet.warmUp();
+      fleet.start(monotonicClock.nowUs());
+      await until(() => srv.log.requests.length >= 4 * 6);
+      const result = fleet.finish(null);
+      assert.equal(srv.log.accepted, 4);
+      assert.equal(result.preopened, 4);
+      assert.equal(result.opened, 0);
+      assert.ok(result.answered >= 4 * 4, `answered ${result.answered}`);
+      assert.equal(result.timeouts, 0);
+      assert.match(srv.log.requests[0] as string, /^GET \/heartbeat\?id=c\d&interval=50 HTTP\/1\.1$/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('1.0: a new connection per beat, and the server closes first', async () => {
+    const srv = await literalServer(true);
+    const fleet = new HeartbeatFleet(plan(srv.port, '1.0', 2), monotonicClock);
+    try {
+      await fleet.warmUp();
+      fleet.start(monotonicClock.nowUs());
+      await until(() => srv.log.requests.length >= 2 * 5);
+      const result = fleet.finish(null);
+      assert.equal(srv.log.accepted, srv.log.requests.length, 'one connection per request');
+      assert.ok(result.opened >= result.answered && result.answered >= 6, `opened ${result.opened}, answered ${result.answered}`);
+      assert.match(srv.log.requests[0] as string, / HTTP\/1\.0$/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('no answer within the timeout: each client marks the server down, once per unanswered beat', async () => {
+    const srv = await literalServer(false);
+    const fleet = new HeartbeatFleet(plan(srv.port, '1.1', 3), monotonicClock);
+    try {
+      const startUs = monotonicClock.nowUs();
+      fleet.start(startUs);
+      await until(() => fleet.timeouts >= 3);
+      const result = fleet.finish(startUs);
+      assert.equal(result.serverDownNoticedUs.length, 3);
+      for (const n of result.serverDownNoticedUs) {
+        assert.ok(n.atUs - startUs >= 150_000, 'never before the timeout');
+      }
+      assert.ok(result.timeouts >= 3);
+      assert.equal(result.falseAlarms, 0, 'timeouts after the failure are detections, not false alarms');
+      assert.equal(result.answered, 0);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('close sends FIN, reset sends RST, freeze sends nothing; victims go silent, the others keep beating', async () => {
+    for (const [failure, expected] of [['close', ['fin']], ['reset', ['reset']], ['freeze', []]] as const) {
+      const srv = await literalServer(true);
+      const fleet = new HeartbeatFleet(plan(srv.port, '1.1', 3, ['c1']), monotonicClock);
+      try {
+        await fleet.warmUp();
+        fleet.start(monotonicClock.nowUs());
+        await until(() => srv.log.requests.length >= 6);
+        fleet.inject(failure);
+        await until(() => srv.log.ends.length >= expected.length);
+        const victimBeats = srv.log.requests.filter((r) => r.includes('id=c1&')).length;
+        const othersBefore = srv.log.requests.length - victimBeats;
+        await until(() => srv.log.requests.length - victimBeats >= othersBefore + 4);
+        assert.deepEqual(srv.log.ends, expected, failure);
+        assert.equal(srv.log.requests.filter((r) => r.includes('id=c1&')).length, victimBeats, `${failure}: the victim is silent`);
+        fleet.finish(null);
+      } finally {
+        await srv.close();
+      }
+    }
+  });
+});

@@ -1,0 +1,73 @@
+// A test Engine: records the configs it was given and, when asked, sends real requests (one connection each) with node:http.
+
+import http from 'node:http';
+import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../../src/client/engine.js';
+import { createHistogram, recordUs } from '../../src/metrics/histogram.js';
+
+export interface FakeLog {
+  configs: LoadConfig[];
+}
+
+/** One GET with `Connection: close` on a fresh connection; resolves with the status. */
+function getOnce(url: URL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { agent: false, headers: { connection: 'close' } }, (response) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.once('error', reject);
+  });
+}
+
+/**
+ * `requests` real requests per run when `real` is set (else none); with `untilAbort` the measured
+ * run waits for the signal. Progress reports 'measure' once run() has started.
+ */
+export function fakeEngineFactory(log: FakeLog, options: { real?: number; untilAbort?: boolean } = {}): () => Engine {
+  return () => {
+    let phase: LoadProgress['phase'] = 'warmup';
+    return {
+      name: 'native',
+      progress: () => ({ phase, elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0 }),
+      async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+        log.configs.push(config);
+        phase = 'measure';
+        const latency = createHistogram();
+        let completed = 0;
+        const measured = config.warmupMs === 0 && config.durationMs !== 123;
+        if (options.real && measured) {
+          for (let i = 0; i < options.real; i++) {
+            await getOnce(config.url);
+            recordUs(latency, 100);
+            completed++;
+          }
+        }
+        if (options.untilAbort && !signal.aborted) {
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        }
+        return {
+          engine: 'native',
+          engineVersion: 'fake',
+          httpVersionOnWire: '1.1',
+          startedAtMs: Date.now(),
+          measuredUs: 1000,
+          interrupted: signal.aborted,
+          sent: completed,
+          completed,
+          non2xx: 0,
+          statusCodes: completed > 0 ? { '200': completed } : {},
+          bytesIn: 0,
+          errors: {},
+          connections: { opened: completed, closedByServer: completed, closedByClient: 0, reset: 0, maxOpen: 1 },
+          latency,
+          connect: createHistogram(),
+          ttfb: createHistogram(),
+          uncorrectedLatency: null,
+          timeline: [],
+          notes: [],
+          resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },
+        };
+      },
+    };
+  };
+}

@@ -1,0 +1,54 @@
+// Graceful shutdown: stop accepting, close idle connections at once, let in-flight answers finish (bounded).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { openSocket, splitResponses, startTestServer } from '../helpers/raw-http.js';
+
+function untilClose(socket: import('node:net').Socket): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  socket.on('data', (c: Buffer) => parts.push(c));
+  return new Promise((resolve) => socket.on('close', () => resolve(Buffer.concat(parts))));
+}
+
+test('close(): idle connections close, an in-flight answer completes with Connection: close, new connections are refused', async () => {
+  const server = await startTestServer({ maxDelayMs: 5000 });
+  const idle = await openSocket(server.port);
+  const idleDone = untilClose(idle);
+  const busy = await openSocket(server.port);
+  const busyDone = untilClose(busy);
+  const firstByte = new Promise<void>((resolve) => busy.once('readable', () => resolve()));
+  busy.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
+  await firstByte; // the first answer is in: the connection is established and served
+  busy.write('GET /delay/200 HTTP/1.1\r\nHost: t\r\n\r\n');
+  // Let the server see the delayed request before shutting down (bounded poll on its counter).
+  for (let i = 0; i < 500 && server.stats().requests < 2; i++) await new Promise((r) => setTimeout(r, 2));
+  await server.close(3000);
+  assert.equal((await idleDone).length, 0);
+  const answers = splitResponses(await busyDone).responses;
+  assert.deepEqual(answers.map((r) => r.status), [200, 200]);
+  assert.equal(answers[1]!.headers.get('connection'), 'close');
+  const stats = server.stats();
+  assert.equal(stats.connectionsOpen, 0);
+  assert.equal(stats.closedByServer, 2);
+  const refused = await new Promise<string>((resolve) => {
+    const s = connect(server.port, '127.0.0.1');
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    s.on('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+  });
+  assert.equal(refused, 'ECONNREFUSED');
+});
+
+test('close(): the grace period bounds the wait; unfinished connections are dropped', async () => {
+  const server = await startTestServer({ maxDelayMs: 60_000 });
+  const slow = await openSocket(server.port);
+  const done = untilClose(slow);
+  slow.write('GET /delay/60000 HTTP/1.1\r\nHost: t\r\n\r\n');
+  for (let i = 0; i < 500 && server.stats().requests < 1; i++) await new Promise((r) => setTimeout(r, 2));
+  await server.close(100);
+  assert.equal((await done).length, 0);
+  assert.equal(server.stats().connectionsOpen, 0);
+});

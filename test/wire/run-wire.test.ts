@@ -1,0 +1,109 @@
+// `bench run --capture --netns`: client = server = kernel (namespace) = wire, exactly; plus the report helpers.
+
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RunReport } from '../../src/report/schema.js';
+import { applyWireCounts, captureFileFor, mergeWireCounts, type WireCounts } from '../../src/wire/run-wire.js';
+import { captureSkipReason, netnsSkipReason } from './privileges.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // Bound: a run of 1000 requests takes a few seconds; 90 s means it hung.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('bench run --capture --netns: every view counts the same handshakes', { concurrency: false }, () => {
+  let skip: string | null = null;
+  let dir = '';
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'h1b-run-wire-'));
+    skip = (await captureSkipReason()) ?? (await netnsSkipReason());
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: Array<[string, string[], number, keyof WireCounts['teardowns']]> = [
+    ['--mode=1.0 -n 1000', ['--mode=1.0', '-n', '1000', '-c', '4'], 1000, 'serverFirst'],
+    ['--mode=1.1 -c 8 -n 1000', ['--mode=1.1', '-c', '8', '-n', '1000'], 8, 'clientFirst'],
+  ];
+  for (const [name, args, expected, closer] of cases) {
+    test(`${name}: client = server = kernel (namespace) = wire = ${expected}`, async (t) => {
+      if (skip) return t.skip(skip);
+      const pcap = join(dir, `${args[0]!.slice(7)}.pcap`);
+      const out = join(dir, `${args[0]!.slice(7)}.json`);
+      // A short warm-up stays in: its connections must not leak into the measured counts.
+      const result = await bench(['run', ...args, '--warmup', '300ms', '--capture', pcap, '--netns', '--out', out, '--no-progress', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      const report = JSON.parse(result.stdout) as RunReport;
+      assert.equal(report.requests.completed, 1000);
+      assert.equal(report.handshakes.client, expected);
+      assert.equal(report.handshakes.server, expected);
+      assert.equal(report.handshakes.kernel?.scope, 'namespace');
+      assert.equal(report.handshakes.kernel?.activeOpens, expected);
+      assert.equal(report.handshakes.kernel?.passiveOpens, expected);
+      assert.equal(report.handshakes.wire, expected);
+      assert.equal(report.teardowns?.wire[closer], expected);
+      assert.equal(report.sources['handshakes.wire']?.source, 'wire');
+      assert.equal((report['wire'] as { retransmissions: number }).retransmissions, 0);
+      // The namespace made for the run is gone.
+      assert.doesNotMatch(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout, /^h1b-/m);
+    });
+  }
+
+  test('--netns with --url is refused: the namespace cannot reach a server outside it', async () => {
+    const result = await bench(['run', '--netns', '--url', 'http://127.0.0.1:9/', '-n', '1']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /H1B_INVALID_OPTION/);
+  });
+});
+
+describe('run-wire helpers', () => {
+  const counts = (handshakes: number, serverFirst: number): WireCounts => ({
+    file: 'x.pcap',
+    handshakes,
+    teardowns: { serverFirst, clientFirst: 0, reset: 0 },
+    flows: { segments: 10, ignored: 0, connections: handshakes, handshakes, failedHandshakes: 0, teardowns: { serverFirst, clientFirst: 0, reset: 0 }, open: 1, preexisting: 0, syn: handshakes, synAck: handshakes, fin: 2, rst: 0, dataSegments: 2, retransmissions: 0 },
+    capture: { captured: 11, receivedByFilter: 22, droppedByKernel: 0, flushed: true },
+  });
+  const bare = (): RunReport => ({ handshakes: { client: 1, server: 1, kernel: null, perRequest: 1 }, sources: {}, notes: [] }) as unknown as RunReport;
+
+  test('captureFileFor keeps run 1 as given and suffixes later runs', () => {
+    assert.equal(captureFileFor('out/cap.pcap', 1), 'out/cap.pcap');
+    assert.equal(captureFileFor('out/cap.pcap', 3), 'out/cap-run3.pcap');
+    assert.equal(captureFileFor('out.d/cap', 2), 'out.d/cap-run2');
+  });
+
+  test('applyWireCounts fills handshakes.wire, teardowns.wire, sources and notes', () => {
+    const report = applyWireCounts(bare(), counts(5, 5));
+    assert.equal(report.handshakes.wire, 5);
+    assert.deepEqual(report.teardowns, { wire: { serverFirst: 5, clientFirst: 0, reset: 0 } });
+    assert.equal(report.sources['teardowns.wire']?.source, 'wire');
+    assert.match(report.notes.join('\n'), /1 captured connection\(s\) had not closed/);
+  });
+
+  test('mergeWireCounts sums runs, and leaves reports without wire counts alone', () => {
+    const runs = [applyWireCounts(bare(), counts(2, 2)), applyWireCounts(bare(), counts(3, 1))];
+    const merged = mergeWireCounts(bare(), runs);
+    assert.equal(merged.handshakes.wire, 5);
+    assert.deepEqual(merged.teardowns?.wire, { serverFirst: 3, clientFirst: 0, reset: 0 });
+    const plain = mergeWireCounts(bare(), [bare(), bare()]);
+    assert.equal(plain.handshakes.wire, undefined);
+  });
+});

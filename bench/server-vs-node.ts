@@ -1,5 +1,6 @@
-// Issue 2's peer benchmark: wrk against `bench serve` and a minimal node:http server, keep-alive,
-// `Connection: close` and pipelined (depth 16), printing req/s and ratios; saves results/server-vs-node-<date>.json.
+// Issue 2's peer benchmark: wrk against `bench serve`, a minimal node:http server and a bare node:net responder
+// (the ceiling), keep-alive, `Connection: close` and pipelined (depth 16), printing req/s and ratios; saves
+// results/server-vs-node-<date>.json.
 //
 // Usage: node dist/bench/server-vs-node.js [--duration 10] [--connections 50] [--threads 1] [--out FILE]
 
@@ -47,6 +48,43 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 65000;
 server.listen(0, '127.0.0.1', () => process.stdout.write('http://127.0.0.1:' + server.address().port + '/\\n'));
 process.once('SIGTERM', () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
+`;
+
+/**
+ * Bare node:net peer, the reference ceiling: no parser, it counts "\r\n\r\n" (bodyless GETs only) and writes one
+ * canned response per request, all answers of one read in one write. In close mode (argv[1] === 'close') it answers
+ * the first request with `Connection: close` and ends the socket (our FIN first, as the embedded server does).
+ */
+const NET_PEER = `
+const net = require('node:net');
+const close = process.argv[1] === 'close';
+const head = 'HTTP/1.1 200 OK\\r\\ncontent-type: text/plain\\r\\ncontent-length: 13\\r\\n';
+const one = Buffer.from(head + (close ? 'connection: close\\r\\n' : '') + '\\r\\nHello, World!', 'latin1');
+const many = [one];
+for (let i = 1; i <= 64; i++) many[i] = Buffer.concat(Array(i).fill(one));
+const server = net.createServer({ allowHalfOpen: true, noDelay: !close }, (socket) => {
+  socket.tail = 0; // bytes of a possible "\\r\\n\\r\\n" split across reads (0..3 matched)
+  socket.on('data', onData);
+  socket.on('end', onEnd);
+  socket.on('error', onError);
+});
+function onData(chunk) {
+  let n = 0;
+  let m = this.tail;
+  for (let i = 0; i < chunk.length; i++) {
+    const c = chunk[i];
+    if (c === (m & 1 ? 10 : 13)) { if (++m === 4) { n++; m = 0; } }
+    else m = c === 13 ? 1 : 0;
+  }
+  this.tail = m;
+  if (n === 0 || this.ended) return;
+  if (close) { this.ended = true; this.end(one); return; }
+  this.write(n < many.length ? many[n] : Buffer.concat(Array(n).fill(one)));
+}
+function onEnd() { if (!this.ended) { this.ended = true; this.end(); } }
+function onError() {}
+server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => process.stdout.write('http://127.0.0.1:' + server.address().port + '/\\n'));
+process.once('SIGTERM', () => process.exit(0));
 `;
 
 /** wrk Lua: every "request" is 16 requests in one write, so each connection keeps 16 in flight. */
@@ -150,18 +188,34 @@ async function main(): Promise<void> {
     { name: 'close', serverMode: 'close', wrkArgs: ['-H', 'Connection: close'], target: { kind: 'ratio', value: 1.5 } },
     { name: 'pipelined-16', serverMode: 'keep-alive', wrkArgs: ['-s', lua], target: { kind: 'rps', value: 1_000_000 } },
   ];
-  const rows: Array<{ scenario: string; h1bench: WrkResult; nodeHttp: WrkResult; ratio: number; target: string; met: boolean }> = [];
+  const rows: Array<{
+    scenario: string;
+    h1bench: WrkResult;
+    nodeHttp: WrkResult;
+    nodeNet: WrkResult;
+    ratio: number;
+    ratioToNet: number;
+    target: string;
+    met: boolean;
+  }> = [];
   const startedAt = new Date();
   const loadBefore = loadavg();
   try {
     for (const s of scenarios) {
-      // Fresh processes per scenario and per server, node:http first, so neither inherits the other's JIT or heap.
+      // Fresh processes per scenario and per server, peers first, so neither inherits the other's JIT or heap.
       const node = await startChild(process.execPath, ['-e', NODE_PEER]);
       let nodeHttp: WrkResult;
       try {
         nodeHttp = runWrk(node.url, opts, s.wrkArgs, node.proc.pid);
       } finally {
         await stopChild(node);
+      }
+      const bare = await startChild(process.execPath, ['-e', NET_PEER, s.serverMode]);
+      let nodeNet: WrkResult;
+      try {
+        nodeNet = runWrk(bare.url, opts, s.wrkArgs, bare.proc.pid);
+      } finally {
+        await stopChild(bare);
       }
       const ours = await startChild(process.execPath, [cli, 'serve', '--mode', s.serverMode, '--port', '0', '--keep-alive-timeout', '65s']);
       let h1bench: WrkResult;
@@ -171,13 +225,15 @@ async function main(): Promise<void> {
         await stopChild(ours);
       }
       const ratio = h1bench.requestsPerSec / nodeHttp.requestsPerSec;
+      const ratioToNet = h1bench.requestsPerSec / nodeNet.requestsPerSec;
       const met = s.target.kind === 'ratio' ? ratio >= s.target.value : h1bench.requestsPerSec >= s.target.value;
       const target = s.target.kind === 'ratio' ? `≥ ${s.target.value}× node:http` : `≥ ${s.target.value.toLocaleString('en-US')} req/s`;
-      rows.push({ scenario: s.name, h1bench, nodeHttp, ratio, target, met });
+      rows.push({ scenario: s.name, h1bench, nodeHttp, nodeNet, ratio, ratioToNet, target, met });
       process.stdout.write(
         `${s.name.padEnd(13)} h1bench ${fmt(h1bench.requestsPerSec)} req/s   node:http ${fmt(nodeHttp.requestsPerSec)} req/s   ` +
-          `ratio ${ratio.toFixed(2)}×   target ${target}: ${met ? 'met' : 'NOT met'}   ` +
-          `server CPU/request: h1bench ${cpu(h1bench)} node:http ${cpu(nodeHttp)}\n`,
+          `node:net ${fmt(nodeNet.requestsPerSec)} req/s   ` +
+          `ratio ${ratio.toFixed(2)}× (of node:net ${ratioToNet.toFixed(2)}×)   target ${target}: ${met ? 'met' : 'NOT met'}   ` +
+          `server CPU/request: h1bench ${cpu(h1bench)} node:http ${cpu(nodeHttp)} node:net ${cpu(nodeNet)}\n`,
       );
     }
   } finally {
@@ -185,7 +241,7 @@ async function main(): Promise<void> {
   }
   const result = {
     kind: 'server-vs-node',
-    schemaVersion: 1,
+    schemaVersion: 2,
     startedAt: startedAt.toISOString(),
     machine: { cpuModel: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, kernel: release(), loadavgBefore: loadBefore, loadavgAfter: loadavg() },
     wrk: { threads: opts.threads, connections: opts.connections, durationS: opts.durationS },

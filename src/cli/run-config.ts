@@ -88,8 +88,13 @@ export function parseRunArgs(args: RunArgs, stderrIsTTY: boolean): RunConfig[] {
     throw invalid('--netns runs the embedded server inside a private namespace; it cannot reach a --url server outside it');
   }
 
+  const engine = parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES);
+  if (rate !== null && engine === 'autocannon') {
+    throw invalid('--rate cannot be combined with --engine autocannon: its rate limit does not correct for coordinated omission; use --engine native or undici');
+  }
+
   const base = {
-    engine: parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES),
+    engine,
     url,
     serverMode,
     connections: parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000),

@@ -4,8 +4,8 @@ import Table from 'cli-table3';
 import type { SuiteReport } from './schema.js';
 import { suiteModel, type SuiteModel } from './suite-model.js';
 import { formatValue, si } from './formats/units.js';
+import { perRequest } from './render-text.js';
 
-const fixed = (value: number | null, digits: number): string => (value === null ? 'n/a' : value.toFixed(digits));
 
 /** Greedy word wrap for prose lines in a terminal. */
 function wrap(text: string, width: number): string[] {
@@ -51,7 +51,7 @@ export function renderSuiteSummary(report: SuiteReport, path: string | null = nu
       formatValue(row.p50Ms, 'ms'),
       formatValue(row.p99Ms, 'ms'),
       formatValue(row.connectP50Ms, 'ms'),
-      fixed(row.handshakesPerRequest, 3),
+      perRequest(row.handshakesPerRequest),
       row.clientCpuUsPerRequest === null ? 'n/a' : `${row.clientCpuUsPerRequest.toFixed(1)} µs`,
       row.serverCpuUsPerRequest === null ? 'n/a' : `${row.serverCpuUsPerRequest.toFixed(1)} µs`,
     ]);

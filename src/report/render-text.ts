@@ -13,7 +13,7 @@ const int = (value: number): string => value.toLocaleString('en-US', { maximumFr
 const bytesPerSec = (value: number): string =>
   value >= 1024 * 1024 ? `${fmt(value / 1024 / 1024)} MiB/s` : `${fmt(value / 1024)} KiB/s`;
 /** Handshakes per request: 1.000 for HTTP/1.0, 3 significant digits when tiny (keep-alive: 0.000770). */
-const perRequest = (value: number): string => (value >= 0.1 || value === 0 ? fmt(value, 3) : String(Number(value.toPrecision(3))));
+export const perRequest = (value: number): string => (value >= 0.1 || value === 0 ? fmt(value, 3) : String(Number(value.toPrecision(3))));
 const orDash = (value: number | null, render: (n: number) => string = int): string => (value === null ? '—' : render(value));
 
 function wireName(report: RunReport): string {

@@ -62,6 +62,7 @@ describe('parseRunArgs', () => {
     rejects({ requests: '10', duration: '5s' }, 'H1B_INVALID_OPTION', /either -n\/--requests or -d\/--duration/);
     rejects({ mode: '1.1', pipelining: '4' }, 'H1B_INVALID_OPTION', /--pipelining only applies to --mode pipeline/);
     rejects({ mode: 'pipeline', rate: '100' }, 'H1B_INVALID_OPTION', /--rate .*pipeline/);
+    rejects({ engine: 'autocannon', rate: '100' }, 'H1B_INVALID_OPTION', /--rate cannot be combined with --engine autocannon/);
     rejects({ connections: '0' }, 'H1B_INVALID_OPTION', /--connections/);
     rejects({ connections: 'many' }, 'H1B_INVALID_OPTION', /--connections/);
     rejects({ requests: '-1' }, 'H1B_INVALID_OPTION', /--requests/);

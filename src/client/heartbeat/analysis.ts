@@ -70,15 +70,15 @@ export function analyzeHeartbeat(
   const ends: number[] = [];
   const budgetUs = (config.timeoutMs + config.intervalMs) * 1000;
   let falsePositives = 0;
-  // Verdicts seen since the first /clients reading: the transition counter covers the same span.
+  // Verdicts are judged from the first /clients reading (taken once every client's first beat was due);
+  // the transition counter covers the same span. Earlier ones are warm-up flaps, not verdicts.
   const countedFromUs = outcome.countsStart?.nowUs ?? outcome.startUs;
   let observed = 0;
   for (const [id, entries] of outcome.verdicts) {
     const injectedUs = outcome.victims.get(id);
     for (const e of entries) {
-      if (e.sinceUs >= countedFromUs && e.sinceUs <= verdictUntilUs) observed++;
-      // Before the start: a client warmed up early and went quiet until its first scheduled beat; setup, not a verdict.
-      if (e.sinceUs < outcome.startUs || e.sinceUs > verdictUntilUs) continue;
+      if (e.sinceUs < countedFromUs || e.sinceUs > verdictUntilUs) continue;
+      observed++;
       if (injectedUs === undefined || e.sinceUs < injectedUs) falsePositives++;
     }
     if (injectedUs === undefined) continue;

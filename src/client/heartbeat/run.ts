@@ -131,13 +131,18 @@ export async function runHeartbeat(
     const usageIdle = target.pid !== null ? await readProcessUsage(target.pid) : null;
     workers.forEach((w, i) => w.send({ type: 'plan', plan: plans[i] as FleetPlan }));
     await Promise.all(workers.map((w) => w.next('ready', READY_TIMEOUT_MS)));
-    await poller.poll();
     const usageBefore = target.pid !== null ? await readProcessUsage(target.pid) : null;
     const startUs = clock.nowUs() + START_DELAY_US;
     const startedAtMs = Date.now() + START_DELAY_US / 1000;
     const endUs = startUs + config.durationMs * 1000;
     for (const w of workers) w.send({ type: 'start', startUs });
     options.onProgress?.({ type: 'started', processes: workers.length });
+    // The first reading (the baseline verdicts are counted from) waits until every client's first scheduled
+    // beat is in: a big fleet's warm-up takes long enough that early-warmed clients may go quiet past the
+    // timeout before their first beat, and that flap is setup, not the detector's judgement. It still
+    // comes before the earliest injection (2 × interval).
+    await sleepUntil(startUs + (config.intervalMs + Math.min(config.intervalMs, 250)) * 1000, options.signal);
+    await poller.poll();
     poller.start();
 
     const [earliest, latest] = injectionWindowMs(config);

@@ -74,10 +74,9 @@ export class LoadRecorder {
     recordUs(this.latency, latencyUs);
     if (this.uncorrected !== null) recordUs(this.uncorrected, uncorrectedUs);
     this.timeline.request(nowUs, latencyUs);
-    if (status < 200 || status > 299) {
-      this.non2xx++;
-      this.timeline.error(nowUs, 1);
-    }
+    // Non-2xx answers are counted apart (requests.non2xx), not as errors: the timeline's errors
+    // mean what requests.errors means, for every engine.
+    if (status < 200 || status > 299) this.non2xx++;
   }
 
   firstByte(ttfbUs: number): void {

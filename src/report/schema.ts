@@ -20,6 +20,7 @@ export interface TimelinePoint {
   /** Seconds since the measured phase started (0-based). */
   second: number;
   requests: number;
+  /** Failed requests in that second, as `requests.errors` counts them (non-2xx answers are not errors). */
   errors: number;
   connectionsOpened: number;
   p50Ms: number;

@@ -17,18 +17,20 @@ export function defaultReportPath(mode: string, date: Date = new Date(), dir = '
   return join(dir, `${sortableTimestamp(date)}-${mode}.json`);
 }
 
+/** Options for {@link writeTextAtomic}. */
+export interface WriteTextOptions {
+  /** Create the parent directory first (default output paths such as `results/`). */
+  readonly createDir?: boolean;
+  /** What is being written, for the error message: `cannot write <what> to <path>`; omitted: `cannot write <path>`. */
+  readonly what?: string;
+}
+
 /**
- * Write a report so readers never see a partial file: serialise fully, write a temp file in the
- * same directory (rename is atomic only within one filesystem), then rename over the target.
- * On any failure the temp file is removed and H1B_REPORT_WRITE is thrown.
+ * Write text so readers (a report reader, a browser reloading the page, a CI artefact upload) never see a
+ * partial file: write a temp file in the same directory (rename is atomic only within one filesystem), then
+ * rename over the target. On any failure the temp file is removed and H1B_REPORT_WRITE is thrown.
  */
-export async function writeReport(path: string, report: AnyReport, options: { createDir?: boolean } = {}): Promise<void> {
-  let text: string;
-  try {
-    text = `${JSON.stringify(report, null, 2)}\n`;
-  } catch (error) {
-    throw new H1Error('H1B_REPORT_WRITE', `cannot serialise the report for ${path}: ${String(error)}`, { cause: error });
-  }
+export async function writeTextAtomic(path: string, text: string, options: WriteTextOptions = {}): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
@@ -38,10 +40,22 @@ export async function writeReport(path: string, report: AnyReport, options: { cr
   } catch (error) {
     await rm(temp, { force: true });
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new H1Error('H1B_REPORT_WRITE', `cannot write the report to ${path} (${reason}); check that ${dir} exists and is writable`, {
+    const target = options.what === undefined ? path : `${options.what} to ${path}`;
+    throw new H1Error('H1B_REPORT_WRITE', `cannot write ${target} (${reason}); check that ${dir} exists and is writable`, {
       cause: error,
     });
   }
+}
+
+/** Write a report atomically (see {@link writeTextAtomic}); serialisation failures also throw H1B_REPORT_WRITE. */
+export async function writeReport(path: string, report: AnyReport, options: { createDir?: boolean } = {}): Promise<void> {
+  let text: string;
+  try {
+    text = `${JSON.stringify(report, null, 2)}\n`;
+  } catch (error) {
+    throw new H1Error('H1B_REPORT_WRITE', `cannot serialise the report for ${path}: ${String(error)}`, { cause: error });
+  }
+  await writeTextAtomic(path, text, { createDir: options.createDir === true, what: 'the report' });
 }
 
 const RUN_FIELDS = [

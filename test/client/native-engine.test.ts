@@ -142,6 +142,8 @@ describe('native engine: responses and errors', () => {
     assert.equal(result.non2xx, 50);
     assert.deepEqual(result.statusCodes, { '200': 50, '503': 50 });
     assert.deepEqual(result.errors, { HTTP_503: 50 });
+    // The timeline's errors mean failed requests, as requests.errors does for every engine: 503s are not failures.
+    assert.equal(result.timeline.reduce((sum, point) => sum + point.errors, 0), 0);
   });
 
   test('malformed responses are parse errors', async () => {

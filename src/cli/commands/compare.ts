@@ -1,13 +1,11 @@
 // `bench compare BASE CURRENT`: statistics over two run or suite reports, printed as text/markdown/json/CI formats.
 
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { H1Error } from '../../errors.js';
 import { compareReports } from '../../report/compare.js';
 import { describeViolation, evaluateFailOn, parseFailOn, type FailRule } from '../../report/fail-on.js';
 import { COMPARE_FORMATS, renderComparison, type CompareFormat } from '../../report/formats/index.js';
-import { readReport } from '../../report/store.js';
+import { readReport, writeTextAtomic } from '../../report/store.js';
 import { parseChoice } from '../options.js';
 
 interface CompareArgs {
@@ -44,19 +42,6 @@ export function compareConfig(args: CompareArgs): CompareConfig {
   });
 }
 
-/** Write the rendered comparison without ever leaving a partial file (temp file + rename). */
-async function writeOutput(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, text, { flag: 'w' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new H1Error('H1B_REPORT_WRITE', `cannot write ${path} (${reason}); check that ${dirname(path)} exists and is writable`, { cause: error });
-  }
-}
-
 /**
  * Run a comparison: read both reports, compare, print (or write --out and print the text table), then throw
  * H1B_REGRESSION (exit 1) if a --fail-on rule is broken by a significant change.
@@ -68,7 +53,8 @@ export async function runCompare(config: CompareConfig): Promise<void> {
   const violations = evaluateFailOn(comparison, config.failOn);
   const rendered = renderComparison(config.format, comparison, violations);
   if (config.out) {
-    await writeOutput(config.out, rendered);
+    // Atomic (temp file + rename): a CI step reading --out never sees a partial file.
+    await writeTextAtomic(config.out, rendered);
     process.stdout.write(config.format === 'text' ? `wrote ${config.out}\n` : renderComparison('text', comparison, violations));
   } else {
     process.stdout.write(rendered);

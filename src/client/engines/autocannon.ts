@@ -4,7 +4,7 @@ import { monotonicClock, type Clock } from '../../clock.js';
 import { classifySocketError, H1Error } from '../../errors.js';
 import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
-import { LoadRecorder } from './recorder.js';
+import { LoadRecorder, recorderProgress } from './recorder.js';
 import { tapSocket } from './socket-tap.js';
 import { packageVersion } from './versions.js';
 
@@ -105,10 +105,7 @@ export class AutocannonEngine implements Engine {
   constructor(private readonly clock: Clock = monotonicClock) {}
 
   progress(): LoadProgress {
-    if (this.recorder === null) {
-      return { phase: 'warmup', elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0 };
-    }
-    return this.recorder.progress();
+    return recorderProgress(this.recorder);
   }
 
   async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {

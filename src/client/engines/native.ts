@@ -7,15 +7,7 @@ import { H1Error } from '../../errors.js';
 import { TOOL } from '../../version.js';
 import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../engine.js';
 import { LoadRun } from '../load-run.js';
-
-const IDLE_PROGRESS: LoadProgress = Object.freeze({
-  phase: 'warmup',
-  elapsedMs: 0,
-  totalMs: null,
-  completed: 0,
-  targetRequests: null,
-  errors: 0,
-});
+import { IDLE_PROGRESS } from './recorder.js';
 
 /** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
 function validate(config: LoadConfig): void {

@@ -1,12 +1,11 @@
-// Measurement state shared by the reference engines (undici, autocannon): counters, µs histograms, timeline, progress.
+// Measurement state shared by the reference engines (undici, autocannon): counters, µs histograms, progress; timeline via metrics/timeline.
 
 import type { Clock } from '../../clock.js';
 import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
+import { Timeline } from '../../metrics/timeline.js';
 import type { TimelinePoint } from '../../report/schema.js';
 import type { ConnectionCounters, LoadProgress, LoadResult } from '../engine.js';
 import type { EngineName } from '../../types.js';
-
-const US_PER_SECOND = 1_000_000;
 
 /** What only the engine knows when it hands its figures over. */
 export interface EngineFacts {
@@ -18,6 +17,21 @@ export interface EngineFacts {
   readonly countsConnections: boolean;
   readonly notes: string[];
   readonly resolution: LoadResult['resolution'];
+}
+
+/** Progress before an engine's first run (warm-up, nothing done); frozen because every engine hands out the same object. */
+export const IDLE_PROGRESS: LoadProgress = Object.freeze({
+  phase: 'warmup',
+  elapsedMs: 0,
+  totalMs: null,
+  completed: 0,
+  targetRequests: null,
+  errors: 0,
+});
+
+/** A reference engine's `progress()`: its current run's recorder, or IDLE_PROGRESS before the first run. */
+export function recorderProgress(recorder: LoadRecorder | null): LoadProgress {
+  return recorder === null ? IDLE_PROGRESS : recorder.progress();
 }
 
 /**
@@ -32,7 +46,6 @@ export class LoadRecorder {
   readonly statusCodes: Record<string, number> = {};
   readonly errors: Record<string, number> = {};
   readonly connections: ConnectionCounters = { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 };
-  readonly timeline: TimelinePoint[] = [];
   measuring = false;
   phase: LoadProgress['phase'] = 'warmup';
   sent = 0;
@@ -46,13 +59,12 @@ export class LoadRecorder {
   private phaseStartUs: number;
   private startUs = 0;
   private endUs = 0;
-  // The second being accumulated for the timeline.
-  private readonly second: Histogram = createHistogram();
-  private secondIndex = 0;
-  private secondEndUs = 0;
-  private secondRequests = 0;
-  private secondErrors = 0;
-  private secondOpened = 0;
+  /**
+   * Per-second buckets, shared with the native engine. Unlike the native recorder, non-2xx responses are not
+   * timeline errors here (only failures are), so this recorder feeds the Timeline itself.
+   */
+  private readonly seconds = new Timeline();
+  private timelinePoints: TimelinePoint[] = [];
   private allClosed: (() => void) | null = null;
 
   constructor(
@@ -74,7 +86,7 @@ export class LoadRecorder {
     this.phaseStartUs = now;
     this.startUs = now;
     this.startedAtMs = Date.now();
-    this.secondEndUs = now + US_PER_SECOND;
+    this.seconds.start(now);
   }
 
   /** No new requests from now on; in-flight ones still count. */
@@ -86,10 +98,8 @@ export class LoadRecorder {
   finish(): void {
     if (!this.measuring) return;
     const now = this.clock.nowUs();
-    this.rollSeconds(now);
-    if (this.secondRequests > 0 || this.secondErrors > 0 || this.secondOpened > 0 || this.timeline.length === 0) {
-      this.pushSecond();
-    }
+    // A measured phase always reports its second 0, even one that ended in the microsecond it began (an abort).
+    this.timelinePoints = this.seconds.finish(Math.max(now, this.startUs + 1));
     this.endUs = now;
     this.measuring = false;
   }
@@ -101,7 +111,6 @@ export class LoadRecorder {
   /** A complete response. `ttfbUs` < 0 when the engine cannot time the first byte. */
   response(status: number, latencyUs: number, ttfbUs: number, uncorrectedUs: number, nowUs: number): void {
     if (!this.measuring) return;
-    if (nowUs >= this.secondEndUs) this.rollSeconds(nowUs);
     this.completed++;
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
     if (status < 200 || status > 299) {
@@ -110,30 +119,27 @@ export class LoadRecorder {
       this.errors[key] = (this.errors[key] ?? 0) + 1;
     }
     recordUs(this.latency, latencyUs);
-    recordUs(this.second, latencyUs);
     if (ttfbUs >= 0) recordUs(this.ttfb, ttfbUs);
     if (this.uncorrected !== null && uncorrectedUs >= 0) recordUs(this.uncorrected, uncorrectedUs);
-    this.secondRequests++;
+    this.seconds.request(nowUs, latencyUs);
   }
 
   /** A request that failed; `code` is an H1B_* code. */
   failure(code: string, nowUs: number): void {
     if (!this.measuring) return;
-    if (nowUs >= this.secondEndUs) this.rollSeconds(nowUs);
     this.failures++;
     this.errors[code] = (this.errors[code] ?? 0) + 1;
-    this.secondErrors++;
+    this.seconds.error(nowUs, 1);
   }
 
   /** A TCP connection finished its handshake. */
   connectionOpened(connectUs: number, nowUs: number): void {
     if (!this.measuring) return;
-    if (nowUs >= this.secondEndUs) this.rollSeconds(nowUs);
     this.connections.opened++;
     this.open++;
     if (this.open > this.connections.maxOpen) this.connections.maxOpen = this.open;
     recordUs(this.connect, connectUs);
-    this.secondOpened++;
+    this.seconds.connection(nowUs);
   }
 
   /** A measured connection closed: who closed first decides where it is counted. */
@@ -193,33 +199,9 @@ export class LoadRecorder {
       connect: this.connect,
       ttfb: this.ttfb,
       uncorrectedLatency: this.uncorrected,
-      timeline: this.timeline,
+      timeline: this.timelinePoints,
       notes: facts.notes,
       resolution: facts.resolution,
     };
-  }
-
-  private rollSeconds(nowUs: number): void {
-    while (nowUs >= this.secondEndUs) {
-      this.pushSecond();
-      this.secondEndUs += US_PER_SECOND;
-    }
-  }
-
-  private pushSecond(): void {
-    const hasLatency = this.second.totalCount > 0;
-    this.timeline.push({
-      second: this.secondIndex,
-      requests: this.secondRequests,
-      errors: this.secondErrors,
-      connectionsOpened: this.secondOpened,
-      p50Ms: hasLatency ? this.second.getValueAtPercentile(50) / 1000 : 0,
-      p99Ms: hasLatency ? this.second.getValueAtPercentile(99) / 1000 : 0,
-    });
-    this.second.reset();
-    this.secondIndex++;
-    this.secondRequests = 0;
-    this.secondErrors = 0;
-    this.secondOpened = 0;
   }
 }

@@ -3,7 +3,7 @@
 import type { Dispatcher } from 'undici';
 import { monotonicClock, type Clock } from '../../clock.js';
 import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../engine.js';
-import { LoadRecorder } from './recorder.js';
+import { LoadRecorder, recorderProgress } from './recorder.js';
 import { Phase } from './undici-phase.js';
 import { packageVersion } from './versions.js';
 
@@ -54,10 +54,7 @@ export class UndiciEngine implements Engine {
   constructor(private readonly clock: Clock = monotonicClock) {}
 
   progress(): LoadProgress {
-    if (this.recorder === null) {
-      return { phase: 'warmup', elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0 };
-    }
-    return this.recorder.progress();
+    return recorderProgress(this.recorder);
   }
 
   async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {

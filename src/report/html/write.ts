@@ -1,25 +1,12 @@
 // Writes a rendered HTML report atomically (temp file in the same directory, then rename).
 
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { H1Error } from '../../errors.js';
+import { writeTextAtomic } from '../store.js';
 import type { RunReport } from '../schema.js';
 import { renderRunsHtml, reportName } from './render.js';
 
 /** Readers (a browser reloading the file, CI artefact upload) never see a half-written page. */
 export async function writeHtmlReport(path: string, html: string): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(temp, html, { flag: 'wx' });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new H1Error('H1B_REPORT_WRITE', `cannot write the HTML report to ${path} (${reason}); check that ${dir} exists and is writable`, {
-      cause: error,
-    });
-  }
+  await writeTextAtomic(path, html, { what: 'the HTML report' });
 }
 
 /** Where `bench report` writes by default: `x.json` → `x.html` beside it; several inputs → `report.html`. */

@@ -215,7 +215,7 @@ export class LoadRun implements ConnectionOwner {
       totalMs: this.phase === 'warmup' ? this.config.warmupMs : this.config.requests === null ? this.config.durationMs : null,
       completed: measuring ? this.recorder.completed : 0,
       targetRequests: this.config.requests,
-      errors: measuring ? this.recorder.failed + this.recorder.non2xx : 0,
+      errors: measuring ? this.recorder.failed : 0,
     };
   }
 

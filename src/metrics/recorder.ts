@@ -103,10 +103,19 @@ export class LoadRecorder {
   /** A connected socket closed: who sent the first FIN, or an RST. */
   socketClosed(how: 'server' | 'client' | 'reset'): void {
     this.open--;
-    if (!this.active) return;
-    if (how === 'server') this.connections.closedByServer++;
-    else if (how === 'client') this.connections.closedByClient++;
-    else this.connections.reset++;
+    if (this.active) this.countClose(how);
+  }
+
+  /**
+   * A socket that opened in the measured phase closed after reading `bytesRead` bytes; counted even once the phase
+   * has ended: engines that see a socket's bytes only at its close (undici, autocannon) learn of most closes after
+   * the measured phase, yet they belong to it. Such engines report only measured sockets to socketOpened, so
+   * `open` counts exactly the measured sockets still open.
+   */
+  measuredSocketClosed(how: 'server' | 'client' | 'reset', bytesRead: number): void {
+    this.open--;
+    this.bytesIn += bytesRead;
+    this.countClose(how);
   }
 
   statusCodes(): Record<string, number> {
@@ -127,5 +136,11 @@ export class LoadRecorder {
 
   timelinePoints(endUs: number): TimelinePoint[] {
     return this.timeline.finish(endUs);
+  }
+
+  private countClose(how: 'server' | 'client' | 'reset'): void {
+    if (how === 'server') this.connections.closedByServer++;
+    else if (how === 'client') this.connections.closedByClient++;
+    else this.connections.reset++;
   }
 }

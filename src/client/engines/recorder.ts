@@ -1,10 +1,10 @@
-// Measurement state shared by the reference engines (undici, autocannon): counters, µs histograms, progress; timeline via metrics/timeline.
+// Run state of the reference engines (undici, autocannon): phase, progress, close-waiting; counts via metrics/recorder.
 
 import type { Clock } from '../../clock.js';
-import { createHistogram, recordUs, type Histogram } from '../../metrics/histogram.js';
-import { Timeline } from '../../metrics/timeline.js';
+import type { ErrorCode } from '../../errors.js';
+import { LoadRecorder as PhaseCounts } from '../../metrics/recorder.js';
 import type { TimelinePoint } from '../../report/schema.js';
-import type { ConnectionCounters, LoadProgress, LoadResult } from '../engine.js';
+import type { LoadProgress, LoadResult } from '../engine.js';
 import type { EngineName } from '../../types.js';
 
 /** What only the engine knows when it hands its figures over. */
@@ -35,35 +35,18 @@ export function recorderProgress(recorder: LoadRecorder | null): LoadProgress {
 }
 
 /**
- * One run's counters. Engines call the record methods from their event handlers (no allocation per
- * call); everything recorded before `beginMeasure()` (the warm-up) is ignored.
+ * One run of a reference engine. Engines call the record methods from their event handlers (no allocation per
+ * call); the counters, histograms and timeline are the native engine's (metrics/recorder), so every engine counts
+ * the same way. Everything recorded before `beginMeasure()` (the warm-up) or after `finish()` is ignored, except
+ * the closes and bytes of measured connections, which these engines only learn of when a socket closes.
  */
 export class LoadRecorder {
-  readonly latency: Histogram = createHistogram();
-  readonly connect: Histogram = createHistogram();
-  readonly ttfb: Histogram = createHistogram();
-  readonly uncorrected: Histogram | null;
-  readonly statusCodes: Record<string, number> = {};
-  readonly errors: Record<string, number> = {};
-  readonly connections: ConnectionCounters = { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 };
-  measuring = false;
+  readonly counts: PhaseCounts;
   phase: LoadProgress['phase'] = 'warmup';
-  sent = 0;
-  completed = 0;
-  non2xx = 0;
-  bytesIn = 0;
-  failures = 0;
-  /** Connections open right now (measured-phase sockets only). */
-  open = 0;
   startedAtMs = 0;
   private phaseStartUs: number;
   private startUs = 0;
   private endUs = 0;
-  /**
-   * Per-second buckets, shared with the native engine. Unlike the native recorder, non-2xx responses are not
-   * timeline errors here (only failures are), so this recorder feeds the Timeline itself.
-   */
-  private readonly seconds = new Timeline();
   private timelinePoints: TimelinePoint[] = [];
   private allClosed: (() => void) | null = null;
 
@@ -74,19 +57,23 @@ export class LoadRecorder {
     private readonly durationMs: number | null,
     private readonly targetRequests: number | null,
   ) {
-    this.uncorrected = openLoop ? createHistogram() : null;
+    this.counts = new PhaseCounts(openLoop);
     this.phaseStartUs = clock.nowUs();
+  }
+
+  /** True in the measured phase only: a socket that connects now is counted. */
+  get measuring(): boolean {
+    return this.counts.active;
   }
 
   /** Start the measured phase: counting begins now. */
   beginMeasure(): void {
     const now = this.clock.nowUs();
-    this.measuring = true;
+    this.counts.begin(now);
     this.phase = 'measure';
     this.phaseStartUs = now;
     this.startUs = now;
     this.startedAtMs = Date.now();
-    this.seconds.start(now);
   }
 
   /** No new requests from now on; in-flight ones still count. */
@@ -96,59 +83,38 @@ export class LoadRecorder {
 
   /** Close the measured phase (after the drain) and flush the last partial second. */
   finish(): void {
-    if (!this.measuring) return;
+    if (!this.counts.active) return;
     const now = this.clock.nowUs();
     // A measured phase always reports its second 0, even one that ended in the microsecond it began (an abort).
-    this.timelinePoints = this.seconds.finish(Math.max(now, this.startUs + 1));
+    this.timelinePoints = this.counts.timelinePoints(Math.max(now, this.startUs + 1));
     this.endUs = now;
-    this.measuring = false;
+    this.counts.active = false;
   }
 
   requestSent(): void {
-    if (this.measuring) this.sent++;
+    this.counts.requestsSent(1);
   }
 
   /** A complete response. `ttfbUs` < 0 when the engine cannot time the first byte. */
   response(status: number, latencyUs: number, ttfbUs: number, uncorrectedUs: number, nowUs: number): void {
-    if (!this.measuring) return;
-    this.completed++;
-    this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1;
-    if (status < 200 || status > 299) {
-      this.non2xx++;
-      const key = `HTTP_${status}`;
-      this.errors[key] = (this.errors[key] ?? 0) + 1;
-    }
-    recordUs(this.latency, latencyUs);
-    if (ttfbUs >= 0) recordUs(this.ttfb, ttfbUs);
-    if (this.uncorrected !== null && uncorrectedUs >= 0) recordUs(this.uncorrected, uncorrectedUs);
-    this.seconds.request(nowUs, latencyUs);
+    this.counts.response(nowUs, status, latencyUs, uncorrectedUs);
+    if (ttfbUs >= 0) this.counts.firstByte(ttfbUs);
   }
 
-  /** A request that failed; `code` is an H1B_* code. */
-  failure(code: string, nowUs: number): void {
-    if (!this.measuring) return;
-    this.failures++;
-    this.errors[code] = (this.errors[code] ?? 0) + 1;
-    this.seconds.error(nowUs, 1);
+  /** A request that failed with `code`. */
+  failure(code: ErrorCode, nowUs: number): void {
+    this.counts.error(nowUs, code, 1);
   }
 
-  /** A TCP connection finished its handshake. */
+  /** A TCP connection finished its handshake; only measured-phase connections are counted, or kept open. */
   connectionOpened(connectUs: number, nowUs: number): void {
-    if (!this.measuring) return;
-    this.connections.opened++;
-    this.open++;
-    if (this.open > this.connections.maxOpen) this.connections.maxOpen = this.open;
-    recordUs(this.connect, connectUs);
-    this.seconds.connection(nowUs);
+    if (this.counts.active) this.counts.socketOpened(nowUs, connectUs);
   }
 
-  /** A measured connection closed: who closed first decides where it is counted. */
-  connectionClosed(how: 'server' | 'client' | 'reset'): void {
-    this.open--;
-    if (how === 'server') this.connections.closedByServer++;
-    else if (how === 'client') this.connections.closedByClient++;
-    else this.connections.reset++;
-    if (this.open === 0 && this.allClosed !== null) {
+  /** A measured connection closed after reading `bytesRead` bytes: who closed first decides where it is counted. */
+  connectionClosed(how: 'server' | 'client' | 'reset', bytesRead = 0): void {
+    this.counts.measuredSocketClosed(how, bytesRead);
+    if (this.counts.open === 0 && this.allClosed !== null) {
       const resolve = this.allClosed;
       this.allClosed = null;
       resolve();
@@ -157,7 +123,7 @@ export class LoadRecorder {
 
   /** Resolves once every measured connection has closed (its close counted), or after `boundMs`. */
   whenAllClosed(boundMs: number): Promise<void> {
-    if (this.open <= 0) return Promise.resolve();
+    if (this.counts.open <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, boundMs);
       this.allClosed = () => {
@@ -174,13 +140,14 @@ export class LoadRecorder {
       phase: this.phase,
       elapsedMs,
       totalMs,
-      completed: this.completed,
+      completed: this.counts.completed,
       targetRequests: this.targetRequests,
-      errors: this.failures,
+      errors: this.counts.failed,
     };
   }
 
   toResult(facts: EngineFacts): LoadResult {
+    const counts = this.counts;
     return {
       engine: facts.engine,
       engineVersion: facts.engineVersion,
@@ -188,17 +155,17 @@ export class LoadRecorder {
       startedAtMs: this.startedAtMs,
       measuredUs: Math.max(0, this.endUs - this.startUs),
       interrupted: facts.interrupted,
-      sent: this.sent,
-      completed: this.completed,
-      non2xx: this.non2xx,
-      statusCodes: { ...this.statusCodes },
-      bytesIn: this.bytesIn,
-      errors: { ...this.errors },
-      connections: facts.countsConnections ? { ...this.connections } : null,
-      latency: this.latency,
-      connect: this.connect,
-      ttfb: this.ttfb,
-      uncorrectedLatency: this.uncorrected,
+      sent: counts.sent,
+      completed: counts.completed,
+      non2xx: counts.non2xx,
+      statusCodes: counts.statusCodes(),
+      bytesIn: counts.bytesIn,
+      errors: counts.errors(),
+      connections: facts.countsConnections ? { ...counts.connections } : null,
+      latency: counts.latency,
+      connect: counts.connect,
+      ttfb: counts.ttfb,
+      uncorrectedLatency: counts.uncorrected,
       timeline: this.timelinePoints,
       notes: facts.notes,
       resolution: facts.resolution,

@@ -39,10 +39,8 @@ function onError(this: TappedSocket, err: NodeJS.ErrnoException): void {
 
 function onClose(this: TappedSocket): void {
   if (!this[kMeasured]) return;
-  const recorder = this[kRecorder];
   // bytesRead counts status lines, headers and bodies exactly as they came off the wire.
-  recorder.bytesIn += this.bytesRead;
-  recorder.connectionClosed(this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client');
+  this[kRecorder].connectionClosed(this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client', this.bytesRead);
 }
 
 /**

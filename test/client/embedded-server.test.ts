@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createNativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { startServer } from '../../src/server/index.js';
+import { loadConfig } from '../helpers/load-config.js';
 import { DEFAULT_SERVER_CONFIG, type ServerMode } from '../../src/types.js';
 
 async function against(serverMode: ServerMode, over: Partial<LoadConfig>) {
@@ -12,21 +13,7 @@ async function against(serverMode: ServerMode, over: Partial<LoadConfig>) {
   try {
     const before = server.stats();
     const result = await createNativeEngine().run(
-      {
-        mode: '1.1',
-        url: new URL(server.url),
-        connections: 4,
-        durationMs: 60_000,
-        requests: null,
-        warmupMs: 0,
-        rate: null,
-        timeoutMs: 10_000,
-        method: 'GET',
-        headers: [],
-        body: null,
-        pipelining: 10,
-        ...over,
-      },
+      loadConfig(server.url, over),
       new AbortController().signal,
     );
     // The server learns of the last closes a moment after the client: poll (bounded) until it has no open connection.

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { LoadConfig, LoadResult } from '../../src/client/engine.js';
 import { loadEngine } from '../../src/client/engines/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
+import { loadConfig } from '../helpers/load-config.js';
 import { DEFAULT_SERVER_CONFIG, type ClientMode, type EngineName, type ServerStats } from '../../src/types.js';
 
 const REQUESTS = 600;
@@ -20,22 +21,8 @@ const ENGINES: Record<EngineName, { wire10: '1.0' | '1.1'; readsEveryResponse: (
 };
 const MODES: ClientMode[] = ['1.0', '1.1', 'pipeline'];
 
-function loadConfig(mode: ClientMode, url: string): LoadConfig {
-  return {
-    mode,
-    url: new URL(url),
-    connections: CONNECTIONS,
-    // A safety bound only: every case ends on its request count.
-    durationMs: 60_000,
-    requests: REQUESTS,
-    warmupMs: 0,
-    rate: null,
-    timeoutMs: 10_000,
-    method: 'GET',
-    headers: [],
-    body: null,
-    pipelining: PIPELINING,
-  };
+function caseConfig(mode: ClientMode, url: string): LoadConfig {
+  return loadConfig(url, { mode, connections: CONNECTIONS, requests: REQUESTS, pipelining: PIPELINING });
 }
 
 /** The server counts a request when it has parsed it, possibly after the client has gone: wait until it is idle. */
@@ -69,7 +56,7 @@ for (const name of Object.keys(ENGINES) as EngineName[]) {
         const engine = (await loadEngine(name))();
         assert.equal(engine.name, name);
         const before = await settledStats(server);
-        const result: LoadResult = await engine.run(loadConfig(mode, server.url), new AbortController().signal);
+        const result: LoadResult = await engine.run(caseConfig(mode, server.url), new AbortController().signal);
         const stats = await settledStats(server);
         const served = stats.requests - before.requests;
         const accepted = stats.connectionsAccepted - before.connectionsAccepted;

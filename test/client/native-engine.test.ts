@@ -5,26 +5,13 @@ import assert from 'node:assert/strict';
 import { createNativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { response, startLiteralServer, unusedPort } from './literal-server.js';
+import { loadConfig } from '../helpers/load-config.js';
 
 const OK = response('ok');
 const OK_CLOSE = response('ok', 'Connection: close\r\n');
 
 function config(url: URL, over: Partial<LoadConfig>): LoadConfig {
-  return {
-    mode: '1.1',
-    url,
-    connections: 4,
-    durationMs: 20_000,
-    requests: null,
-    warmupMs: 0,
-    rate: null,
-    timeoutMs: 0,
-    method: 'GET',
-    headers: [],
-    body: null,
-    pipelining: 10,
-    ...over,
-  };
+  return loadConfig(url, { durationMs: 20_000, timeoutMs: 0, ...over });
 }
 
 const run = (cfg: LoadConfig, signal = new AbortController().signal) => createNativeEngine().run(cfg, signal);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createNativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { unusedPort } from './literal-server.js';
+import { loadConfig } from '../helpers/load-config.js';
 
 interface Nginx {
   port: number;
@@ -96,21 +97,7 @@ for (const [name, over, opened] of CASES) {
     }
     try {
       const result = await createNativeEngine().run(
-        {
-          mode: '1.1',
-          url: new URL(`http://127.0.0.1:${nginx.port}/`),
-          connections: 2,
-          durationMs: 60_000,
-          requests: null,
-          warmupMs: 0,
-          rate: null,
-          timeoutMs: 10_000,
-          method: 'GET',
-          headers: [],
-          body: null,
-          pipelining: 10,
-          ...over,
-        },
+        loadConfig(`http://127.0.0.1:${nginx.port}/`, { connections: 2, ...over }),
         new AbortController().signal,
       );
       await nginx.stop();

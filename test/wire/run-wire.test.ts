@@ -2,33 +2,17 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RunReport } from '../../src/report/schema.js';
 import { applyWireCounts, captureFileFor, mergeWireCounts, type WireCounts } from '../../src/wire/run-wire.js';
 import { captureSkipReason, netnsSkipReason } from './privileges.js';
+import { runCli } from '../cli/cli-helpers.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // Bound: a run of 1000 requests takes a few seconds; 90 s means it hung.
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+// Bound: a run of 1000 requests takes a few seconds; 90 s means it hung.
+const bench = (args: string[]) => runCli(args, { limitMs: 90_000, cwd: process.cwd() });
 
 describe('bench run --capture --netns: every view counts the same handshakes', { concurrency: false }, () => {
   let skip: string | null = null;

@@ -2,14 +2,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
-import { unusedPort } from './literal-server.js';
+import { startNginx } from '../../bench/peers/nginx.js';
 import { loadConfig } from '../helpers/load-config.js';
 
 interface Nginx {
@@ -21,58 +19,19 @@ interface Nginx {
   dispose(): void;
 }
 
-const hasNginx = spawnSync('nginx', ['-v']).error === undefined;
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /** One worker, default keepalive_requests (1000: every 1000th response on a connection says close). */
-async function startNginx(): Promise<Nginx | string> {
+async function startLoggingNginx(): Promise<Nginx | string> {
   const dir = mkdtempSync(join(tmpdir(), 'h1bench-nginx-'));
-  const port = await unusedPort();
   const log = join(dir, 'access.log');
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `worker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents { worker_connections 1024; }\n` +
-      `http {\n  log_format line '$request $status';\n  access_log ${log} line;\n` +
-      `  client_body_temp_path ${dir}/b; proxy_temp_path ${dir}/p; fastcgi_temp_path ${dir}/f; uwsgi_temp_path ${dir}/u; scgi_temp_path ${dir}/s;\n` +
-      `  server { listen 127.0.0.1:${port}; location / { return 200 "Hello, World!"; } }\n}\n`,
-  );
-  const child: ChildProcess = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Bounded poll: nginx gives no readiness signal other than accepting connections.
-  const deadline = Date.now() + 5000;
-  while (!(await canConnect(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      await exited;
-      const reason = `nginx did not start: ${(() => {
-        try {
-          return readFileSync(join(dir, 'error.log'), 'utf8').trim().split('\n').pop();
-        } catch {
-          return 'no error log';
-        }
-      })()}`;
-      rmSync(dir, { recursive: true, force: true });
-      return reason;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  const start = await startNginx({ dir, accessLog: log, keepaliveRequests: null });
+  if (start.state === 'skipped') {
+    rmSync(dir, { recursive: true, force: true });
+    return start.reason;
   }
   return {
-    port,
+    port: start.nginx.port,
     logLines: () => readFileSync(log, 'utf8').split('\n').filter((line) => line.length > 0).length,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    stop: start.nginx.stop,
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -86,11 +45,7 @@ const CASES: Array<[string, Partial<LoadConfig>, number]> = [
 
 for (const [name, over, opened] of CASES) {
   test(`nginx logs as many requests as the engine completed: ${name}`, async (t) => {
-    if (!hasNginx) {
-      t.skip('nginx is not installed (Debian package nginx-light)');
-      return;
-    }
-    const nginx = await startNginx();
+    const nginx = await startLoggingNginx();
     if (typeof nginx === 'string') {
       t.skip(nginx);
       return;

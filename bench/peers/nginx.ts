@@ -1,0 +1,105 @@
+// A throwaway nginx (one worker, config in a temp dir, a free loopback port): the nginx peer of bench/ and the nginx tests.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { findTool, freePort } from './tools.js';
+
+export interface NginxOptions {
+  /** Directory for the config, pid, logs and temp paths (created if missing; the caller removes it). */
+  readonly dir: string;
+  /** Access log file (one line per request), or null for none. */
+  readonly accessLog: string | null;
+  /** keepalive_requests; null keeps nginx's default (1000: every 1000th answer on a connection says close). */
+  readonly keepaliveRequests: number | null;
+}
+
+export interface RunningNginx {
+  readonly port: number;
+  readonly url: string;
+  /** The master process; its worker is a child, so the tree's CPU is nginx's. */
+  readonly pid: number;
+  /** SIGTERM, then wait for exit (SIGKILL after 3 s); idempotent. */
+  stop(): Promise<void>;
+}
+
+export type NginxStart = { state: 'running'; nginx: RunningNginx } | { state: 'skipped'; reason: string };
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function nginxConf(options: NginxOptions, port: number): string {
+  const { dir } = options;
+  return `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log ${options.accessLog ?? 'off'};
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+${options.keepaliveRequests === null ? '' : `  keepalive_requests ${options.keepaliveRequests};\n`}  keepalive_timeout 65s;
+  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    location / {
+      default_type text/plain;
+      return 200 'Hello, World!';
+    }
+  }
+}
+`;
+}
+
+/** Bounded poll until something accepts on the port (nginx prints nothing when ready). */
+async function waitForPort(port: number, boundMs: number): Promise<boolean> {
+  const deadline = Date.now() + boundMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+export async function startNginx(options: NginxOptions): Promise<NginxStart> {
+  const binary = findTool('nginx');
+  if (binary === null) return { state: 'skipped', reason: 'nginx is not installed (Debian package nginx-light)' };
+  mkdirSync(options.dir, { recursive: true });
+  const port = await freePort();
+  const conf = join(options.dir, 'nginx.conf');
+  writeFileSync(conf, nginxConf(options, port));
+  const child = spawn(binary, ['-p', options.dir, '-c', conf, '-e', join(options.dir, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(false)));
+  const ready = await Promise.race([waitForPort(port, 5_000), exited]);
+  if (!ready || child.pid === undefined) {
+    await stopChild(child);
+    return { state: 'skipped', reason: `nginx did not start: ${stderr.trim().split('\n').pop() || 'no output'}` };
+  }
+  const pid = child.pid;
+  return { state: 'running', nginx: { port, url: `http://127.0.0.1:${port}/`, pid, stop: () => stopChild(child) } };
+}

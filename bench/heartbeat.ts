@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { HeartbeatSection } from '../src/client/heartbeat/analysis.js';
 import { machineInfo } from '../src/metrics/machine.js';
 import type { RunReport } from '../src/report/schema.js';
 
@@ -78,7 +77,7 @@ interface Verdicts {
 }
 
 function judge(mode: string, report: RunReport): Verdicts {
-  const hb = report.heartbeat as HeartbeatSection;
+  const hb = report.heartbeat!;
   const budget = hb.timeoutMs + hb.intervalMs + DETECTION_SLACK_MS;
   const perK = hb.clients / 1000;
   const answered = hb.beats.answered;
@@ -123,7 +122,7 @@ async function main(): Promise<void> {
     '\nmode  detected/injected  detection p50/p99/max ms   FP  server CPU core/1k clients  RSS MiB/1k  handshakes/s  beats/s asked→answered  server µs/beat\n',
   );
   for (const v of verdicts) {
-    const hb = reports[v.mode]!.heartbeat as HeartbeatSection;
+    const hb = reports[v.mode]!.heartbeat!;
     const d = hb.detectionMs;
     process.stdout.write(
       `${v.mode.padEnd(5)} ${`${hb.detected}/${hb.offlineInjected}`.padEnd(18)} ${(d ? `${d.p50}/${d.p99}/${d.max}` : '—').padEnd(26)} ` +

@@ -73,22 +73,10 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   tcpKeepAliveMs: 0,
 });
 
-/** Counters the embedded server exposes at `/stats` (JSON). */
-export interface ServerStats {
-  connectionsAccepted: number;
-  connectionsOpen: number;
-  closedByServer: number;
-  closedByClient: number;
-  reset: number;
-  requests: number;
-  responsesByStatus: Record<string, number>;
-  bytesIn: number;
-  bytesOut: number;
-  /** Times a connection stopped reading because its unsent responses exceeded writeHighWaterMark. */
-  backpressurePauses: number;
-}
-
-/** A validated `bench run` configuration. Every option lands here; the report copies it. */
+/**
+ * A validated `bench run` configuration: what to measure and how. Output options (report path, --json, progress,
+ * --html) are the CLI's and live in cli/run-config.ts; engines receive a LoadConfig derived from this.
+ */
 export interface RunConfig {
   readonly mode: ClientMode;
   readonly engine: EngineName;
@@ -112,12 +100,40 @@ export interface RunConfig {
   readonly body: string | null;
   readonly pipelining: number;
   readonly label: string | null;
-  readonly out: string | null;
-  readonly json: boolean;
-  readonly progress: boolean;
   readonly runs: number;
-  /** `--capture FILE`: tcpdump the measured phase into this pcap and count handshakes on the wire. */
-  readonly capture?: string | null;
+  /** `--capture FILE`: tcpdump the measured phase into this pcap and count handshakes on the wire; null = none. */
+  readonly capture: string | null;
   /** `--netns`: run server and generator in a private network namespace (exact kernel counts). */
-  readonly netns?: boolean;
+  readonly netns: boolean;
+}
+
+/** HTTP version a heartbeat client speaks: 1.1 keeps one connection per client, 1.0 opens one per beat. */
+export type HeartbeatMode = '1.0' | '1.1';
+/** How an injected client goes offline; `stop` is done to a whole client process (SIGSTOP), not per client. */
+export type OfflineMode = 'freeze' | 'stop' | 'close' | 'reset';
+
+/** A validated heartbeat run: the clients, their schedule, and the failure injected. */
+export interface HeartbeatRunConfig {
+  readonly clients: number;
+  readonly intervalMs: number;
+  /** Client side: no answer within this → server down. Also the server's offline timeout. */
+  readonly timeoutMs: number;
+  readonly durationMs: number;
+  readonly mode: HeartbeatMode;
+  /** Clients taken offline at the injection moment (0 = none). */
+  readonly offline: number;
+  readonly offlineMode: OfflineMode;
+  readonly serverFailure: 'stop' | null;
+  /** Most clients per child process (each holds one socket per client in 1.1 mode). */
+  readonly clientsPerProcess: number;
+}
+
+/** A validated `bench heartbeat` configuration (output options are the CLI's). */
+export interface HeartbeatConfig {
+  readonly run: HeartbeatRunConfig;
+  /** A running h1bench server; null = start the embedded one. */
+  readonly url: string | null;
+  /** SO_KEEPALIVE delay on the embedded server's sockets; 0 = off. */
+  readonly tcpKeepAliveMs: number;
+  readonly label: string | null;
 }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ClientMode, EngineName } from '../../src/types.js';
 import type { LoadChildRequest, LoadChildResult } from './load-child.js';
-import { parseProcStat, readProcStat, treeCpuSec } from './procstat.js';
+import { parseProcStat, readProcStat } from '../../src/metrics/process-usage.js';
+import { treeCpuSec } from './procstat.js';
 import { findTool } from './tools.js';
 
 export type GeneratorName = EngineName | 'wrk';
@@ -70,7 +71,7 @@ async function runEngine(engine: EngineName, mode: ClientMode, url: string, serv
       p50Ms: result.p50Us / 1000,
       p99Ms: result.p99Us / 1000,
       errors: result.errors,
-      generatorCpuSec: generatorAfter.cpuSec - generatorBefore.cpuSec,
+      generatorCpuSec: generatorAfter.userSec + generatorAfter.systemSec - (generatorBefore.userSec + generatorBefore.systemSec),
       serverCpuSec: serverAfter - serverBefore,
       notes: result.notes,
     },
@@ -135,7 +136,7 @@ async function runWrk(mode: ClientMode, url: string, serverPid: number, shape: L
       p50Ms: out.p50Us / 1000,
       p99Ms: out.p99Us / 1000,
       errors: out.errors,
-      generatorCpuSec: parseProcStat(statLine).childrenCpuSec,
+      generatorCpuSec: parseProcStat(statLine).childrenSec,
       serverCpuSec: serverAfter - serverBefore,
       notes,
     },

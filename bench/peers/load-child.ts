@@ -39,7 +39,6 @@ function config(durationMs: number): LoadConfig {
     connections: request.connections,
     durationMs,
     requests: null,
-    warmupMs: 0,
     rate: null,
     timeoutMs: 0,
     method: 'GET',

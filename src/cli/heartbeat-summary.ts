@@ -1,7 +1,6 @@
 // Human-readable summary of a heartbeat report (pure: returns a string; the command prints it).
 
 import Table from 'cli-table3';
-import type { HeartbeatSection } from '../client/heartbeat/analysis.js';
 import type { RunReport } from '../report/schema.js';
 
 const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
@@ -12,7 +11,8 @@ const dist = (d: { p50: number; p99: number; max: number } | null): string =>
   d === null ? '—' : `p50 ${num(d.p50)} · p99 ${num(d.p99)} · max ${num(d.max)} ms`;
 
 export function renderHeartbeatSummary(report: RunReport, path: string | null): string {
-  const hb = report.heartbeat as HeartbeatSection;
+  const hb = report.heartbeat;
+  if (hb === undefined) throw new Error('renderHeartbeatSummary needs a heartbeat report');
   const lines: string[] = [];
   lines.push(
     `h1bench ${report.tool.version} · heartbeat · HTTP/${hb.mode}${hb.mode === '1.1' ? ' keep-alive' : ', a connection per beat'} · ` +

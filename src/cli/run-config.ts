@@ -1,4 +1,5 @@
-// `bench run` option validation: raw argv values → one frozen RunConfig per --mode (the only place defaults live).
+// `bench run` option validation: raw argv values → one frozen RunConfig per --mode and the output options (the only
+// place defaults live).
 
 import { isIP } from 'node:net';
 import os from 'node:os';
@@ -43,6 +44,7 @@ export interface RunArgs {
   out?: string;
   json?: boolean;
   progress?: boolean;
+  html?: boolean;
   pipelining?: unknown;
   engine?: string;
   runs?: unknown;
@@ -57,8 +59,32 @@ const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connec
 
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-/** Validate everything once; `stderrIsTTY` resolves the progress default (on only for a terminal). */
-export function parseRunArgs(args: RunArgs, stderrIsTTY: boolean): RunConfig[] {
+/** Where and how `bench run` writes and shows its results: the CLI's concern, not part of what is measured. */
+export interface RunOutput {
+  /** `--out` as given; null = `results/<timestamp>-<mode>.json`. Several modes each add `-<mode>`. */
+  readonly out: string | null;
+  /** Print the report JSON on stdout instead of the summary. */
+  readonly json: boolean;
+  /** Progress on stderr. */
+  readonly progress: boolean;
+  /** Also write `X.html` beside each `X.json`. */
+  readonly html: boolean;
+}
+
+/** The output options; `stderrIsTTY` resolves the progress default (on only for a terminal). */
+export function parseRunOutput(args: RunArgs, stderrIsTTY: boolean): RunOutput {
+  if (args.out !== undefined && args.out.trim() === '') throw invalid('--out needs a file name');
+  return Object.freeze({ out: args.out ?? null, json: args.json === true, progress: args.progress ?? stderrIsTTY, html: args.html === true });
+}
+
+/** The report path of `mode` when `modes` modes run: `--out` (suffixed when several), else null (the default name). */
+export function reportPathFor(output: RunOutput, mode: ClientMode, modes: number): string | null {
+  if (output.out === null) return null;
+  return modes > 1 ? withModeSuffix(output.out, mode) : output.out;
+}
+
+/** Validate what to measure, once: one frozen RunConfig per --mode, in the order given. */
+export function parseRunArgs(args: RunArgs): RunConfig[] {
   const modes = [...new Set(list(args.mode).map((mode) => parseChoice(mode, 'mode', CLIENT_MODES)))];
   if (modes.length === 0) modes.push(RUN_DEFAULTS.mode);
 
@@ -82,7 +108,6 @@ export function parseRunArgs(args: RunArgs, stderrIsTTY: boolean): RunConfig[] {
   if (durationMs <= 0) throw invalid('--duration must be longer than 0');
   const method = args.method ?? RUN_DEFAULTS.method;
   if (!TOKEN.test(method)) throw invalid(`--method '${method}' is not an HTTP method token`);
-  if (args.out !== undefined && args.out.trim() === '') throw invalid('--out needs a file name');
   if (args.capture !== undefined && args.capture.trim() === '') throw invalid('--capture needs a file name');
   if (args.netns === true && url !== null) {
     throw invalid('--netns runs the embedded server inside a private namespace; it cannot reach a --url server outside it');
@@ -107,8 +132,6 @@ export function parseRunArgs(args: RunArgs, stderrIsTTY: boolean): RunConfig[] {
     headers: Object.freeze(list(args.header).map(parseHeader)),
     body: args.body ?? null,
     label: args.label ?? null,
-    json: args.json === true,
-    progress: args.progress ?? stderrIsTTY,
     runs: parseInteger(args.runs ?? RUN_DEFAULTS.runs, 'runs', 1, 1000),
     netns: args.netns === true,
   };
@@ -119,7 +142,6 @@ export function parseRunArgs(args: RunArgs, stderrIsTTY: boolean): RunConfig[] {
       mode,
       // Depth 1 outside pipeline mode: one request in flight per connection.
       pipelining: mode === 'pipeline' ? pipelining : 1,
-      out: args.out === undefined ? null : modes.length > 1 ? withModeSuffix(args.out, mode) : args.out,
       capture: args.capture === undefined ? null : modes.length > 1 ? withModeSuffix(args.capture, mode) : args.capture,
     }),
   );

@@ -115,10 +115,8 @@ export function parseSuiteArgs(args: SuiteArgs): SuitePlan {
         engine: args.engine ?? suite.engine,
         pipelining: modes.includes('pipeline') ? suite.pipelining : undefined,
         label: args.label,
-        progress: false,
         runs,
       },
-      false,
     ).map((config) => ({ id: caseId(config), config })),
   );
   return Object.freeze({ preset: name, label: args.label ?? null, runs, cases: Object.freeze(cases) });

@@ -1,51 +1,43 @@
-// The one interface every load engine (native, undici, autocannon) implements, and the plain data it returns.
+// The one interface every load engine (native, undici, autocannon) implements: one measured load, plain data out.
 
-import type { Histogram } from '../metrics/histogram.js';
-import type { TimelinePoint } from '../report/schema.js';
-import type { ClientMode, EngineName } from '../types.js';
+import type { LoadResult } from '../measurements.js';
+import type { RunConfig } from '../types.js';
 
-/** What an engine needs to run: resolved target, no CLI concerns. */
-export interface LoadConfig {
-  readonly mode: ClientMode;
+/**
+ * What an engine needs for one load, derived from the run's config (no copy of its fields): the resolved target
+ * and this load's bounds. Warm-up is not an engine concern: the runner runs it as a load of its own, so counters
+ * can be read between the phases.
+ */
+export interface LoadConfig
+  extends Pick<RunConfig, 'mode' | 'connections' | 'rate' | 'timeoutMs' | 'method' | 'headers' | 'body' | 'pipelining'> {
   /** Resolved target (embedded server already started). */
   readonly url: URL;
-  readonly connections: number;
-  /** Measured phase length; ignored when `requests` is set (then it is only a safety bound). */
+  /** This load's length in ms; with `requests` set it is only a safety bound. */
   readonly durationMs: number;
-  /** Stop after this many completed (or failed) requests; null = run for durationMs. */
+  /** Stop after this many finished (completed or failed) requests; null = run for durationMs. */
   readonly requests: number | null;
-  readonly warmupMs: number;
-  /** Open loop: requests/s across all connections; null = closed loop. */
-  readonly rate: number | null;
-  /** Per-request timeout; 0 = none. */
-  readonly timeoutMs: number;
-  readonly method: string;
-  readonly headers: ReadonlyArray<readonly [string, string]>;
-  readonly body: string | null;
-  /** Requests in flight per connection in `pipeline` mode. */
-  readonly pipelining: number;
-  /**
-   * Called (and awaited) between warm-up and the measured phase, after every warm-up socket has closed: the place to
-   * snapshot server `/stats` and kernel counters so their deltas cover exactly the measured phase. Optional.
-   */
-  readonly onMeasureStart?: () => void | Promise<void>;
 }
 
-export interface ConnectionCounters {
-  opened: number;
-  /** The server's FIN arrived before we ended the socket. */
-  closedByServer: number;
-  /** We ended the socket first. */
-  closedByClient: number;
-  /** ECONNRESET / RST seen. */
-  reset: number;
-  /** Most connections open at once. */
-  maxOpen: number;
+/** The load of `config` against `url` for `durationMs` (a warm-up: no request bound) or as configured (measured). */
+export function loadConfigFor(config: RunConfig, url: URL, phase: 'warmup' | 'measure'): LoadConfig {
+  return {
+    mode: config.mode,
+    connections: config.connections,
+    rate: config.rate,
+    timeoutMs: config.timeoutMs,
+    method: config.method,
+    headers: config.headers,
+    body: config.body,
+    pipelining: config.pipelining,
+    url,
+    durationMs: phase === 'warmup' ? config.warmupMs : config.durationMs,
+    requests: phase === 'warmup' ? null : config.requests,
+  };
 }
 
-/** Live figures for a progress bar (read by the CLI on a timer; engines only update counters). */
+/** Live figures for a progress display (read by the CLI on a timer; engines only update counters). */
 export interface LoadProgress {
-  readonly phase: 'warmup' | 'measure' | 'drain';
+  readonly phase: 'measure' | 'drain' | 'idle';
   readonly elapsedMs: number;
   readonly totalMs: number | null;
   readonly completed: number;
@@ -53,43 +45,26 @@ export interface LoadProgress {
   readonly errors: number;
 }
 
-/** Everything an engine measured: plain data plus histograms (µs). The report builder turns it into JSON. */
-export interface LoadResult {
-  readonly engine: EngineName;
-  readonly engineVersion: string;
-  /** HTTP version the engine put on the wire (undici and autocannon only speak 1.1). */
-  readonly httpVersionOnWire: '1.0' | '1.1';
-  /** Epoch ms when the measured phase started. */
-  readonly startedAtMs: number;
-  /** Length of the measured phase in µs. */
-  readonly measuredUs: number;
-  readonly interrupted: boolean;
-  readonly sent: number;
-  readonly completed: number;
-  readonly non2xx: number;
-  readonly statusCodes: Record<string, number>;
-  /** Response bytes received in the measured phase (headers + body). */
-  readonly bytesIn: number;
-  /** Classified failures: error code (H1B_*) or `HTTP_<status>` → count. */
-  readonly errors: Record<string, number>;
-  /** Client-side connection counts; null where the engine cannot count them. */
-  readonly connections: ConnectionCounters | null;
-  readonly latency: Histogram;
-  readonly connect: Histogram;
-  readonly ttfb: Histogram;
-  /** Open loop only: latency from the actual send time. */
-  readonly uncorrectedLatency: Histogram | null;
-  readonly timeline: TimelinePoint[];
-  /** Figures the engine itself cannot provide or measures coarsely (see report `sources`). */
-  readonly notes: string[];
-  readonly resolution: { latency: string; connect: string; ttfb: string };
-}
+/** Progress of an engine that has not started a load yet; frozen because every engine hands out the same object. */
+export const IDLE_PROGRESS: LoadProgress = Object.freeze({
+  phase: 'idle',
+  elapsedMs: 0,
+  totalMs: null,
+  completed: 0,
+  targetRequests: null,
+  errors: 0,
+});
 
+/**
+ * A load engine. Single use: `run` once, then discard (the runner asks its factory for a new one per load).
+ * All three engines are classes of this shape, constructed with an optional injectable clock.
+ */
 export interface Engine {
-  readonly name: EngineName;
+  readonly name: RunConfig['engine'];
   /**
-   * Run a load. Resolves when done or when `signal` aborts (then `interrupted: true` and what was
-   * measured so far). Never prints; `progress` is polled by the caller.
+   * Run one load: every request it finishes is counted. Resolves when done or when `signal` aborts (then
+   * `interrupted: true` and what was measured so far). Never prints; `progress` is polled by the caller.
+   * Throws H1B_INVALID_OPTION for a config it cannot run (checked before any traffic).
    */
   run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult>;
   /** Current progress, cheap to call from a timer. */

@@ -1,4 +1,4 @@
-// One run of the native load generator: phases (warm-up, measure, drain), closed/open-loop dispatch, stop rules.
+// One load of the native generator: the measured phase and its drain, closed/open-loop dispatch, stop rules.
 
 import type { Clock } from '../clock.js';
 import { repeatRequest, serializeRequest } from '../http/request-serializer.js';
@@ -17,8 +17,6 @@ const BACKOFF_MAX_MS = 500;
 const DRAIN_DEFAULT_MS = 2000;
 /** Longest wait for sockets to close after we end them (or the server announced it would). */
 const CLOSE_GRACE_MS = 1000;
-
-type Phase = LoadProgress['phase'];
 
 export class LoadRun implements ConnectionOwner {
   readonly clock: Clock;
@@ -40,7 +38,7 @@ export class LoadRun implements ConnectionOwner {
   /** Open loop: requests that were due in the measured phase but never sent. */
   unsent = 0;
   stopReason: 'duration' | 'requests' | 'bound' | 'unreachable' | 'interrupted' | null = null;
-  phase: Phase = 'warmup';
+  phase: LoadProgress['phase'] = 'idle';
   phaseStartUs = 0;
   endUs = 0;
   private readonly config: LoadConfig;
@@ -87,11 +85,16 @@ export class LoadRun implements ConnectionOwner {
     return this.bound;
   }
 
-  /** Run one phase to its end: load until the stop rule, drain in-flight requests (bounded), close every socket. */
-  async runPhase(phase: Phase, durationMs: number, bound: number | null): Promise<void> {
-    const now = this.clock.nowUs();
-    this.phase = phase;
+  /**
+   * Run the load to its end: count from `startUs`, load until the stop rule, drain in-flight requests (bounded),
+   * close every socket.
+   */
+  async measure(startUs: number, durationMs: number, bound: number | null): Promise<void> {
+    const now = startUs;
+    this.phase = 'measure';
     this.phaseStartUs = now;
+    this.recorder.begin(now);
+    this.endUs = now;
     this.bound = bound;
     this.issued = 0;
     this.done = 0;
@@ -106,12 +109,11 @@ export class LoadRun implements ConnectionOwner {
     for (const conn of this.conns) this.ready(conn, now);
     await stopped;
     clearTimeout(timer);
-    if (phase === 'measure') this.phase = 'drain';
+    this.phase = 'drain';
     if (this.inflight > 0 && !this.interrupted) await this.waitDrained();
-    let abandoned = 0;
-    for (const conn of this.conns) abandoned += conn.abandonInflight();
-    if (phase === 'measure') this.abandoned += abandoned;
+    for (const conn of this.conns) this.abandoned += conn.abandonInflight();
     this.endUs = this.clock.nowUs();
+    // Closes after the end are still counted (who closed first), failures no longer: the phase is over.
     await this.closeAll();
   }
 
@@ -120,7 +122,7 @@ export class LoadRun implements ConnectionOwner {
     if (this.stopping) return;
     this.stopping = true;
     this.stopReason = reason;
-    if (this.schedule !== null && this.phase === 'measure' && this.freeCount === 0) {
+    if (this.schedule !== null && this.freeCount === 0) {
       // A backlog with every connection busy; with a free one, "unsent" would only be timer granularity.
       const due = Math.min(this.schedule.due(this.clock.nowUs()), this.bound ?? Infinity);
       this.unsent = Math.max(0, due - this.schedule.issued);
@@ -208,14 +210,13 @@ export class LoadRun implements ConnectionOwner {
   }
 
   progress(): LoadProgress {
-    const measuring = this.phase !== 'warmup';
     return {
       phase: this.phase,
-      elapsedMs: Math.max(0, (this.clock.nowUs() - this.phaseStartUs) / 1000),
-      totalMs: this.phase === 'warmup' ? this.config.warmupMs : this.config.requests === null ? this.config.durationMs : null,
-      completed: measuring ? this.recorder.completed : 0,
+      elapsedMs: this.phase === 'idle' ? 0 : Math.max(0, (this.clock.nowUs() - this.phaseStartUs) / 1000),
+      totalMs: this.config.requests === null ? this.config.durationMs : null,
+      completed: this.recorder.completed,
       targetRequests: this.config.requests,
-      errors: measuring ? this.recorder.failed : 0,
+      errors: this.recorder.failed,
     };
   }
 

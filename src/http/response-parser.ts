@@ -64,6 +64,11 @@ export class ResponseParser {
     return this.state === M_HEAD && this.awaitingFirstByte && this.head.atStart;
   }
 
+  /** Whether the current response is still in its head (status line and fields): no body byte has arrived. */
+  get inHead(): boolean {
+    return this.state === M_HEAD;
+  }
+
   /** Whether the current body runs until the server closes (RFC 9112 §6.3 rule 8). */
   get readingUntilClose(): boolean {
     return this.state === M_BODY_EOF;

@@ -1,7 +1,8 @@
 // HdrHistogram wrapper: µs recording at 3 significant digits, ms summaries, base64 encode/decode/merge.
 
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from '../report/schema.js';
+import type { LatencySummary } from '../measurements.js';
+import { round3 } from '../numbers.js';
 
 export type Histogram = hdr.Histogram;
 
@@ -22,7 +23,6 @@ export function recordUs(histogram: Histogram, valueUs: number): void {
   histogram.recordValue(valueUs < 1 ? 1 : Math.round(valueUs));
 }
 
-const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
 export const EMPTY_SUMMARY: LatencySummary = Object.freeze({
   min: 0,

@@ -1,6 +1,7 @@
 // Kernel TCP counters: /proc/net/snmp (ActiveOpens, PassiveOpens, ...) and TIME_WAIT sockets from /proc/net/tcp{,6}.
 
 import { readFile } from 'node:fs/promises';
+import type { TimeWaitCount } from '../measurements.js';
 
 /** The `Tcp:` row of /proc/net/snmp, by field name (RFC 4022 MIB names, e.g. ActiveOpens). */
 export type TcpSnmp = Readonly<Record<string, number>>;
@@ -33,12 +34,6 @@ export function snmpDelta(before: TcpSnmp, after: TcpSnmp, field: string): numbe
 /** /proc/net/tcp state code for TIME_WAIT (include/net/tcp_states.h: TCP_TIME_WAIT = 6). */
 const TCP_TIME_WAIT = '06';
 
-export interface TimeWaitCount {
-  /** Sockets whose local port is the target port: the server closed first (server-side TIME_WAIT). */
-  serverSide: number;
-  /** Sockets whose remote port is the target port: the client closed first. */
-  clientSide: number;
-}
 
 /**
  * Count TIME_WAIT sockets in /proc/net/tcp or /proc/net/tcp6 text for one port. Rows look like
@@ -90,4 +85,15 @@ export async function readTimeWait(port: number, dir = '/proc/net'): Promise<Tim
     total.clientSide += part.clientSide;
   }
   return found ? total : null;
+}
+
+/** The kernel's TCP keepalive probe schedule: net.ipv4.tcp_keepalive_intvl (s) and tcp_keepalive_probes; null off Linux. */
+export async function readKeepAliveSysctls(dir = '/proc/sys/net/ipv4'): Promise<{ intervalSec: number; probes: number } | null> {
+  try {
+    const [intvl, probes] = await Promise.all([readFile(`${dir}/tcp_keepalive_intvl`, 'utf8'), readFile(`${dir}/tcp_keepalive_probes`, 'utf8')]);
+    return { intervalSec: Number(intvl.trim()), probes: Number(probes.trim()) };
+  } catch {
+    // Not Linux: the report's note then omits the probe schedule.
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 // Describes the machine a report was measured on, so figures from different hosts are never confused.
 
 import os from 'node:os';
-import type { MachineInfo } from '../report/schema.js';
+import type { MachineInfo } from '../measurements.js';
 
 export function machineInfo(): MachineInfo {
   const cpus = os.cpus();

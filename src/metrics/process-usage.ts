@@ -1,6 +1,9 @@
 // CPU seconds and peak RSS of a process: another PID from /proc/<pid>/stat and status, or this one from Node.
 
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { round6 } from '../numbers.js';
 
 export interface ProcessUsage {
   /** CPU seconds spent in user mode since the process started. */
@@ -11,23 +14,64 @@ export interface ProcessUsage {
   maxRssBytes: number | null;
 }
 
-/**
- * USER_HZ: the unit of utime/stime in /proc/<pid>/stat. It is part of the Linux ABI and 100 on
- * every architecture Node supports (sysconf(_SC_CLK_TCK)), so it is not read at run time.
- */
-const USER_HZ = 100;
+let ticksPerSecond: number | null = null;
 
-/** utime and stime (fields 14 and 15) of /proc/<pid>/stat, in seconds; 10 ms resolution. */
-export function parseProcStat(text: string): { userSec: number; systemSec: number } {
+/**
+ * USER_HZ, the unit of the time fields in /proc/<pid>/stat (proc(5)): sysconf(_SC_CLK_TCK), asked once of
+ * `getconf CLK_TCK` since Node has no sysconf. 100 where getconf is missing: USER_HZ is 100 on every
+ * architecture Node supports, but the kernel ABI does not promise it, so it is read rather than assumed.
+ */
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === null) {
+    try {
+      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5_000 }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** The fields of one /proc/<pid>/stat line h1bench uses; times in seconds (USER_HZ resolution, usually 10 ms). */
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** utime (field 14). */
+  userSec: number;
+  /** stime (field 15). */
+  systemSec: number;
+  /** cutime + cstime (fields 16, 17): children the process has waited for. */
+  childrenSec: number;
+}
+
+/** Parse one /proc/<pid>/stat line (proc(5)); throws on text that is not one. */
+export function parseProcStat(text: string): ProcStat {
   // Field 2 (comm) is in parentheses and may itself contain spaces or ')': split after the last one.
   const close = text.lastIndexOf(')');
   if (close < 0) throw new Error('not a /proc/<pid>/stat line');
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text.slice(close + 2).trim().split(/\s+/).map(Number);
   // rest[0] is field 3 (state), so field N is rest[N - 3].
-  const utime = Number(rest[14 - 3]);
-  const stime = Number(rest[15 - 3]);
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('no utime/stime in /proc/<pid>/stat');
-  return { userSec: utime / USER_HZ, systemSec: stime / USER_HZ };
+  const field = (n: number): number => rest[n - 3] ?? Number.NaN;
+  const hz = clockTicksPerSecond();
+  const stat = {
+    pid: Number(text.slice(0, text.indexOf(' '))),
+    ppid: field(4),
+    userSec: field(14) / hz,
+    systemSec: field(15) / hz,
+    childrenSec: (field(16) + field(17)) / hz,
+  };
+  if (!Number.isFinite(stat.userSec) || !Number.isFinite(stat.systemSec)) throw new Error('no utime/stime in /proc/<pid>/stat');
+  return stat;
+}
+
+/** The process's stat, or null once it has gone (or on a system without procfs). */
+export function readProcStat(pid: number): ProcStat | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    // ENOENT: the process exited; the caller treats it as gone.
+    return null;
+  }
 }
 
 /** VmHWM (peak RSS) from /proc/<pid>/status, in bytes; null when absent (kernel threads, zombies). */
@@ -39,11 +83,9 @@ export function parseProcStatusMaxRss(text: string): number | null {
 /** Usage of another process; null when it has exited or procfs is unavailable. */
 export async function readProcessUsage(pid: number): Promise<ProcessUsage | null> {
   try {
-    const [stat, status] = await Promise.all([
-      readFile(`/proc/${pid}/stat`, 'utf8'),
-      readFile(`/proc/${pid}/status`, 'utf8'),
-    ]);
-    return { ...parseProcStat(stat), maxRssBytes: parseProcStatusMaxRss(status) };
+    const [stat, status] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/status`, 'utf8')]);
+    const parsed = parseProcStat(stat);
+    return { userSec: parsed.userSec, systemSec: parsed.systemSec, maxRssBytes: parseProcStatusMaxRss(status) };
   } catch {
     // The process is gone (or not Linux): the caller reports the figure as unknown.
     return null;
@@ -65,5 +107,3 @@ export function selfUsage(): ProcessUsage {
 export function cpuDelta(before: ProcessUsage, after: ProcessUsage): { userSec: number; systemSec: number } {
   return { userSec: round6(after.userSec - before.userSec), systemSec: round6(after.systemSec - before.systemSec) };
 }
-
-const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;

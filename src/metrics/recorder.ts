@@ -1,60 +1,72 @@
-// Counters and histograms of one measured phase; transports feed it with positional arguments, no objects per event.
+// Counters and histograms of one measured load; transports feed it with positional arguments, no objects per event.
 
-import type { ConnectionCounters } from '../client/engine.js';
 import type { ErrorCode } from '../errors.js';
-import type { TimelinePoint } from '../report/schema.js';
+import {
+  ERROR_SAMPLES_PER_CODE,
+  type ConnectionCounters,
+  type ErrorSample,
+  type ErrorSamples,
+  type FailurePhase,
+  type TimelinePoint,
+} from '../measurements.js';
+import { CloseCounts, CodeCounts, StatusCounts, type CloseKind } from './counters.js';
 import { createHistogram, recordUs, type Histogram } from './histogram.js';
 import { Timeline } from './timeline.js';
 
-/** Status codes are three digits (the parser enforces it), so a flat array indexes them without string keys. */
-const STATUS_SLOTS = 1000;
+/**
+ * Where a failure happened, asked only when a sample of its code is still wanted: a connection implements this
+ * with getters over state it already holds, so counting a failure allocates nothing in the common case.
+ */
+export interface FailureContext {
+  /** The parser's or the socket's own words (`invalid Content-Length`, `connect ECONNREFUSED 127.0.0.1:9`). */
+  failureReason(): string;
+  failurePhase(): FailurePhase;
+  /** `address:port` of each end; null when the socket never got one. */
+  localEndpoint(): string | null;
+  remoteEndpoint(): string | null;
+}
+
+/** A failure described by plain values, for engines that learn of errors as objects anyway (undici, autocannon). */
+export function describedFailure(reason: string, phase: FailurePhase, local: string | null = null, remote: string | null = null): FailureContext {
+  return { failureReason: () => reason, failurePhase: () => phase, localEndpoint: () => local, remoteEndpoint: () => remote };
+}
 
 /**
- * Everything measured in the counted phase. While `active` is false (warm-up) every call is a no-op, so the hot path
- * never branches on the phase itself. Open-socket bookkeeping (`open`, `maxOpen`) runs in every phase.
+ * Everything measured in one load. Every engine counts through this class, so "completed", "errors" and who
+ * closed first mean the same for all of them. `active` turns counting off outside the measured window (the
+ * native engine's drain after an interrupt), so the hot path never branches on a phase itself; open-socket
+ * bookkeeping (`open`, `maxOpen`) runs regardless.
  */
 export class LoadRecorder {
   active = false;
   sent = 0;
   completed = 0;
-  non2xx = 0;
   bytesIn = 0;
   /** Requests that ended in a classified failure (timeouts, resets, refused connects, parse errors). */
   failed = 0;
   open = 0;
-  readonly connections: ConnectionCounters = { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 };
+  opened = 0;
+  maxOpen = 0;
+  readonly closes = new CloseCounts();
   readonly latency: Histogram = createHistogram();
   readonly connect: Histogram = createHistogram();
   readonly ttfb: Histogram = createHistogram();
   /** Open loop only: latency from the actual send, not the intended one. */
   readonly uncorrected: Histogram | null;
   readonly timeline = new Timeline();
-  private readonly statusCounts = new Uint32Array(STATUS_SLOTS);
-  private readonly errorCounts = new Map<ErrorCode, number>();
+  readonly statuses = new StatusCounts();
+  private readonly failures = new CodeCounts<ErrorSample>(ERROR_SAMPLES_PER_CODE);
+  private startUs = 0;
 
   constructor(openLoop: boolean) {
     this.uncorrected = openLoop ? createHistogram() : null;
   }
 
-  /** Start counting (after warm-up): everything before is forgotten. */
+  /** Start counting at `nowUs` (the measured phase's first µs). */
   begin(nowUs: number): void {
     this.active = true;
-    this.sent = 0;
-    this.completed = 0;
-    this.non2xx = 0;
-    this.bytesIn = 0;
-    this.failed = 0;
-    this.connections.opened = 0;
-    this.connections.closedByServer = 0;
-    this.connections.closedByClient = 0;
-    this.connections.reset = 0;
-    this.connections.maxOpen = this.open;
-    this.latency.reset();
-    this.connect.reset();
-    this.ttfb.reset();
-    this.uncorrected?.reset();
-    this.statusCounts.fill(0);
-    this.errorCounts.clear();
+    this.startUs = nowUs;
+    this.maxOpen = this.open;
     this.timeline.start(nowUs);
   }
 
@@ -70,40 +82,49 @@ export class LoadRecorder {
   response(nowUs: number, status: number, latencyUs: number, uncorrectedUs: number): void {
     if (!this.active) return;
     this.completed++;
-    this.statusCounts[status]!++;
+    this.statuses.add(status);
     recordUs(this.latency, latencyUs);
     if (this.uncorrected !== null) recordUs(this.uncorrected, uncorrectedUs);
     this.timeline.request(nowUs, latencyUs);
-    // Non-2xx answers are counted apart (requests.non2xx), not as errors: the timeline's errors
-    // mean what requests.errors means, for every engine.
-    if (status < 200 || status > 299) this.non2xx++;
   }
 
   firstByte(ttfbUs: number): void {
     if (this.active) recordUs(this.ttfb, ttfbUs);
   }
 
-  /** `count` requests failed with `code` (one socket error can fail every request pipelined on it). */
-  error(nowUs: number, code: ErrorCode, count: number): void {
+  /**
+   * `count` requests failed with `code` (one socket error can fail every request pipelined on it). `context`
+   * is read only while fewer than ERROR_SAMPLES_PER_CODE samples of `code` are kept.
+   */
+  error(nowUs: number, code: ErrorCode, count: number, context: FailureContext | null = null): void {
     if (!this.active || count === 0) return;
     this.failed += count;
-    this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + count);
+    this.failures.add(code, count);
     this.timeline.error(nowUs, count);
+    if (context !== null && this.failures.wantsSample(code)) {
+      this.failures.addSample(code, {
+        reason: context.failureReason(),
+        phase: context.failurePhase(),
+        local: context.localEndpoint(),
+        remote: context.remoteEndpoint(),
+        atSec: Math.round((nowUs - this.startUs) / 1000) / 1000,
+      });
+    }
   }
 
   socketOpened(nowUs: number, connectUs: number): void {
     this.open++;
     if (!this.active) return;
-    this.connections.opened++;
-    if (this.open > this.connections.maxOpen) this.connections.maxOpen = this.open;
+    this.opened++;
+    if (this.open > this.maxOpen) this.maxOpen = this.open;
     recordUs(this.connect, connectUs);
     this.timeline.connection(nowUs);
   }
 
   /** A connected socket closed: who sent the first FIN, or an RST. */
-  socketClosed(how: 'server' | 'client' | 'reset'): void {
+  socketClosed(how: CloseKind): void {
     this.open--;
-    if (this.active) this.countClose(how);
+    if (this.active) this.closes.count(how);
   }
 
   /**
@@ -112,35 +133,35 @@ export class LoadRecorder {
    * the measured phase, yet they belong to it. Such engines report only measured sockets to socketOpened, so
    * `open` counts exactly the measured sockets still open.
    */
-  measuredSocketClosed(how: 'server' | 'client' | 'reset', bytesRead: number): void {
+  measuredSocketClosed(how: CloseKind, bytesRead: number): void {
     this.open--;
     this.bytesIn += bytesRead;
-    this.countClose(how);
+    this.closes.count(how);
+  }
+
+  get non2xx(): number {
+    return this.statuses.non2xx();
+  }
+
+  connectionCounters(): ConnectionCounters {
+    const c = this.closes;
+    return { opened: this.opened, closedByServer: c.closedByServer, closedByClient: c.closedByClient, reset: c.reset, maxOpen: this.maxOpen };
   }
 
   statusCodes(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (let s = 0; s < STATUS_SLOTS; s++) if (this.statusCounts[s]! > 0) out[String(s)] = this.statusCounts[s]!;
-    return out;
+    return this.statuses.toRecord();
   }
 
   /** H1B_* failures plus `HTTP_<status>` for every non-2xx response, as LoadResult.errors wants. */
   errors(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [code, count] of this.errorCounts) out[code] = count;
-    for (let s = 0; s < STATUS_SLOTS; s++) {
-      if ((s < 200 || s > 299) && this.statusCounts[s]! > 0) out[`HTTP_${s}`] = this.statusCounts[s]!;
-    }
-    return out;
+    return this.statuses.non2xxByCode(this.failures.toRecord());
+  }
+
+  errorSamples(): ErrorSamples {
+    return this.failures.samplesRecord();
   }
 
   timelinePoints(endUs: number): TimelinePoint[] {
     return this.timeline.finish(endUs);
-  }
-
-  private countClose(how: 'server' | 'client' | 'reset'): void {
-    if (how === 'server') this.connections.closedByServer++;
-    else if (how === 'client') this.connections.closedByClient++;
-    else this.connections.reset++;
   }
 }

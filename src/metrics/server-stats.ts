@@ -1,6 +1,6 @@
 // Arithmetic on the embedded server's /stats counters: deltas between snapshots and sums over runs.
 
-import type { ServerStats } from '../types.js';
+import type { ServerStats } from '../measurements.js';
 
 /**
  * Field-wise a − b over every numeric counter and every map of counters (responsesByStatus), so

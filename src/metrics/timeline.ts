@@ -1,10 +1,10 @@
 // Per-second timeline of a measured phase: requests, errors, connections opened, p50/p99 of that second.
 
-import type { TimelinePoint } from '../report/schema.js';
+import type { TimelinePoint } from '../measurements.js';
 import { createHistogram, recordUs, type Histogram } from './histogram.js';
+import { round3 } from '../numbers.js';
 
 const SECOND_US = 1_000_000;
-const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
 /**
  * Buckets events by the second (since `start`) in which they happened. Seconds roll lazily when an event of a later

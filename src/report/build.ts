@@ -1,20 +1,21 @@
-// Turns one run's measurements (engine result, kernel and server deltas, CPU, machine) into a RunReport.
+// Builds a RunReport once, from the complete record of what one run observed; nothing edits a report afterwards.
 
-import type { LoadResult } from '../client/engine.js';
+import type { KernelDeltas, LoadResult, MachineInfo, ServerStats, TimeWaitCount, WireCounts } from '../measurements.js';
 import { encodeHistogram, summarizeMs } from '../metrics/histogram.js';
-import type { TimeWaitCount } from '../metrics/kernel.js';
+import { round3, round6 } from '../numbers.js';
+import type { RunConfig, ServerMode } from '../types.js';
 import { TOOL } from '../version.js';
-import type { RunConfig, ServerMode, ServerStats } from '../types.js';
 import {
   SCHEMA_VERSION,
   type ConfigReport,
   type FigureSource,
+  type HeartbeatSection,
   type KernelHandshakes,
-  type MachineInfo,
   type RunReport,
   type RunSummary,
 } from './schema.js';
 
+/** The target as loaded: the URL, whether h1bench started it, and the port whose TIME_WAIT sockets are counted. */
 export interface ResolvedTarget {
   readonly url: string;
   readonly embedded: boolean;
@@ -22,31 +23,38 @@ export interface ResolvedTarget {
   readonly port: number;
 }
 
-/** Everything measured around one engine run; the runner fills it, the builder only arranges it. */
-export interface RunMeasurements {
+/**
+ * Everything observed around one measured phase; the runner fills it, the builder only arranges it. Views that
+ * were not available are null (the report then says why, in `sources` and `notes`).
+ */
+export interface RunRecord {
   readonly config: RunConfig;
   readonly target: ResolvedTarget;
   readonly result: LoadResult;
   /** ActiveOpens/PassiveOpens deltas over the measured phase; null where /proc/net/snmp is unreadable. */
-  readonly kernel: { activeOpens: number; passiveOpens: number; scope: 'host' | 'namespace' } | null;
+  readonly kernel: KernelDeltas | null;
   readonly timeWait: TimeWaitCount | null;
   /** Embedded server's /stats delta over the measured phase, probe traffic removed; null for other servers. */
   readonly serverDelta: ServerStats | null;
   readonly serverUsage: { cpuSec: number; maxRssBytes: number | null } | null;
-  /** This process's CPU over the measured phase (the generator's cost). */
+  /** The load generator's CPU over the measured phase. */
   readonly clientCpu: { userSec: number; systemSec: number };
   readonly machine: MachineInfo;
+  /** `--capture`: what the packet capture of the measured phase showed; null without a capture. */
+  readonly wire: WireCounts | null;
+  /** `--netns` asked for but not possible here (not root, no iproute2): the reason; null otherwise. */
+  readonly netnsUnavailable: string | null;
+  /** `bench heartbeat`: the failure detector's section; null for a load run. */
+  readonly heartbeat: HeartbeatSection | null;
   /** Runner-side remarks (probe traffic, missing views); appended to the engine's notes. */
   readonly notes: readonly string[];
 }
-
-const round3 = (value: number): number => Math.round(value * 1000) / 1000;
-const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
 
 const HOST_SCOPE_NOTE =
   'Kernel counters are per network namespace: in the host namespace, connections opened by every other process ' +
   'during the measured phase are counted too (h1bench’s own /stats probes run outside it); run in a private namespace for exact counts.';
 
+/** The report's `config`: the run's validated options. */
 export function configReport(config: RunConfig): ConfigReport {
   return {
     mode: config.mode,
@@ -64,10 +72,9 @@ export function configReport(config: RunConfig): ConfigReport {
     body: config.body,
     pipelining: config.pipelining,
     label: config.label,
-    out: config.out,
     runs: config.runs,
-    json: config.json,
-    progress: config.progress,
+    capture: config.capture,
+    netns: config.netns,
   };
 }
 
@@ -78,19 +85,29 @@ export function countFailures(errors: Record<string, number>): number {
   return total;
 }
 
-export function buildRunReport(m: RunMeasurements): RunReport {
-  const { result, config, target } = m;
+function kernelHandshakes(record: RunRecord): KernelHandshakes | null {
+  if (record.kernel === null) return null;
+  let note = record.kernel.scope === 'host' ? HOST_SCOPE_NOTE : 'Private network namespace: only this run is counted.';
+  if (record.netnsUnavailable !== null) note = `${netnsUnavailableNote(record.netnsUnavailable)}. ${note}`;
+  return { ...record.kernel, note };
+}
+
+function netnsUnavailableNote(reason: string): string {
+  return `--netns was requested but not possible (${reason}); the run used the host namespace, so kernel counts include other processes`;
+}
+
+/** Build the report of one run from its complete record (pure: the record is not modified). */
+export function buildRunReport(record: RunRecord): RunReport {
+  const { result, config, target } = record;
   const durationSec = round6(result.measuredUs / 1e6);
   const perSec = (count: number): number => (durationSec > 0 ? round3(count / durationSec) : 0);
   const connections = result.connections ?? { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 };
-  const server = m.serverDelta ? m.serverDelta.connectionsAccepted : null;
-  const kernel: KernelHandshakes | null = m.kernel
-    ? { ...m.kernel, note: m.kernel.scope === 'host' ? HOST_SCOPE_NOTE : 'Private network namespace: only this run is counted.' }
-    : null;
+  const server = record.serverDelta ? record.serverDelta.connectionsAccepted : null;
+  const kernel = kernelHandshakes(record);
   // Prefer the most direct count available: the client's own, then the server's, then the kernel's.
   const handshakes = result.connections?.opened ?? server ?? kernel?.activeOpens ?? 0;
-  const cpuTotal = m.clientCpu.userSec + m.clientCpu.systemSec;
-  return {
+  const cpuTotal = record.clientCpu.userSec + record.clientCpu.systemSec;
+  const report: RunReport = {
     schemaVersion: SCHEMA_VERSION,
     kind: 'run',
     tool: { name: TOOL.name, version: TOOL.version },
@@ -106,7 +123,7 @@ export function buildRunReport(m: RunMeasurements): RunReport {
       httpVersionOnWire: result.httpVersionOnWire,
       notes: [...result.notes],
     },
-    machine: m.machine,
+    machine: record.machine,
     requests: {
       sent: result.sent,
       completed: result.completed,
@@ -126,8 +143,9 @@ export function buildRunReport(m: RunMeasurements): RunReport {
       kernel,
       perRequest: result.completed > 0 ? round6(handshakes / result.completed) : 0,
     },
-    timeWait: { serverSide: m.timeWait?.serverSide ?? 0, clientSide: m.timeWait?.clientSide ?? 0, port: target.port },
+    timeWait: { serverSide: record.timeWait?.serverSide ?? 0, clientSide: record.timeWait?.clientSide ?? 0, port: target.port },
     errors: { ...result.errors },
+    errorSamples: structuredClone(result.errorSamples),
     timeline: result.timeline.map((point) => ({ ...point })),
     histograms: {
       latencyUs: encodeHistogram(result.latency),
@@ -135,22 +153,37 @@ export function buildRunReport(m: RunMeasurements): RunReport {
       ttfbUs: encodeHistogram(result.ttfb),
       uncorrectedLatencyUs: result.uncorrectedLatency ? encodeHistogram(result.uncorrectedLatency) : null,
     },
-    coordinatedOmission: coordinatedOmission(config.rate),
+    coordinatedOmission: record.heartbeat ? HEARTBEAT_SCHEDULE : coordinatedOmission(config.rate),
     server: {
-      statsDelta: m.serverDelta,
-      cpuSec: m.serverUsage ? round6(m.serverUsage.cpuSec) : null,
-      maxRssBytes: m.serverUsage?.maxRssBytes ?? null,
+      statsDelta: record.serverDelta,
+      cpuSec: record.serverUsage ? round6(record.serverUsage.cpuSec) : null,
+      maxRssBytes: record.serverUsage?.maxRssBytes ?? null,
     },
     cpu: {
-      userSec: m.clientCpu.userSec,
-      systemSec: m.clientCpu.systemSec,
+      userSec: record.clientCpu.userSec,
+      systemSec: record.clientCpu.systemSec,
       perHundredKRequestsSec: result.completed > 0 ? round6((cpuTotal / result.completed) * 100_000) : null,
     },
-    sources: sources(m),
-    notes: [...result.notes, ...m.notes],
+    sources: sources(record),
+    notes: [...result.notes, ...record.notes, ...wireNotes(record.wire), ...(record.netnsUnavailable !== null ? [netnsUnavailableNote(record.netnsUnavailable)] : [])],
   };
+  if (record.wire !== null) {
+    report.handshakes.wire = record.wire.handshakes;
+    report.teardowns = { wire: { ...record.wire.teardowns } };
+    report.wire = structuredClone(record.wire.section);
+  }
+  if (record.heartbeat !== null) report.heartbeat = record.heartbeat;
+  return report;
 }
 
+const HEARTBEAT_SCHEDULE: RunReport['coordinatedOmission'] = {
+  corrected: false,
+  method:
+    'fixed schedule: each client beats once per interval at its own phase; a beat due while the previous one is unanswered ' +
+    'is skipped (heartbeat.beats.skipped), and latency runs from the actual send',
+};
+
+/** How latency relates to the send schedule: closed loop, or the wrk2 correction at a constant rate. */
 export function coordinatedOmission(rate: number | null): RunReport['coordinatedOmission'] {
   return rate === null
     ? {
@@ -167,9 +200,27 @@ export function coordinatedOmission(rate: number | null): RunReport['coordinated
       };
 }
 
-function sources(m: RunMeasurements): Record<string, FigureSource> {
-  const engine = m.result.engine;
-  const resolution = m.result.resolution;
+/** Caveats of a capture: drops, an unconfirmed flush, connections it saw only in part. */
+function wireNotes(wire: WireCounts | null): string[] {
+  if (wire === null) return [];
+  const section = wire.section;
+  const notes: string[] = [];
+  if (section.droppedByKernel) {
+    notes.push(`tcpdump dropped ${section.droppedByKernel} packet(s) (capture ring full): wire counts are a lower bound`);
+  }
+  if (!section.flushed) notes.push('tcpdump did not confirm its flush: the last packets of the capture may be missing');
+  if (section.stillOpen > 0) {
+    notes.push(`${section.stillOpen} captured connection(s) had not closed when the capture stopped: not in teardowns.wire`);
+  }
+  if (section.preexisting > 0) {
+    notes.push(`${section.preexisting} connection(s) were already open when the capture started (warm-up or probes): not counted on the wire`);
+  }
+  return notes;
+}
+
+function sources(record: RunRecord): Record<string, FigureSource> {
+  const engine = record.result.engine;
+  const resolution = record.result.resolution;
   const client = (res: string, note?: string): FigureSource =>
     note === undefined ? { source: 'client', resolution: res } : { source: 'client', resolution: res, note };
   const out: Record<string, FigureSource> = {
@@ -178,12 +229,12 @@ function sources(m: RunMeasurements): Record<string, FigureSource> {
     latencyMs: client(resolution.latency, 'hdr-histogram, 3 significant digits'),
     connectMs: client(resolution.connect, 'connect() to the connect event, only for requests that opened a connection'),
     ttfbMs: client(resolution.ttfb),
-    connections: client('count', m.result.connections ? undefined : `the ${engine} engine cannot count connections; zeros`),
+    connections: client('count', record.result.connections ? undefined : `the ${engine} engine cannot count connections; zeros`),
     'handshakes.client': client('count'),
     'handshakes.kernel': {
       source: 'kernel',
       resolution: 'count',
-      note: m.kernel ? '/proc/net/snmp Tcp: ActiveOpens/PassiveOpens delta over the measured phase' : 'unavailable: /proc/net/snmp unreadable',
+      note: record.kernel ? '/proc/net/snmp Tcp: ActiveOpens/PassiveOpens delta over the measured phase' : 'unavailable: /proc/net/snmp unreadable',
     },
     timeWait: {
       source: 'kernel',
@@ -195,11 +246,23 @@ function sources(m: RunMeasurements): Record<string, FigureSource> {
     },
     cpu: client('µs (process.cpuUsage)', 'this process over the measured phase'),
   };
-  if (m.serverDelta) {
+  if (record.serverDelta) {
     out['handshakes.server'] = { source: 'server', resolution: 'count', note: 'embedded server /stats delta, h1bench probe requests removed' };
   }
-  if (m.serverUsage) {
+  if (record.serverUsage) {
     out['server.cpuSec'] = { source: 'kernel', resolution: '10 ms (/proc/<pid>/stat)', note: 'embedded server process' };
+  }
+  if (record.wire !== null) {
+    out['handshakes.wire'] = {
+      source: 'wire',
+      resolution: 'count',
+      note: `tcpdump -i lo capture of the measured phase (${record.wire.section.files.join(', ')}): connections whose SYN, SYN-ACK and ACK were all seen`,
+    };
+    out['teardowns.wire'] = {
+      source: 'wire',
+      resolution: 'count',
+      note: 'per connection opened in the capture: whose FIN came first, or reset when an RST came before any FIN',
+    };
   }
   return out;
 }

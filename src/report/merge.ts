@@ -1,17 +1,62 @@
 // Merges the reports of repeated runs (--runs N): merged histograms, summed counters, each run's summary kept.
 
+import { ERROR_SAMPLES_PER_CODE, type ErrorSamples, type LatencySummary, type ServerStats as Stats, type WireSection } from '../measurements.js';
 import { encodeHistogram, mergeEncoded, summarizeMs, type Histogram } from '../metrics/histogram.js';
-import type { KernelHandshakes, LatencySummary, RunReport } from './schema.js';
-import type { ServerStats as Stats } from '../types.js';
 import { combineStats } from '../metrics/server-stats.js';
+import { round3, round6 } from '../numbers.js';
 import { summarizeRun } from './build.js';
-
-const round3 = (value: number): number => Math.round(value * 1000) / 1000;
-const round6 = (value: number): number => Math.round(value * 1e6) / 1e6;
+import type { KernelHandshakes, RunReport } from './schema.js';
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
   return into;
+}
+
+/** Each code's samples from the runs in order, still bounded to ERROR_SAMPLES_PER_CODE. */
+function mergeSamples(all: readonly ErrorSamples[]): ErrorSamples {
+  const out: ErrorSamples = {};
+  for (const samples of all) {
+    for (const [code, list] of Object.entries(samples)) {
+      const kept = (out[code] ??= []);
+      for (const sample of list) if (kept.length < ERROR_SAMPLES_PER_CODE) kept.push({ ...sample });
+    }
+  }
+  return out;
+}
+
+/** Wire counts of every run summed, their capture files listed; absent unless every run had a capture. */
+function mergeWire(reports: readonly RunReport[]): Pick<RunReport, 'wire' | 'teardowns'> & { handshakes?: number } {
+  const sections = reports.map((report) => report.wire);
+  if (sections.some((section) => section === undefined) || reports.some((report) => report.teardowns === undefined)) return {};
+  const all = sections as WireSection[];
+  const sum = (pick: (section: WireSection) => number): number => all.reduce((total, section) => total + pick(section), 0);
+  const dropped = all.map((section) => section.droppedByKernel);
+  return {
+    handshakes: reports.reduce((total, report) => total + (report.handshakes.wire ?? 0), 0),
+    teardowns: {
+      wire: {
+        serverFirst: reports.reduce((total, report) => total + report.teardowns!.wire.serverFirst, 0),
+        clientFirst: reports.reduce((total, report) => total + report.teardowns!.wire.clientFirst, 0),
+        reset: reports.reduce((total, report) => total + report.teardowns!.wire.reset, 0),
+      },
+    },
+    wire: {
+      files: all.flatMap((section) => section.files),
+      connections: sum((s) => s.connections),
+      segments: sum((s) => s.segments),
+      syn: sum((s) => s.syn),
+      synAck: sum((s) => s.synAck),
+      fin: sum((s) => s.fin),
+      rst: sum((s) => s.rst),
+      dataSegments: sum((s) => s.dataSegments),
+      retransmissions: sum((s) => s.retransmissions),
+      failedHandshakes: sum((s) => s.failedHandshakes),
+      stillOpen: sum((s) => s.stillOpen),
+      preexisting: sum((s) => s.preexisting),
+      droppedByKernel: dropped.some((value) => value === null) ? null : dropped.reduce<number>((total, value) => total + (value ?? 0), 0),
+      flushed: all.every((section) => section.flushed),
+    },
+  };
 }
 
 function summarizeEncoded(encoded: string[]): { summary: LatencySummary; encoded: string } {
@@ -88,8 +133,11 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
   });
   const serverCpu = sumNullable(reports.map((report) => report.server.cpuSec));
   const rss = reports.map((report) => report.server.maxRssBytes);
-  return {
-    ...first,
+  const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
+  // The first run gives identity, config, target and engine; its own optional sections are replaced below.
+  const { wire: _wire, teardowns: _teardowns, ...identity } = first;
+  const merged: RunReport = {
+    ...identity,
     durationSec,
     interrupted: reports.some((report) => report.interrupted),
     requests: {
@@ -112,6 +160,7 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     // TIME_WAIT is a snapshot: the last run's is the state the runs left behind.
     timeWait: { ...last.timeWait },
     errors: reports.reduce((all, report) => addCounts(all, report.errors), {} as Record<string, number>),
+    errorSamples: mergeSamples(reports.map((report) => report.errorSamples)),
     timeline,
     histograms: {
       latencyUs: latency.encoded,
@@ -128,4 +177,10 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     notes: [...new Set(reports.flatMap((report) => report.notes))],
     runs: reports.map(summarizeRun),
   };
+  if (wire.wire !== undefined) {
+    merged.wire = wire.wire;
+    merged.teardowns = wire.teardowns!;
+    merged.handshakes.wire = wireHandshakes!;
+  }
+  return merged;
 }

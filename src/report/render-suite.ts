@@ -1,8 +1,8 @@
 // Terminal summary of a suite report: the modes side by side, then the RTT what-if model, labelled as a model.
 
 import Table from 'cli-table3';
-import type { SuiteReport } from './schema.js';
-import { suiteModel, type SuiteModel } from './suite-model.js';
+import type { SuiteModel, SuiteReport } from './schema.js';
+import { suiteModel } from './suite-model.js';
 import { formatValue, si } from './formats/units.js';
 import { perRequest } from './render-text.js';
 

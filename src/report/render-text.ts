@@ -2,7 +2,8 @@
 
 import Table from 'cli-table3';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
-import type { LatencySummary, RunReport } from './schema.js';
+import type { LatencySummary } from '../measurements.js';
+import type { RunReport } from './schema.js';
 
 // No colours: output is often piped into files and CI logs.
 const PLAIN = { head: [] as string[], border: [] as string[], compact: true };

@@ -1,178 +1,302 @@
-// The versioned report schema (a contract CI tools read): types for run and suite reports.
+// The versioned report schema, defined once with TypeBox: the TypeScript types below and the published JSON Schema
+// (schema/report-v1.json, written by `npm run schema`) both come from these definitions.
 
-import type { ClientMode, EngineName, ServerMode, ServerStats } from '../types.js';
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  closedObject,
+  ConnectionCounters,
+  Counts,
+  ErrorSamples,
+  LatencySummary,
+  MachineInfo,
+  Nullable,
+  ServerStats,
+  Teardowns,
+  TimelinePoint,
+  WireSection,
+} from '../measurements.js';
 
+/** The only schema version this build reads and writes; readers refuse any other (H1B_REPORT_SCHEMA). */
 export const SCHEMA_VERSION = 1 as const;
 
-/** Latency-like summary in milliseconds (decimals kept; source resolution is µs). */
-export interface LatencySummary {
-  min: number;
-  mean: number;
-  stdev: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-}
+const ClientModeSchema = Type.Union([Type.Literal('1.0'), Type.Literal('1.1'), Type.Literal('pipeline')]);
+const ServerModeSchema = Type.Union([Type.Literal('close'), Type.Literal('keep-alive')]);
+const EngineSchema = Type.Union([Type.Literal('native'), Type.Literal('undici'), Type.Literal('autocannon')]);
+const Tool = closedObject({ name: Type.Literal('h1bench'), version: Type.String() });
 
-export interface TimelinePoint {
-  /** Seconds since the measured phase started (0-based). */
-  second: number;
-  requests: number;
-  /** Failed requests in that second, as `requests.errors` counts them (non-2xx answers are not errors). */
-  errors: number;
-  connectionsOpened: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-export interface KernelHandshakes {
+/** Kernel handshake counters over the measured phase, with the scope that says how exact they are. */
+export const KernelHandshakes = closedObject({
   /** `/proc/net/snmp` Tcp: ActiveOpens delta (connect() calls that sent a SYN). */
-  activeOpens: number;
+  activeOpens: Type.Number(),
   /** Tcp: PassiveOpens delta (SYNs accepted by listeners). */
-  passiveOpens: number;
+  passiveOpens: Type.Number(),
   /** `host`: every process in this namespace is counted; `namespace`: only this run. */
-  scope: 'host' | 'namespace';
-  note: string;
-}
+  scope: Type.Union([Type.Literal('host'), Type.Literal('namespace')]),
+  note: Type.String(),
+});
+export type KernelHandshakes = Static<typeof KernelHandshakes>;
 
-export interface ConfigReport {
-  mode: ClientMode;
-  engine: EngineName;
-  url: string | null;
-  serverMode: ServerMode | null;
-  connections: number;
-  durationMs: number;
-  requests: number | null;
-  warmupMs: number;
-  rate: number | null;
-  timeoutMs: number;
-  method: string;
-  headers: Array<[string, string]>;
-  body: string | null;
-  pipelining: number;
-  label: string | null;
-  out: string | null;
-  runs: number;
-  [extra: string]: unknown;
-}
+/** Every option of the run as validated (what to measure; output options are not part of a measurement). */
+export const ConfigReport = closedObject({
+  mode: ClientModeSchema,
+  engine: EngineSchema,
+  url: Nullable(Type.String()),
+  serverMode: Nullable(ServerModeSchema),
+  connections: Type.Integer({ minimum: 1 }),
+  durationMs: Type.Number(),
+  requests: Nullable(Type.Integer({ minimum: 1 })),
+  warmupMs: Type.Number(),
+  rate: Nullable(Type.Number()),
+  timeoutMs: Type.Number(),
+  method: Type.String(),
+  headers: Type.Array(Type.Tuple([Type.String(), Type.String()])),
+  body: Nullable(Type.String()),
+  pipelining: Type.Integer({ minimum: 1 }),
+  label: Nullable(Type.String()),
+  runs: Type.Integer({ minimum: 1 }),
+  capture: Nullable(Type.String()),
+  netns: Type.Boolean(),
+});
+export type ConfigReport = Static<typeof ConfigReport>;
 
-export interface MachineInfo {
-  cpuModel: string;
-  cores: number;
-  node: string;
-  kernel: string;
-  platform: string;
-  hostname: string;
-}
+/** Where a figure comes from and at what resolution (engines differ). */
+export const FigureSource = closedObject({
+  source: Type.Union([Type.Literal('client'), Type.Literal('server'), Type.Literal('kernel'), Type.Literal('wire')]),
+  resolution: Type.String(),
+  note: Type.Optional(Type.String()),
+});
+export type FigureSource = Static<typeof FigureSource>;
 
-/** Where each figure comes from and at what resolution (engines differ). */
-export interface FigureSource {
-  source: 'client' | 'server' | 'kernel' | 'wire';
-  resolution: string;
-  note?: string;
-}
+const RequestCounts = closedObject({
+  sent: Type.Number(),
+  completed: Type.Number(),
+  /** Failures without a response (H1B_* codes); non-2xx answers are counted in non2xx, not here. */
+  errors: Type.Number(),
+  non2xx: Type.Number(),
+  statusCodes: Counts,
+});
+const Throughput = closedObject({ requestsPerSec: Type.Number(), bytesPerSec: Type.Number() });
+const CpuSeconds = closedObject({ userSec: Type.Number(), systemSec: Type.Number() });
 
-/** One run's headline figures: also what `runs[]` holds for repeated runs. */
-export interface RunSummary {
-  durationSec: number;
-  interrupted: boolean;
-  requests: { sent: number; completed: number; errors: number; non2xx: number; statusCodes: Record<string, number> };
-  throughput: { requestsPerSec: number; bytesPerSec: number };
-  latencyMs: LatencySummary;
-  connectMs: LatencySummary;
-  ttfbMs: LatencySummary;
-  handshakesPerRequest: number;
-  cpu: { userSec: number; systemSec: number };
-}
+/** One run's headline figures: what `runs[]` holds for repeated runs. */
+export const RunSummary = closedObject({
+  durationSec: Type.Number(),
+  interrupted: Type.Boolean(),
+  requests: RequestCounts,
+  throughput: Throughput,
+  latencyMs: LatencySummary,
+  connectMs: LatencySummary,
+  ttfbMs: LatencySummary,
+  handshakesPerRequest: Type.Number(),
+  cpu: CpuSeconds,
+});
+export type RunSummary = Static<typeof RunSummary>;
 
-export interface RunReport {
-  schemaVersion: typeof SCHEMA_VERSION;
-  kind: 'run';
-  tool: { name: 'h1bench'; version: string };
-  label: string | null;
-  startedAt: string;
-  durationSec: number;
-  interrupted: boolean;
-  config: ConfigReport;
-  target: { url: string; embedded: boolean; serverMode: ServerMode | null };
-  engine: { name: EngineName; version: string; httpVersionOnWire: '1.0' | '1.1'; notes: string[] };
-  machine: MachineInfo;
-  requests: { sent: number; completed: number; errors: number; non2xx: number; statusCodes: Record<string, number> };
-  throughput: { requestsPerSec: number; bytesPerSec: number };
-  latencyMs: LatencySummary;
+const Distribution = closedObject({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() });
+export type DistributionMs = Static<typeof Distribution>;
+
+/** The `heartbeat` section of a `bench heartbeat` report: the failure detector's figures and what it cost. */
+export const HeartbeatSection = closedObject({
+  clients: Type.Integer({ minimum: 1 }),
+  intervalMs: Type.Number(),
+  timeoutMs: Type.Number(),
+  mode: Type.Union([Type.Literal('1.0'), Type.Literal('1.1')]),
+  /** The injection as asked for (its mode applies only when `offline` > 0). */
+  settings: closedObject({
+    offline: Type.Integer({ minimum: 0 }),
+    offlineMode: Type.Union([Type.Literal('freeze'), Type.Literal('stop'), Type.Literal('close'), Type.Literal('reset')]),
+    serverFailure: Nullable(Type.Literal('stop')),
+    tcpKeepAliveMs: Type.Number(),
+    clientsPerProcess: Type.Integer({ minimum: 1 }),
+  }),
+  /** How the injected clients went offline; null when none was. */
+  offlineMode: Nullable(Type.Union([Type.Literal('freeze'), Type.Literal('stop'), Type.Literal('close'), Type.Literal('reset')])),
+  offlineInjected: Type.Number(),
+  detected: Type.Number(),
+  missed: Type.Number(),
+  falsePositives: Type.Number(),
+  /** Injection → the server's offline verdict. */
+  detectionMs: Nullable(Distribution),
+  serverDownDetectedMs: Nullable(closedObject({ p50: Type.Number(), p99: Type.Number(), max: Type.Number(), noticedBy: Type.Number() })),
+  heartbeatRttMs: LatencySummary,
+  handshakes: closedObject({ total: Type.Number(), perSecond: Type.Number() }),
+  bytesPerSec: Type.Number(),
+  server: closedObject({
+    cpuSec: Nullable(Type.Number()),
+    maxRssBytes: Nullable(Type.Number()),
+    cpuSecPerThousandClients: Nullable(Type.Number()),
+    rssBytesPerThousandClients: Nullable(Type.Number()),
+  }),
+  tcpKeepAlive: Nullable(closedObject({ delayMs: Type.Number(), detected: Type.Number() })),
+  durationSec: Type.Number(),
+  processes: Type.Integer({ minimum: 1 }),
+  /** Connections opened by the warm-up beat before the run (1.1: the keep-alive connections). */
+  preopenedConnections: Type.Number(),
+  beats: closedObject({ sent: Type.Number(), answered: Type.Number(), skipped: Type.Number(), timeouts: Type.Number(), non2xx: Type.Number() }),
+  errors: Counts,
+  /** Victims whose verdict came within timeout + interval of the injection. */
+  detectedWithinBudget: Type.Number(),
+  detectionBudgetMs: Type.Number(),
+  /** For close/reset: from the injection to the server seeing the FIN/RST. */
+  connectionEndSeenMs: Nullable(Distribution),
+  serverDownMissed: Type.Number(),
+  /** Client timeouts while the server was up: the clients' own false alarms. */
+  clientFalseAlarms: Type.Number(),
+  connectMs: LatencySummary,
+  /** How late the clients' beats left against schedule. */
+  sendLagMs: LatencySummary,
+  serverCpuCoreShare: Nullable(Type.Number()),
+  serverBaselineRssBytes: Nullable(Type.Number()),
+  pollFailures: Type.Number(),
+  notes: Type.Array(Type.String()),
+});
+export type HeartbeatSection = Static<typeof HeartbeatSection>;
+
+/** A `bench run` (or `bench heartbeat`) report. */
+export const RunReport = closedObject({
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  kind: Type.Literal('run'),
+  tool: Tool,
+  label: Nullable(Type.String()),
+  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
+  durationSec: Type.Number(),
+  interrupted: Type.Boolean(),
+  config: ConfigReport,
+  target: closedObject({ url: Type.String(), embedded: Type.Boolean(), serverMode: Nullable(ServerModeSchema) }),
+  engine: closedObject({
+    name: EngineSchema,
+    version: Type.String(),
+    httpVersionOnWire: Type.Union([Type.Literal('1.0'), Type.Literal('1.1')]),
+    notes: Type.Array(Type.String()),
+  }),
+  machine: MachineInfo,
+  requests: RequestCounts,
+  throughput: Throughput,
+  latencyMs: LatencySummary,
   /** Open loop only: latency from the actual send (not the intended one); null in closed loop. */
-  uncorrectedLatencyMs: LatencySummary | null;
-  connectMs: LatencySummary;
-  ttfbMs: LatencySummary;
-  connections: { opened: number; closedByServer: number; closedByClient: number; reset: number; maxOpen: number };
-  handshakes: {
-    client: number | null;
-    server: number | null;
-    kernel: KernelHandshakes | null;
-    perRequest: number;
-    wire?: number;
-  };
-  teardowns?: { wire: { serverFirst: number; clientFirst: number; reset: number } };
-  timeWait: { serverSide: number; clientSide: number; port: number };
-  errors: Record<string, number>;
-  timeline: TimelinePoint[];
+  uncorrectedLatencyMs: Nullable(LatencySummary),
+  connectMs: LatencySummary,
+  ttfbMs: LatencySummary,
+  connections: ConnectionCounters,
+  handshakes: closedObject({
+    client: Nullable(Type.Number()),
+    server: Nullable(Type.Number()),
+    kernel: Nullable(KernelHandshakes),
+    perRequest: Type.Number(),
+    /** Present with --capture: connections whose SYN, SYN-ACK and ACK were all captured. */
+    wire: Type.Optional(Type.Number()),
+  }),
+  /** Present with --capture. */
+  teardowns: Type.Optional(closedObject({ wire: Teardowns })),
+  timeWait: closedObject({ serverSide: Type.Number(), clientSide: Type.Number(), port: Type.Integer() }),
+  errors: Counts,
+  /** Up to 5 samples per H1B_* code: the reason, the phase and the connection's addresses. */
+  errorSamples: ErrorSamples,
+  timeline: Type.Array(TimelinePoint),
   /** HdrHistogram compressed, base64; µs values. */
-  histograms: { latencyUs: string; connectUs: string; ttfbUs: string; uncorrectedLatencyUs: string | null };
-  coordinatedOmission: { corrected: boolean; method: string };
-  server: { statsDelta: ServerStats | null; cpuSec: number | null; maxRssBytes: number | null };
-  cpu: { userSec: number; systemSec: number; perHundredKRequestsSec: number | null };
-  sources: Record<string, FigureSource>;
-  notes: string[];
+  histograms: closedObject({
+    latencyUs: Type.String(),
+    connectUs: Type.String(),
+    ttfbUs: Type.String(),
+    uncorrectedLatencyUs: Nullable(Type.String()),
+  }),
+  coordinatedOmission: closedObject({ corrected: Type.Boolean(), method: Type.String() }),
+  server: closedObject({ statsDelta: Nullable(ServerStats), cpuSec: Nullable(Type.Number()), maxRssBytes: Nullable(Type.Number()) }),
+  cpu: closedObject({ userSec: Type.Number(), systemSec: Type.Number(), perHundredKRequestsSec: Nullable(Type.Number()) }),
+  sources: Type.Record(Type.String(), FigureSource),
+  notes: Type.Array(Type.String()),
   /** Present with `--runs N` (N > 1): each run's own summary; top-level figures merge them. */
-  runs?: RunSummary[];
-  heartbeat?: HeartbeatReport;
-  [extra: string]: unknown;
-}
+  runs: Type.Optional(Type.Array(RunSummary)),
+  /** Present in `bench heartbeat` reports. */
+  heartbeat: Type.Optional(HeartbeatSection),
+  /** Present with --capture. */
+  wire: Type.Optional(WireSection),
+});
+export type RunReport = Static<typeof RunReport>;
 
-export interface HeartbeatReport {
-  clients: number;
-  intervalMs: number;
-  timeoutMs: number;
-  mode: '1.0' | '1.1';
-  offlineMode: 'freeze' | 'stop' | 'close' | 'reset' | null;
-  offlineInjected: number;
-  detected: number;
-  missed: number;
-  falsePositives: number;
-  detectionMs: { p50: number; p99: number; max: number } | null;
-  serverDownDetectedMs: { p50: number; p99: number; max: number; noticedBy: number } | null;
-  heartbeatRttMs: LatencySummary;
-  handshakes: { total: number; perSecond: number };
-  bytesPerSec: number;
-  server: { cpuSec: number | null; maxRssBytes: number | null; cpuSecPerThousandClients: number | null; rssBytesPerThousandClients: number | null };
-  tcpKeepAlive: { delayMs: number; detected: number } | null;
-  [extra: string]: unknown;
-}
+/** One suite case's headline figures: medians across its runs. */
+export const CaseHeadline = closedObject({
+  id: Type.String(),
+  mode: Type.String(),
+  connections: Type.Number(),
+  pipelining: Type.Number(),
+  runs: Type.Number(),
+  requestsPerSec: Type.Number(),
+  p50Ms: Type.Number(),
+  p99Ms: Type.Number(),
+  connectP50Ms: Type.Number(),
+  handshakesPerRequest: Type.Number(),
+  /** Load generator CPU per completed request (µs), over all runs. */
+  clientCpuUsPerRequest: Nullable(Type.Number()),
+  /** Embedded server CPU per completed request (µs); null for --url targets. */
+  serverCpuUsPerRequest: Nullable(Type.Number()),
+});
+export type CaseHeadline = Static<typeof CaseHeadline>;
 
-export interface SuiteCase {
+export const RttPrediction = closedObject({ rttMs: Type.Number(), requestsPerSec: Type.Number(), p50Ms: Type.Number() });
+export type RttPrediction = Static<typeof RttPrediction>;
+
+export const CaseModel = closedObject({
+  id: Type.String(),
+  mode: Type.String(),
+  connections: Type.Number(),
+  /** Loopback time per request per connection: connections / req/s. */
+  loopbackCycleMs: Type.Number(),
+  /** Round trips each request waits for: 1 + handshakes/req, or 1/depth + handshakes/req when pipelined. */
+  roundTripsPerRequest: Type.Number(),
+  predictions: Type.Array(RttPrediction),
+});
+export type CaseModel = Static<typeof CaseModel>;
+
+/** The suite's headline table and its RTT what-if model (labelled as a model, not a measurement). */
+export const SuiteModel = closedObject({
+  kind: Type.Literal('rtt-model'),
+  note: Type.String(),
+  rttsMs: Type.Array(Type.Number()),
+  headlines: Type.Array(CaseHeadline),
+  cases: Type.Array(CaseModel),
+});
+export type SuiteModel = Static<typeof SuiteModel>;
+
+export const SuiteCase = closedObject({
   /** Stable id, e.g. `1.1-c50`. */
-  id: string;
-  mode: ClientMode;
-  connections: number;
-  report: RunReport;
-}
+  id: Type.String(),
+  mode: ClientModeSchema,
+  connections: Type.Integer({ minimum: 1 }),
+  report: RunReport,
+});
+export type SuiteCase = Static<typeof SuiteCase>;
 
-export interface SuiteReport {
-  schemaVersion: typeof SCHEMA_VERSION;
-  kind: 'suite';
-  tool: { name: 'h1bench'; version: string };
-  label: string | null;
-  preset: string | null;
-  startedAt: string;
-  durationSec: number;
-  interrupted: boolean;
-  machine: MachineInfo;
-  cases: SuiteCase[];
-  /** RTT what-if model computed from the measured figures (labelled as a model). */
-  model?: unknown;
-  [extra: string]: unknown;
-}
+/** A `bench suite` report: one merged run report per case, and the model computed from them. */
+export const SuiteReport = closedObject({
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  kind: Type.Literal('suite'),
+  tool: Tool,
+  label: Nullable(Type.String()),
+  preset: Nullable(Type.String()),
+  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
+  durationSec: Type.Number(),
+  interrupted: Type.Boolean(),
+  machine: MachineInfo,
+  cases: Type.Array(SuiteCase),
+  model: Type.Optional(SuiteModel),
+});
+export type SuiteReport = Static<typeof SuiteReport>;
 
+/** Any report this version reads, discriminated by `kind`. */
+export const AnyReport = Type.Union([RunReport, SuiteReport]);
 export type AnyReport = RunReport | SuiteReport;
+
+/** The published JSON Schema document (draft-07): what `npm run schema` writes to schema/report-v1.json. */
+export function reportJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: `h1bench report, schemaVersion ${SCHEMA_VERSION}`,
+    description:
+      'A report written by `bench run`, `bench heartbeat` (kind "run") or `bench suite` (kind "suite"). Readers refuse ' +
+      'any other schemaVersion. Times are in the unit their name says (Ms, Us, Sec); histograms are HdrHistogram, ' +
+      'compressed and base64-encoded, in µs.',
+    // JSON round trip: TypeBox's own symbols are not enumerable, so only the JSON Schema keywords remain.
+    ...(JSON.parse(JSON.stringify(AnyReport)) as Record<string, unknown>),
+  };
+}

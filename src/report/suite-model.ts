@@ -8,54 +8,10 @@
 
 import { median } from './stats.js';
 import { runSamples } from './compare.js';
-import type { SuiteCase } from './schema.js';
+import type { CaseHeadline, CaseModel, SuiteCase, SuiteModel } from './schema.js';
+import { roundTo } from '../numbers.js';
 
 export const MODEL_RTTS_MS: readonly number[] = Object.freeze([1, 10, 50, 100]);
-
-/** One suite case's headline figures: medians across its runs. */
-export interface CaseHeadline {
-  id: string;
-  mode: string;
-  connections: number;
-  pipelining: number;
-  runs: number;
-  requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  connectP50Ms: number;
-  handshakesPerRequest: number;
-  /** Load generator CPU per completed request (µs), over all runs. */
-  clientCpuUsPerRequest: number | null;
-  /** Embedded server CPU per completed request (µs); null for --url targets. */
-  serverCpuUsPerRequest: number | null;
-}
-
-export interface RttPrediction {
-  rttMs: number;
-  requestsPerSec: number;
-  p50Ms: number;
-}
-
-export interface CaseModel {
-  id: string;
-  mode: string;
-  connections: number;
-  /** Loopback time per request per connection: connections / req/s. */
-  loopbackCycleMs: number;
-  /** Round trips each request waits for: 1 + handshakes/req, or 1/depth + handshakes/req when pipelined. */
-  roundTripsPerRequest: number;
-  predictions: RttPrediction[];
-}
-
-export interface SuiteModel {
-  kind: 'rtt-model';
-  note: string;
-  rttsMs: number[];
-  headlines: CaseHeadline[];
-  cases: CaseModel[];
-}
-
-const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 export function caseHeadline(item: SuiteCase): CaseHeadline {
   const runs = runSamples(item.report);
@@ -68,13 +24,13 @@ export function caseHeadline(item: SuiteCase): CaseHeadline {
     connections: item.connections,
     pipelining: item.report.config.pipelining,
     runs: runs.length,
-    requestsPerSec: round(median(runs.map((run) => run.throughput.requestsPerSec)), 3),
-    p50Ms: round(median(runs.map((run) => run.latencyMs.p50)), 3),
-    p99Ms: round(median(runs.map((run) => run.latencyMs.p99)), 3),
-    connectP50Ms: round(median(runs.map((run) => run.connectMs.p50)), 3),
-    handshakesPerRequest: round(median(runs.map((run) => run.handshakesPerRequest)), 6),
-    clientCpuUsPerRequest: completed > 0 ? round((clientCpu / completed) * 1e6, 2) : null,
-    serverCpuUsPerRequest: completed > 0 && serverCpu !== null ? round((serverCpu / completed) * 1e6, 2) : null,
+    requestsPerSec: roundTo(median(runs.map((run) => run.throughput.requestsPerSec)), 3),
+    p50Ms: roundTo(median(runs.map((run) => run.latencyMs.p50)), 3),
+    p99Ms: roundTo(median(runs.map((run) => run.latencyMs.p99)), 3),
+    connectP50Ms: roundTo(median(runs.map((run) => run.connectMs.p50)), 3),
+    handshakesPerRequest: roundTo(median(runs.map((run) => run.handshakesPerRequest)), 6),
+    clientCpuUsPerRequest: completed > 0 ? roundTo((clientCpu / completed) * 1e6, 2) : null,
+    serverCpuUsPerRequest: completed > 0 && serverCpu !== null ? roundTo((serverCpu / completed) * 1e6, 2) : null,
   };
 }
 
@@ -89,12 +45,12 @@ export function caseModel(headline: CaseHeadline, rttsMs: readonly number[] = MO
     id: headline.id,
     mode: headline.mode,
     connections: headline.connections,
-    loopbackCycleMs: round(cycleMs, 6),
-    roundTripsPerRequest: round(roundTrips, 6),
+    loopbackCycleMs: roundTo(cycleMs, 6),
+    roundTripsPerRequest: roundTo(roundTrips, 6),
     predictions: rttsMs.map((rttMs) => ({
       rttMs,
-      requestsPerSec: Number.isFinite(cycleMs) ? round((headline.connections / (cycleMs + roundTrips * rttMs)) * 1000, 1) : 0,
-      p50Ms: round(headline.p50Ms + latencyRoundTrips * rttMs, 3),
+      requestsPerSec: Number.isFinite(cycleMs) ? roundTo((headline.connections / (cycleMs + roundTrips * rttMs)) * 1000, 1) : 0,
+      p50Ms: roundTo(headline.p50Ms + latencyRoundTrips * rttMs, 3),
     })),
   };
 }

@@ -28,14 +28,14 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const child of live) child.kill('SIGKILL');
   });
-  // The child is detached (own process group), so a SIGTERM/SIGHUP sent to h1bench would orphan it:
-  // stop the children, then die of the same signal as the default action would have.
-  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const child of live) child.kill('SIGKILL');
-      process.kill(process.pid, signal);
-    });
-  }
+  // The child is detached (own process group), so a SIGHUP (a closed terminal) sent to h1bench would orphan it:
+  // stop the children, then die of the same signal as the default action would have. SIGINT and SIGTERM are
+  // not handled here: runner/interrupt.ts turns them into a stop that still writes the report and releases the
+  // target; the 'exit' hook above covers whatever ends the process after that.
+  process.once('SIGHUP', () => {
+    for (const child of live) child.kill('SIGKILL');
+    process.kill(process.pid, 'SIGHUP');
+  });
 }
 
 /**

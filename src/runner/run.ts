@@ -1,16 +1,14 @@
-// One `bench run`: resolve the target, snapshot kernel and server counters, run the engine, snapshot again, build the report.
+// One `bench run`: the target, a warm-up load, the views around the measured load, and one report built from them.
 
-import type { Engine, LoadConfig } from '../client/engine.js';
+import { loadConfigFor, type Engine } from '../client/engine.js';
 import type { EngineFactory } from '../client/engines/index.js';
-import { readTcpSnmp, readTimeWait, snmpDelta, type TcpSnmp } from '../metrics/kernel.js';
 import { machineInfo } from '../metrics/machine.js';
-import { cpuDelta, readProcessUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
 import { buildRunReport } from '../report/build.js';
 import { mergeRunReports } from '../report/merge.js';
 import type { RunReport } from '../report/schema.js';
-import type { RunConfig, ServerStats } from '../types.js';
-import { resolveTarget, type ActiveTarget } from './target.js';
-import { applyWireCounts, mergeWireCounts, startRunCapture } from '../wire/run-wire.js';
+import type { RunConfig } from '../types.js';
+import { observe } from './observe.js';
+import { describeTarget, openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
 /** What the runner reports while it works; the CLI turns these into progress output. */
 export type RunEvent =
@@ -25,24 +23,8 @@ export interface RunOptions {
   readonly onEvent?: (event: RunEvent) => void;
   /** `namespace` when the caller runs inside a private network namespace (kernel counts are then exact). */
   readonly kernelScope?: 'host' | 'namespace';
-}
-
-export function loadConfigFor(config: RunConfig, url: URL): LoadConfig {
-  return {
-    mode: config.mode,
-    url,
-    connections: config.connections,
-    durationMs: config.durationMs,
-    requests: config.requests,
-    // The runner runs warm-up as its own load so counters can be snapshotted between the phases.
-    warmupMs: 0,
-    rate: config.rate,
-    timeoutMs: config.timeoutMs,
-    method: config.method,
-    headers: config.headers,
-    body: config.body,
-    pipelining: config.pipelining,
-  };
+  /** `--netns` was asked for but could not be honoured: the reason, stated in the report. */
+  readonly netnsUnavailable?: string | null;
 }
 
 /**
@@ -50,7 +32,7 @@ export function loadConfigFor(config: RunConfig, url: URL): LoadConfig {
  * The target (embedded server child) is always released, also on errors and aborts.
  */
 export async function runSeries(config: RunConfig, options: RunOptions): Promise<RunReport> {
-  const target = await resolveTarget(config);
+  const target = await openTarget(targetSpecFor(config));
   try {
     options.onEvent?.({ type: 'target', url: target.url.href, embedded: target.server !== null, serverMode: target.serverMode });
     const reports: RunReport[] = [];
@@ -60,87 +42,48 @@ export async function runSeries(config: RunConfig, options: RunOptions): Promise
       reports.push(report);
       options.onEvent?.({ type: 'run-done', run, runs: config.runs, report });
     }
-    return mergeWireCounts(mergeRunReports(reports), reports);
+    return mergeRunReports(reports);
   } finally {
     await target.release();
   }
 }
 
-/** One warm-up + measured load against an already resolved target. */
+/**
+ * One warm-up load (not counted: a load of its own, so every counter can be read between the phases) and one
+ * measured load against an already opened target, observed from every view; the report is built once.
+ */
 export async function runOnce(config: RunConfig, target: ActiveTarget, options: RunOptions, run = 1): Promise<RunReport> {
   const { signal } = options;
-  const load = loadConfigFor(config, target.url);
-  const notes: string[] = [];
   if (config.warmupMs > 0 && !signal.aborted) {
     const warmup = options.createEngine();
     options.onEvent?.({ type: 'phase', phase: 'warmup', run, runs: config.runs, engine: warmup });
-    await warmup.run({ ...load, durationMs: config.warmupMs, requests: null }, signal);
+    await warmup.run(loadConfigFor(config, target.url, 'warmup'), signal);
   }
 
-  const before = await serverSnapshot(target, notes, 'before', true);
-  // --capture: tcpdump runs around exactly the window the kernel counters cover (src/wire/run-wire.ts).
-  const capture = config.capture ? await startRunCapture(config.capture, target.port, run) : null;
-  const kernelBefore = await readTcpSnmp();
-  const serverBefore = target.server ? await readProcessUsage(target.server.pid) : null;
-  const selfBefore = selfUsage();
-
+  const observer = await observe(target, {
+    kernelScope: options.kernelScope ?? 'host',
+    capture: config.capture === null ? null : { file: config.capture, run },
+  });
   const engine = options.createEngine();
   options.onEvent?.({ type: 'phase', phase: 'measure', run, runs: config.runs, engine });
-  const result = await engine.run(load, signal).catch(async (error: unknown) => {
-    await capture?.abort();
+  const result = await engine.run(loadConfigFor(config, target.url, 'measure'), signal).catch(async (error: unknown) => {
+    await observer.abort();
     throw error;
   });
-
-  const selfAfter = selfUsage();
-  const kernelAfter = await readTcpSnmp();
-  const wire = capture ? await capture.finish() : null;
-  const serverAfter = target.server ? await readProcessUsage(target.server.pid) : null;
-  const after = before ? await serverSnapshot(target, notes, 'after', false) : null;
-  const timeWait = await readTimeWait(target.port);
-  if (target.probe && target.probe.serverClosedConnections > 0) {
-    notes.push(
-      `timeWait.serverSide includes ${target.probe.serverClosedConnections} connection(s) of h1bench's own /stats probes ` +
-        '(the server closes each in close mode)',
-    );
-  }
-
-  const report = buildRunReport({
+  const seen = await observer.close();
+  return buildRunReport({
     config,
-    target: { url: target.url.href, embedded: target.server !== null, serverMode: target.serverMode, port: target.port },
+    target: describeTarget(target),
     result,
-    kernel: kernelView(kernelBefore, kernelAfter, options.kernelScope ?? 'host'),
-    timeWait,
-    serverDelta: before && after && target.probe ? target.probe.delta(before, after) : null,
-    serverUsage: serverUsageDelta(serverBefore, serverAfter),
-    clientCpu: cpuDelta(selfBefore, selfAfter),
+    kernel: seen.kernel,
+    timeWait: seen.timeWait,
+    serverDelta: seen.serverDelta,
+    serverUsage: seen.serverUsage,
+    clientCpu: seen.clientCpu,
     machine: machineInfo(),
-    notes,
+    wire: seen.wire,
+    netnsUnavailable: options.netnsUnavailable ?? null,
+    heartbeat: null,
+    notes: seen.notes,
   });
-  return wire ? applyWireCounts(report, wire) : report;
-}
-
-/** Snapshot /stats; a server that stopped answering (killed mid-run) costs the server view, not the report. */
-async function serverSnapshot(target: ActiveTarget, notes: string[], when: string, calibrate: boolean): Promise<ServerStats | null> {
-  if (!target.probe) return null;
-  try {
-    return calibrate ? await target.probe.calibrate() : await target.probe.quiescent();
-  } catch (error) {
-    notes.push(`server /stats unavailable ${when} the measured phase (${(error as Error).message}); server view omitted`);
-    return null;
-  }
-}
-
-function kernelView(
-  before: TcpSnmp | null,
-  after: TcpSnmp | null,
-  scope: 'host' | 'namespace',
-): { activeOpens: number; passiveOpens: number; scope: 'host' | 'namespace' } | null {
-  if (!before || !after) return null;
-  return { activeOpens: snmpDelta(before, after, 'ActiveOpens'), passiveOpens: snmpDelta(before, after, 'PassiveOpens'), scope };
-}
-
-function serverUsageDelta(before: ProcessUsage | null, after: ProcessUsage | null): { cpuSec: number; maxRssBytes: number | null } | null {
-  if (!before || !after) return null;
-  const cpu = cpuDelta(before, after);
-  return { cpuSec: cpu.userSec + cpu.systemSec, maxRssBytes: after.maxRssBytes };
 }

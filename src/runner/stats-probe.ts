@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { H1Error } from '../errors.js';
 import { subtract } from '../metrics/server-stats.js';
-import type { ServerStats } from '../types.js';
+import type { ServerStats } from '../measurements.js';
 
 const PROBE_TIMEOUT_MS = 5_000;
 const HEADER_END = '\r\n\r\n';

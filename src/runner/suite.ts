@@ -12,7 +12,7 @@ import { suiteModel } from '../report/suite-model.js';
 import type { RunConfig } from '../types.js';
 import { TOOL } from '../version.js';
 import { runOnce, type RunEvent } from './run.js';
-import { defaultServerMode, resolveTarget, type ActiveTarget } from './target.js';
+import { openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
 export interface SuiteCasePlan {
   /** Stable id used to match cases across reports, e.g. `1.1-c50`. */
@@ -45,7 +45,8 @@ export interface SuiteOptions {
 
 /** Cases that need the same server (same URL or same embedded server mode) share one target. */
 function targetKey(config: RunConfig): string {
-  return config.url ?? `embedded:${config.serverMode ?? defaultServerMode(config.mode)}`;
+  const spec = targetSpecFor(config);
+  return spec.url ?? `embedded:${spec.serverMode}`;
 }
 
 /** The order of case indexes in round `run` (1-based): a rotation by run - 1. */
@@ -61,7 +62,7 @@ export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<
   try {
     for (const item of plan.cases) {
       const key = targetKey(item.config);
-      if (!targets.has(key)) targets.set(key, await resolveTarget(item.config));
+      if (!targets.has(key)) targets.set(key, await openTarget(targetSpecFor(item.config)));
     }
     const steps = plan.runs * plan.cases.length;
     let step = 0;

@@ -1,49 +1,40 @@
 // Server counters for `/stats`: plain numbers bumped on the hot path, materialised as ServerStats on demand.
 
-import type { ServerStats } from '../types.js';
+import type { ServerStats } from '../measurements.js';
+import { CloseCounts, StatusCounts, type CloseKind } from '../metrics/counters.js';
 
-/** How a connection ended, attributed to whoever started closing it first. */
-export type CloseKind = 'server' | 'client' | 'reset';
+export type { CloseKind } from '../metrics/counters.js';
 
 export class StatsCounters {
   accepted = 0;
   open = 0;
-  closedByServer = 0;
-  closedByClient = 0;
-  reset = 0;
   requests = 0;
   bytesIn = 0;
   bytesOut = 0;
   backpressurePauses = 0;
   /** accept() failures (EMFILE...), counted rather than crashing; not part of ServerStats. */
   acceptErrors = 0;
-  /** Indexed by status code: an array increment instead of a string-keyed object update per response. */
-  private readonly byStatus = new Float64Array(600);
+  /** Who closed each accepted connection first: the same primitive the client counts with. */
+  private readonly closes = new CloseCounts();
+  private readonly byStatus = new StatusCounts();
 
   countStatus(status: number): void {
-    this.byStatus[status]! += 1;
+    this.byStatus.add(status);
   }
 
   countClose(kind: CloseKind): void {
-    if (kind === 'server') this.closedByServer++;
-    else if (kind === 'client') this.closedByClient++;
-    else this.reset++;
+    this.closes.count(kind);
   }
 
   snapshot(): ServerStats {
-    const responsesByStatus: Record<string, number> = {};
-    for (let s = 100; s < 600; s++) {
-      const n = this.byStatus[s]!;
-      if (n > 0) responsesByStatus[String(s)] = n;
-    }
     return {
       connectionsAccepted: this.accepted,
       connectionsOpen: this.open,
-      closedByServer: this.closedByServer,
-      closedByClient: this.closedByClient,
-      reset: this.reset,
+      closedByServer: this.closes.closedByServer,
+      closedByClient: this.closes.closedByClient,
+      reset: this.closes.reset,
       requests: this.requests,
-      responsesByStatus,
+      responsesByStatus: this.byStatus.toRecord(),
       bytesIn: this.bytesIn,
       bytesOut: this.bytesOut,
       backpressurePauses: this.backpressurePauses,

@@ -1,5 +1,9 @@
 // The typed result of TCP connection reconstruction: per-connection records, ladder packets and totals.
 
+import type { Teardowns } from '../measurements.js';
+
+export type { Teardowns } from '../measurements.js';
+
 export type Side = 'client' | 'server';
 
 export interface Endpoint {
@@ -51,12 +55,6 @@ export interface WireConnection {
   retransmissions: number;
   /** Every segment, for ladders; empty when the tracker was told not to keep them. */
   readonly packets: LadderPacket[];
-}
-
-export interface Teardowns {
-  serverFirst: number;
-  clientFirst: number;
-  reset: number;
 }
 
 export interface TcpFlowSummary {

@@ -160,23 +160,21 @@ export type NetnsOutcome =
   | { readonly state: 'host'; readonly reason: string };
 
 /**
- * For `--netns`: if this process already runs in the h1bench namespace made for it, say so; else
- * re-run this very command line inside a fresh one and report the child's exit code. Without root
- * or iproute2 the answer is `host` with the reason, so the caller can run anyway and say why its
+ * For `--netns`: if this process already runs in the h1bench namespace made for it, say so; else re-run `command`
+ * (the caller's own command line: executable and arguments) inside a fresh one and report the child's exit code.
+ * Without root or iproute2 the answer is `host` with the reason, so the caller can run anyway and say why its
  * kernel counts are approximate.
  */
-export async function enterPrivateNetns(): Promise<NetnsOutcome> {
+export async function enterPrivateNetns(command: readonly string[]): Promise<NetnsOutcome> {
   const name = process.env[NETNS_ENV];
   if (name && (await insideNetns(name))) return { state: 'inside', namespace: name };
   if (process.getuid && process.getuid() !== 0) {
     return { state: 'host', reason: 'network namespaces need root (CAP_SYS_ADMIN)' };
   }
-  const script = process.argv[1];
-  if (!script) return { state: 'host', reason: 'cannot tell which script to re-run inside the namespace' };
+  const [file, ...args] = command;
+  if (file === undefined) return { state: 'host', reason: 'no command to re-run inside the namespace' };
   try {
-    // Same node flags, except a debugger port the parent already holds.
-    const nodeFlags = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
-    const result = await runInPrivateNetns(process.execPath, [...nodeFlags, script, ...process.argv.slice(2)]);
+    const result = await runInPrivateNetns(file, args);
     // Killed by a signal: the shell convention 128 + signal number.
     const exitCode = result.exitCode ?? (result.signal ? 128 + (osConstants.signals[result.signal] ?? 0) : 1);
     return { state: 'ran', namespace: result.namespace, exitCode };

@@ -1,19 +1,9 @@
-// Wire and namespace views for `bench run`: capture the measured phase, count it, and add the results to a report.
+// The wire view of `bench run --capture`: tcpdump the measured phase, then count handshakes and teardowns in it.
 
 import { readFile } from 'node:fs/promises';
-import type { RunReport } from '../report/schema.js';
+import type { WireCounts } from '../measurements.js';
 import { analyzeCapture } from './analyze.js';
-import { PacketCapture, type CaptureStats } from './capture.js';
-import type { Teardowns, TcpFlowSummary } from './tcp-flows.js';
-
-/** What one run's capture showed; `applyWireCounts` copies it into the report. */
-export interface WireCounts {
-  readonly file: string;
-  readonly handshakes: number;
-  readonly teardowns: Teardowns;
-  readonly flows: Omit<TcpFlowSummary, 'connections'> & { connections: number };
-  readonly capture: CaptureStats;
-}
+import { PacketCapture } from './capture.js';
 
 export interface RunCapture {
   /** Flush and stop tcpdump, then count the file. */
@@ -39,82 +29,29 @@ export async function startRunCapture(file: string, port: number, run: number): 
       const stats = await capture.stop();
       // Counts only: a long run holds millions of segments, so no per-packet ladder data is kept.
       const { flows } = analyzeCapture(await readFile(path), { serverPort: port, keepPackets: false });
-      const { connections, ...rest } = flows;
-      return { file: path, handshakes: flows.handshakes, teardowns: flows.teardowns, flows: { ...rest, connections: connections.length }, capture: stats };
+      return {
+        handshakes: flows.handshakes,
+        teardowns: { ...flows.teardowns },
+        section: {
+          files: [path],
+          connections: flows.connections.length,
+          segments: flows.segments,
+          syn: flows.syn,
+          synAck: flows.synAck,
+          fin: flows.fin,
+          rst: flows.rst,
+          dataSegments: flows.dataSegments,
+          retransmissions: flows.retransmissions,
+          failedHandshakes: flows.failedHandshakes,
+          stillOpen: flows.open,
+          preexisting: flows.preexisting,
+          droppedByKernel: stats.droppedByKernel,
+          flushed: stats.flushed,
+        },
+      };
     },
     async abort(): Promise<void> {
       await capture.stop();
     },
   };
-}
-
-/** Add handshakes.wire, teardowns.wire, a `wire` section, their sources and any caveat to a run report. */
-export function applyWireCounts(report: RunReport, counts: WireCounts): RunReport {
-  report.handshakes.wire = counts.handshakes;
-  report.teardowns = { wire: { ...counts.teardowns } };
-  report['wire'] = {
-    file: counts.file,
-    connections: counts.flows.connections,
-    segments: counts.flows.segments,
-    syn: counts.flows.syn,
-    synAck: counts.flows.synAck,
-    fin: counts.flows.fin,
-    rst: counts.flows.rst,
-    dataSegments: counts.flows.dataSegments,
-    retransmissions: counts.flows.retransmissions,
-    failedHandshakes: counts.flows.failedHandshakes,
-    stillOpen: counts.flows.open,
-    preexisting: counts.flows.preexisting,
-    droppedByKernel: counts.capture.droppedByKernel,
-  };
-  report.sources['handshakes.wire'] = {
-    source: 'wire',
-    resolution: 'count',
-    note: `tcpdump -i lo capture of the measured phase (${counts.file}): connections whose SYN, SYN-ACK and ACK were all seen`,
-  };
-  report.sources['teardowns.wire'] = {
-    source: 'wire',
-    resolution: 'count',
-    note: 'per connection opened in the capture: whose FIN came first, or reset when an RST came before any FIN',
-  };
-  for (const note of wireNotes(counts)) report.notes.push(note);
-  return report;
-}
-
-function wireNotes(counts: WireCounts): string[] {
-  const notes: string[] = [];
-  if (counts.capture.droppedByKernel) {
-    notes.push(`tcpdump dropped ${counts.capture.droppedByKernel} packet(s) (capture ring full): wire counts are a lower bound`);
-  }
-  if (!counts.capture.flushed) notes.push('tcpdump did not confirm its flush: the last packets of the capture may be missing');
-  if (counts.flows.open > 0) {
-    notes.push(`${counts.flows.open} captured connection(s) had not closed when the capture stopped: not in teardowns.wire`);
-  }
-  if (counts.flows.preexisting > 0) {
-    notes.push(`${counts.flows.preexisting} connection(s) were already open when the capture started (warm-up or probes): not counted on the wire`);
-  }
-  return notes;
-}
-
-/** For --runs N: sum each run's wire counts into the merged report (mergeRunReports does not know them). */
-export function mergeWireCounts(merged: RunReport, reports: readonly RunReport[]): RunReport {
-  if (reports.length < 2 || reports.some((report) => report.handshakes.wire === undefined || !report.teardowns)) return merged;
-  merged.handshakes.wire = reports.reduce((sum, report) => sum + (report.handshakes.wire ?? 0), 0);
-  const teardowns: Teardowns = { serverFirst: 0, clientFirst: 0, reset: 0 };
-  for (const report of reports) {
-    teardowns.serverFirst += report.teardowns!.wire.serverFirst;
-    teardowns.clientFirst += report.teardowns!.wire.clientFirst;
-    teardowns.reset += report.teardowns!.wire.reset;
-  }
-  merged.teardowns = { wire: teardowns };
-  merged['wire'] = reports.map((report) => report['wire']);
-  return merged;
-}
-
-/** --netns could not be honoured (not root, no iproute2): say why the kernel count is approximate. */
-export function applyNetnsFallback(report: RunReport, reason: string): RunReport {
-  const text = `--netns was requested but not possible (${reason}); the run used the host namespace, so kernel counts include other processes`;
-  report.notes.push(text);
-  if (report.handshakes.kernel) report.handshakes.kernel.note = `${text}. ${report.handshakes.kernel.note}`;
-  return report;
 }

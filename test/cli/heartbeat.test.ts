@@ -8,8 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HeartbeatSection } from '../../src/client/heartbeat/analysis.js';
-import type { RunReport } from '../../src/report/schema.js';
+import type { HeartbeatSection, RunReport } from '../../src/report/schema.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 // Generous margins (4 × interval): the machine running the tests may be busy, and a starved client is a real false positive.

@@ -3,18 +3,18 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { isH1Error } from '../../src/errors.js';
-import { parseRunArgs, validateUrl, withModeSuffix } from '../../src/cli/run-config.js';
+import { parseRunArgs, parseRunOutput, reportPathFor, validateUrl, withModeSuffix } from '../../src/cli/run-config.js';
 
 const rejects = (args: Parameters<typeof parseRunArgs>[0], code: string, pattern: RegExp): void => {
   assert.throws(
-    () => parseRunArgs(args, false),
+    () => parseRunArgs(args),
     (error: unknown) => isH1Error(error) && error.code === code && error.exitCode === 2 && pattern.test(error.message),
   );
 };
 
 describe('parseRunArgs', () => {
   test('defaults: 1.1, 50 connections, 10 s, 1 s warm-up, native, one run, frozen', () => {
-    const [config, ...rest] = parseRunArgs({}, false);
+    const [config, ...rest] = parseRunArgs({});
     assert.equal(rest.length, 0);
     assert.ok(config && Object.isFrozen(config));
     assert.equal(config.mode, '1.1');
@@ -26,23 +26,24 @@ describe('parseRunArgs', () => {
     assert.equal(config.runs, 1);
     assert.equal(config.pipelining, 1);
     assert.equal(config.url, null);
-    assert.equal(config.progress, false, 'no progress when stderr is not a terminal');
-    assert.equal(parseRunArgs({}, true)[0]?.progress, true);
-    assert.equal(parseRunArgs({ progress: false }, true)[0]?.progress, false);
-    assert.equal(parseRunArgs({ progress: true }, false)[0]?.progress, true);
+    assert.equal(parseRunOutput({}, false).progress, false, 'no progress when stderr is not a terminal');
+    assert.equal(parseRunOutput({}, true).progress, true);
+    assert.equal(parseRunOutput({ progress: false }, true).progress, false);
+    assert.equal(parseRunOutput({ progress: true }, false).progress, true);
   });
 
   test('several modes give one config each, in order, with mode-suffixed --out', () => {
-    const configs = parseRunArgs({ mode: ['1.0', '1.1', 'pipeline', '1.0'], out: 'out/x.json', pipelining: '4' }, false);
+    const args = { mode: ['1.0', '1.1', 'pipeline', '1.0'], out: 'out/x.json', pipelining: '4' };
+    const configs = parseRunArgs(args);
+    const output = parseRunOutput(args, false);
     assert.deepEqual(configs.map((c) => c.mode), ['1.0', '1.1', 'pipeline']);
-    assert.deepEqual(configs.map((c) => c.out), ['out/x-1.0.json', 'out/x-1.1.json', 'out/x-pipeline.json']);
+    assert.deepEqual(configs.map((c) => reportPathFor(output, c.mode, configs.length)), ['out/x-1.0.json', 'out/x-1.1.json', 'out/x-pipeline.json']);
     assert.deepEqual(configs.map((c) => c.pipelining), [1, 1, 4]);
   });
 
   test('values are parsed: durations, -n, headers, rate', () => {
     const [config] = parseRunArgs(
       { mode: '1.0', requests: '2000', connections: '10', warmup: '0', timeout: '500ms', header: ['X-A: 1', 'X-B:two words'], rate: '250', body: 'hi', method: 'POST', label: 'L', runs: '3' },
-      false,
     );
     assert.ok(config);
     assert.equal(config.requests, 2000);

@@ -155,10 +155,11 @@ describe('bench run failure paths', () => {
     assert.ok(await refused(report.target.url), 'embedded server stopped');
   });
 
-  test('a second Ctrl-C exits at once, still stopping the embedded server', async () => {
+  test('two SIGINTs back to back (GNU timeout signals the child, then its group) are one request: report written', async () => {
+    const out = join(dir, 'twice.json');
     let target = '';
     let sent = false;
-    const result = await runCli(['run', '-d', '30s', '-c', '2', '--warmup', '0', '--progress', '--out', join(dir, 'twice.json')], {
+    const result = await runCli(['run', '-d', '30s', '-c', '2', '--warmup', '0', '--progress', '--out', out], {
       onStderrLine: (line, child) => {
         const match = /^target (\S+)/.exec(line);
         if (match) target = match[1]!;
@@ -170,6 +171,49 @@ describe('bench run failure paths', () => {
       },
     });
     assert.equal(result.code, 130, result.stderr);
+    assert.equal((readReport(out) as RunReport).interrupted, true);
     assert.ok(target !== '' && (await eventuallyRefused(target)), 'embedded server stopped');
+  });
+
+  test('SIGTERM (what CI runners and timeout send by default) stops alike: report written, exit 143', async () => {
+    const out = join(dir, 'sigterm.json');
+    let sent = false;
+    const result = await runCli(['run', '-d', '30s', '-c', '2', '--warmup', '0', '--progress', '--out', out], {
+      onStderrLine: (line, child) => {
+        if (!sent && line.startsWith('1.1 measuring')) {
+          sent = true;
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    assert.equal(result.code, 143, result.stderr);
+    assert.match(result.stderr, /stopping after SIGTERM/);
+    const report = readReport(out) as RunReport;
+    assert.equal(report.interrupted, true);
+    assert.ok(await refused(report.target.url), 'embedded server stopped');
+  });
+
+  test('a signal a second after the first quits at once and says no report was written', async () => {
+    // A command still busy after its first stop request, using the CLI's own interruption handling.
+    const script =
+      `import(${JSON.stringify(new URL('../../src/cli/interrupt.js', import.meta.url).href)}).then((m) => {` +
+      `m.interruptibly('the report'); setInterval(() => {}, 1000); process.stderr.write('ready\\n'); });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      const first = !stderr.includes('ready') && (stderr + chunk).includes('ready');
+      stderr += chunk;
+      if (first) {
+        child.kill('SIGINT');
+        setTimeout(() => child.kill('SIGINT'), 1_200);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    clearTimeout(guard);
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /stopping after Ctrl-C/);
+    assert.match(stderr, /quitting at once; the report was not written/);
   });
 });

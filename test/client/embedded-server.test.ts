@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNativeEngine } from '../../src/client/engines/native.js';
+import { NativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { startServer } from '../../src/server/index.js';
 import { loadConfig } from '../helpers/load-config.js';
@@ -12,7 +12,7 @@ async function against(serverMode: ServerMode, over: Partial<LoadConfig>) {
   const server = await startServer({ ...DEFAULT_SERVER_CONFIG, mode: serverMode, port: 0 });
   try {
     const before = server.stats();
-    const result = await createNativeEngine().run(
+    const result = await new NativeEngine().run(
       loadConfig(server.url, over),
       new AbortController().signal,
     );

@@ -2,11 +2,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LoadConfig, LoadResult } from '../../src/client/engine.js';
+import type { LoadConfig } from '../../src/client/engine.js';
+import type { LoadResult, ServerStats } from '../../src/measurements.js';
 import { loadEngine } from '../../src/client/engines/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { loadConfig } from '../helpers/load-config.js';
-import { DEFAULT_SERVER_CONFIG, type ClientMode, type EngineName, type ServerStats } from '../../src/types.js';
+import { DEFAULT_SERVER_CONFIG, type ClientMode, type EngineName } from '../../src/types.js';
 
 const REQUESTS = 600;
 const CONNECTIONS = 4;

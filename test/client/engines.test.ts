@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { ManualClock } from '../../src/clock.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { AutocannonEngine } from '../../src/client/engines/autocannon.js';
-import { LoadRecorder } from '../../src/client/engines/recorder.js';
+import { ReferenceRun } from '../../src/client/engines/reference-run.js';
 import { classifyUndiciError } from '../../src/client/engines/undici-errors.js';
 import { UndiciEngine } from '../../src/client/engines/undici.js';
 import { isH1Error } from '../../src/errors.js';
@@ -20,7 +20,6 @@ function config(url: string, overrides: Partial<LoadConfig> = {}): LoadConfig {
     connections: 2,
     durationMs: 30_000,
     requests: 100,
-    warmupMs: 0,
     rate: null,
     timeoutMs: 5_000,
     method: 'GET',
@@ -57,22 +56,6 @@ describe('reference engines against the embedded server', () => {
     assert.equal(result.uncorrectedLatency?.totalCount, 50);
     // The 50th request is due 49 intervals after the first: the run cannot be shorter.
     assert.ok(result.measuredUs >= (49 * 1_000_000) / rate, `measured ${result.measuredUs} µs`);
-  });
-
-  test('undici warm-up connections are closed and not counted', async () => {
-    const before = server.stats().connectionsAccepted;
-    const result = await new UndiciEngine().run(config(server.url, { warmupMs: 150, requests: 40 }), new AbortController().signal);
-    assert.equal(result.completed, 40);
-    assert.equal(result.connections?.opened, 2);
-    // Warm-up opened its own two connections on a separate pool.
-    assert.equal(server.stats().connectionsAccepted - before, 4);
-  });
-
-  test('autocannon warm-up is not counted', async () => {
-    const result = await new AutocannonEngine().run(config(server.url, { warmupMs: 150, requests: 40 }), new AbortController().signal);
-    assert.equal(result.completed, 40);
-    assert.equal(result.sent, 40);
-    assert.equal(result.connections?.opened, 2);
   });
 
   for (const Engine of [UndiciEngine, AutocannonEngine]) {
@@ -143,20 +126,16 @@ describe('classifyUndiciError', () => {
   }
 });
 
-describe('LoadRecorder', () => {
-  test('ignores the warm-up, splits the timeline by second, counts non-2xx as errors', () => {
-    const clock = new ManualClock(1_000_000);
-    const recorder = new LoadRecorder(clock, false, 500, 3_000, null);
-    recorder.response(200, 100, 50, -1, clock.nowUs());
-    recorder.failure('H1B_TIMEOUT', clock.nowUs());
-    assert.equal(recorder.progress().phase, 'warmup');
-    clock.advanceMs(500);
-    recorder.beginMeasure();
+describe('ReferenceRun', () => {
+  test('splits the timeline by second, counts non-2xx apart from errors, keeps error samples', () => {
+    const clock = new ManualClock(1_500_000);
+    const recorder = new ReferenceRun(clock, false, 3_000, null);
+    assert.equal(recorder.progress().phase, 'measure');
     recorder.connectionOpened(40, clock.nowUs());
     recorder.response(200, 1_000, 400, -1, clock.nowUs());
     clock.advanceMs(1_500);
     recorder.response(503, 3_000, 1_000, -1, clock.nowUs());
-    recorder.failure('H1B_CONNECT_RESET', clock.nowUs());
+    recorder.failure('H1B_CONNECT_RESET', clock.nowUs(), 'read ECONNRESET', 'body');
     recorder.connectionClosed('server');
     recorder.finish();
     const result = recorder.toResult({
@@ -175,5 +154,6 @@ describe('LoadRecorder', () => {
     );
     assert.equal(result.latency.totalCount, 2);
     assert.equal(result.ttfb.totalCount, 2);
+    assert.deepEqual(result.errorSamples, { H1B_CONNECT_RESET: [{ reason: 'read ECONNRESET', phase: 'body', local: null, remote: null, atSec: 1.5 }] });
   });
 });

@@ -2,7 +2,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNativeEngine } from '../../src/client/engines/native.js';
+import { NativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { response, startLiteralServer, unusedPort } from './literal-server.js';
 import { loadConfig } from '../helpers/load-config.js';
@@ -14,7 +14,7 @@ function config(url: URL, over: Partial<LoadConfig>): LoadConfig {
   return loadConfig(url, { durationMs: 20_000, timeoutMs: 0, ...over });
 }
 
-const run = (cfg: LoadConfig, signal = new AbortController().signal) => createNativeEngine().run(cfg, signal);
+const run = (cfg: LoadConfig, signal = new AbortController().signal) => new NativeEngine().run(cfg, signal);
 
 describe('native engine: handshakes per mode', () => {
   test('1.0 -n 2000 -c 10: one connection per request, every one closed by the server', async () => {
@@ -213,46 +213,25 @@ describe('native engine: control', () => {
     const controller = new AbortController();
     controller.abort();
     const server = await startLiteralServer(({ socket }) => socket.write(OK));
-    const result = await run(config(server.url, { warmupMs: 500 }), controller.signal);
+    const result = await run(config(server.url, {}), controller.signal);
     await server.close();
     assert.equal(result.interrupted, true);
     assert.equal(result.completed, 0);
     assert.equal(server.accepted, 0);
   });
 
-  test('warm-up is not counted and its connections close before the measured phase', async () => {
-    const server = await startLiteralServer(({ socket }) => socket.write(OK));
-    let atMeasureStart: { accepted: number; clientClosedFirst: number } | null = null;
-    const result = await run(
-      config(server.url, {
-        connections: 3,
-        warmupMs: 300,
-        requests: 500,
-        onMeasureStart: () => {
-          atMeasureStart = { accepted: server.accepted, clientClosedFirst: server.clientClosedFirst };
-        },
-      }),
-    );
-    await server.close();
-    assert.deepEqual(atMeasureStart, { accepted: 3, clientClosedFirst: 3 });
-    assert.equal(result.completed, 500);
-    assert.equal(result.sent, 500);
-    assert.equal(result.connections!.opened, 3);
-    assert.equal(server.accepted, 6);
-    assert.ok(server.requests > 500, 'warm-up requests were sent but not counted');
-  });
-
   test('progress reports the phase and counts while running', async () => {
-    const engine = createNativeEngine();
+    const engine = new NativeEngine();
     const seen: string[] = [];
     const server = await startLiteralServer(({ socket, global }) => {
       if (global % 100 === 0) seen.push(`${engine.progress().phase}:${engine.progress().completed >= 0}`);
       socket.write(OK);
     });
-    const result = await engine.run(config(server.url, { connections: 2, warmupMs: 200, requests: 400 }), new AbortController().signal);
+    assert.equal(engine.progress().phase, 'idle');
+    const result = await engine.run(config(server.url, { connections: 2, requests: 400 }), new AbortController().signal);
     await server.close();
     assert.equal(result.completed, 400);
-    assert.ok(seen.includes('warmup:true') && seen.includes('measure:true'), seen.join(','));
+    assert.ok(seen.includes('measure:true'), seen.join(','));
     assert.equal(engine.progress().completed, 400);
     assert.equal(engine.progress().targetRequests, 400);
   });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNativeEngine } from '../../src/client/engines/native.js';
+import { NativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { startNginx } from '../../bench/peers/nginx.js';
 import { loadConfig } from '../helpers/load-config.js';
@@ -51,7 +51,7 @@ for (const [name, over, opened] of CASES) {
       return;
     }
     try {
-      const result = await createNativeEngine().run(
+      const result = await new NativeEngine().run(
         loadConfig(`http://127.0.0.1:${nginx.port}/`, { connections: 2, ...over }),
         new AbortController().signal,
       );

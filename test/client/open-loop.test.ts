@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { createNativeEngine } from '../../src/client/engines/native.js';
+import { NativeEngine } from '../../src/client/engines/native.js';
 import { response, startLiteralServer } from './literal-server.js';
 
 const RATE = 200; // requests/s
@@ -31,14 +31,13 @@ test('open loop: a 1 s stall yields the p99/p95 arithmetic predicts; the uncorre
     if (stalling) held.push(socket);
     else socket.write(OK);
   });
-  const result = await createNativeEngine().run(
+  const result = await new NativeEngine().run(
     {
       mode: '1.1',
       url: server.url,
       connections: CONNECTIONS,
       durationMs: DURATION_MS,
       requests: null,
-      warmupMs: 0,
       rate: RATE,
       timeoutMs: 0,
       method: 'GET',
@@ -79,8 +78,8 @@ for (const mode of ['1.0', '1.1', 'pipeline'] as const) {
       if (http10) socket.end(response('ok', 'Connection: close\r\n'));
       else socket.write(response('ok'));
     });
-    const result = await createNativeEngine().run(
-      { mode, url: server.url, connections: 3, durationMs: 1000, requests: null, warmupMs: 0, rate: 100, timeoutMs: 0, method: 'GET', headers: [], body: null, pipelining: 4 },
+    const result = await new NativeEngine().run(
+      { mode, url: server.url, connections: 3, durationMs: 1000, requests: null, rate: 100, timeoutMs: 0, method: 'GET', headers: [], body: null, pipelining: 4 },
       new AbortController().signal,
     );
     await server.close();

@@ -1,6 +1,7 @@
 // Synthetic run and suite reports with chosen per-run figures, for comparison and format tests.
 
-import { SCHEMA_VERSION, type LatencySummary, type RunReport, type RunSummary, type SuiteReport } from '../../src/report/schema.js';
+import type { LatencySummary } from '../../src/measurements.js';
+import { SCHEMA_VERSION, type RunReport, type RunSummary, type SuiteReport } from '../../src/report/schema.js';
 import type { ClientMode } from '../../src/types.js';
 
 export interface FakeRuns {
@@ -47,7 +48,7 @@ export function fakeRun(options: FakeRuns): RunReport {
     interrupted: false,
     config: {
       mode, engine: 'native', url: null, serverMode: null, connections, durationMs: 1000, requests: null, warmupMs: 0,
-      rate: null, timeoutMs: 0, method: 'GET', headers: [], body: null, pipelining: 1, label: null, out: null, runs: runs.length,
+      rate: null, timeoutMs: 0, method: 'GET', headers: [], body: null, pipelining: 1, label: null, runs: runs.length, capture: null, netns: false,
     },
     target: { url: 'http://127.0.0.1:1/', embedded: true, serverMode: mode === '1.0' ? 'close' : 'keep-alive' },
     engine: { name: 'native', version: '0.1.0', httpVersionOnWire: mode === '1.0' ? '1.0' : '1.1', notes: [] },
@@ -62,6 +63,7 @@ export function fakeRun(options: FakeRuns): RunReport {
     handshakes: { client: 1, server: 1, kernel: null, perRequest: hs },
     timeWait: { serverSide: 0, clientSide: 0, port: 1 },
     errors: {},
+    errorSamples: {},
     timeline: [],
     histograms: { latencyUs: '', connectUs: '', ttfbUs: '', uncorrectedLatencyUs: null },
     coordinatedOmission: { corrected: false, method: 'closed loop' },

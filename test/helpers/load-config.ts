@@ -10,7 +10,6 @@ export function loadConfig(url: URL | string, over: Partial<LoadConfig> = {}): L
     // A safety bound only: tests end on a request count or an abort.
     durationMs: 60_000,
     requests: null,
-    warmupMs: 0,
     rate: null,
     timeoutMs: 10_000,
     method: 'GET',

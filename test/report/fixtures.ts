@@ -1,8 +1,8 @@
 // Test helpers: a LoadResult and a RunReport built from known numbers, for report-layer tests.
 
-import type { LoadResult } from '../../src/client/engine.js';
+import type { LoadResult } from '../../src/measurements.js';
 import { createHistogram, recordUs } from '../../src/metrics/histogram.js';
-import { buildRunReport, type RunMeasurements } from '../../src/report/build.js';
+import { buildRunReport, type RunRecord } from '../../src/report/build.js';
 import type { RunReport } from '../../src/report/schema.js';
 import type { RunConfig } from '../../src/types.js';
 
@@ -22,10 +22,9 @@ export const CONFIG: RunConfig = Object.freeze({
   body: null,
   pipelining: 1,
   label: null,
-  out: null,
-  json: false,
-  progress: false,
   runs: 1,
+  capture: null,
+  netns: false,
 });
 
 /** 1000 requests over 0.5 s: latencies 1..1000 µs, each paying a 100 µs connect. */
@@ -51,6 +50,7 @@ export function loadResult(overrides: Partial<LoadResult> = {}): LoadResult {
     statusCodes: { '200': 1000 },
     bytesIn: 100_000,
     errors: {},
+    errorSamples: {},
     connections: { opened: 1000, closedByServer: 1000, closedByClient: 0, reset: 0, maxOpen: 10 },
     latency,
     connect,
@@ -63,7 +63,7 @@ export function loadResult(overrides: Partial<LoadResult> = {}): LoadResult {
   };
 }
 
-export function measurements(overrides: Partial<RunMeasurements> = {}): RunMeasurements {
+export function measurements(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
     config: CONFIG,
     target: { url: 'http://127.0.0.1:8080/', embedded: true, serverMode: 'close', port: 8080 },
@@ -77,11 +77,14 @@ export function measurements(overrides: Partial<RunMeasurements> = {}): RunMeasu
     serverUsage: { cpuSec: 0.2, maxRssBytes: 50_000_000 },
     clientCpu: { userSec: 0.3, systemSec: 0.1 },
     machine: { cpuModel: 'test cpu', cores: 2, node: 'v20.20.2', kernel: '6.1', platform: 'linux-x64', hostname: 'h' },
+    wire: null,
+    netnsUnavailable: null,
+    heartbeat: null,
     notes: [],
     ...overrides,
   };
 }
 
-export function runReport(overrides: Partial<RunMeasurements> = {}): RunReport {
+export function runReport(overrides: Partial<RunRecord> = {}): RunReport {
   return buildRunReport(measurements(overrides));
 }

@@ -1,7 +1,8 @@
 // Realistic RunReport/SuiteReport fixtures for the HTML report tests, with real encoded HdrHistograms.
 
 import { createHistogram, encodeHistogram, recordUs, summarizeMs } from '../../src/metrics/histogram.js';
-import { SCHEMA_VERSION, type RunReport, type RunSummary, type SuiteReport, type TimelinePoint } from '../../src/report/schema.js';
+import type { TimelinePoint } from '../../src/measurements.js';
+import { SCHEMA_VERSION, type RunReport, type RunSummary, type SuiteReport } from '../../src/report/schema.js';
 import type { ClientMode } from '../../src/types.js';
 
 /** Deterministic PRNG (mulberry32) so fixtures and screenshots are reproducible. */
@@ -101,8 +102,9 @@ export function runReportFixture(options: FixtureOptions): RunReport {
       body: null,
       pipelining: options.mode === 'pipeline' ? 10 : 1,
       label: options.label,
-      out: null,
       runs: 1,
+      capture: null,
+      netns: false,
     },
     target: { url: 'http://127.0.0.1:40123/', embedded: true, serverMode: closeMode ? 'close' : 'keep-alive' },
     engine: { name: 'native', version: '0.1.0', httpVersionOnWire: closeMode ? '1.0' : '1.1', notes: [] },
@@ -122,6 +124,7 @@ export function runReportFixture(options: FixtureOptions): RunReport {
     },
     timeWait: { serverSide: closeMode ? Math.min(opened, 14_000) : 0, clientSide: closeMode ? 0 : connections, port: 40123 },
     errors: options.errors ?? {},
+    errorSamples: {},
     timeline,
     histograms: { latencyUs: encodeHistogram(latency), connectUs: encodeHistogram(connect), ttfbUs: encodeHistogram(ttfb), uncorrectedLatencyUs: null },
     coordinatedOmission: { corrected: false, method: 'none (closed loop)' },

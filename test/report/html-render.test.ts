@@ -181,6 +181,23 @@ describe('pages', () => {
       bytesPerSec: 180_000,
       server: { cpuSec: 1, maxRssBytes: 80e6, cpuSecPerThousandClients: 0.5, rssBytesPerThousandClients: 40 * 1048576 },
       tcpKeepAlive: null,
+      settings: { offline: 50, offlineMode: 'freeze' as const, serverFailure: null, tcpKeepAliveMs: 0, clientsPerProcess: 2500 },
+      durationSec: 20,
+      processes: 1,
+      preopenedConnections: 1000,
+      beats: { sent: 20_000, answered: 20_000, skipped: 0, timeouts: 0, non2xx: 0 },
+      errors: {},
+      detectedWithinBudget: 49,
+      detectionBudgetMs: 4000,
+      connectionEndSeenMs: null,
+      serverDownMissed: 0,
+      clientFalseAlarms: 0,
+      connectMs: report.connectMs,
+      sendLagMs: report.latencyMs,
+      serverCpuCoreShare: 0.05,
+      serverBaselineRssBytes: 40e6,
+      pollFailures: 0,
+      notes: [],
     };
     const html = renderRunsHtml([{ name: 'hb', report: { ...report, heartbeat } }]);
     const section = /<section class="heartbeat">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';

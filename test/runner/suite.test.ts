@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadEngine } from '../../src/client/engines/index.js';
 import { parseSuiteArgs } from '../../src/cli/suite-config.js';
 import { roundOrder, runSuite } from '../../src/runner/suite.js';
-import type { SuiteModel } from '../../src/report/suite-model.js';
+import type { SuiteModel } from '../../src/report/schema.js';
 
 test('roundOrder rotates the starting case each round', () => {
   assert.deepEqual(roundOrder(3, 1), [0, 1, 2]);

@@ -7,7 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunReport } from '../../src/report/schema.js';
-import { applyWireCounts, captureFileFor, mergeWireCounts, type WireCounts } from '../../src/wire/run-wire.js';
+import type { WireCounts } from '../../src/measurements.js';
+import { mergeRunReports } from '../../src/report/merge.js';
+import { captureFileFor } from '../../src/wire/run-wire.js';
+import { runReport } from '../report/fixtures.js';
 import { captureSkipReason, netnsSkipReason } from './privileges.js';
 import { runCli } from '../cli/cli-helpers.js';
 
@@ -23,7 +26,7 @@ describe('bench run --capture --netns: every view counts the same handshakes', {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cases: Array<[string, string[], number, keyof WireCounts['teardowns']]> = [
+  const cases: Array<[string, string[], number, 'serverFirst' | 'clientFirst' | 'reset']> = [
     ['--mode=1.0 -n 1000', ['--mode=1.0', '-n', '1000', '-c', '4'], 1000, 'serverFirst'],
     ['--mode=1.1 -c 8 -n 1000', ['--mode=1.1', '-c', '8', '-n', '1000'], 8, 'clientFirst'],
   ];
@@ -45,7 +48,7 @@ describe('bench run --capture --netns: every view counts the same handshakes', {
       assert.equal(report.handshakes.wire, expected);
       assert.equal(report.teardowns?.wire[closer], expected);
       assert.equal(report.sources['handshakes.wire']?.source, 'wire');
-      assert.equal((report['wire'] as { retransmissions: number }).retransmissions, 0);
+      assert.equal(report.wire?.retransmissions, 0);
       // The namespace made for the run is gone.
       assert.doesNotMatch(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout, /^h1b-/m);
     });
@@ -58,15 +61,15 @@ describe('bench run --capture --netns: every view counts the same handshakes', {
   });
 });
 
-describe('run-wire helpers', () => {
+describe('wire counts in reports', () => {
   const counts = (handshakes: number, serverFirst: number): WireCounts => ({
-    file: 'x.pcap',
     handshakes,
     teardowns: { serverFirst, clientFirst: 0, reset: 0 },
-    flows: { segments: 10, ignored: 0, connections: handshakes, handshakes, failedHandshakes: 0, teardowns: { serverFirst, clientFirst: 0, reset: 0 }, open: 1, preexisting: 0, syn: handshakes, synAck: handshakes, fin: 2, rst: 0, dataSegments: 2, retransmissions: 0 },
-    capture: { captured: 11, receivedByFilter: 22, droppedByKernel: 0, flushed: true },
+    section: {
+      files: ['x.pcap'], connections: handshakes, segments: 10, syn: handshakes, synAck: handshakes, fin: 2, rst: 0, dataSegments: 2,
+      retransmissions: 0, failedHandshakes: 0, stillOpen: 1, preexisting: 0, droppedByKernel: 0, flushed: true,
+    },
   });
-  const bare = (): RunReport => ({ handshakes: { client: 1, server: 1, kernel: null, perRequest: 1 }, sources: {}, notes: [] }) as unknown as RunReport;
 
   test('captureFileFor keeps run 1 as given and suffixes later runs', () => {
     assert.equal(captureFileFor('out/cap.pcap', 1), 'out/cap.pcap');
@@ -74,20 +77,21 @@ describe('run-wire helpers', () => {
     assert.equal(captureFileFor('out.d/cap', 2), 'out.d/cap-run2');
   });
 
-  test('applyWireCounts fills handshakes.wire, teardowns.wire, sources and notes', () => {
-    const report = applyWireCounts(bare(), counts(5, 5));
+  test('a capture fills handshakes.wire, teardowns.wire, sources and notes when the report is built', () => {
+    const report = runReport({ wire: counts(5, 5) });
     assert.equal(report.handshakes.wire, 5);
     assert.deepEqual(report.teardowns, { wire: { serverFirst: 5, clientFirst: 0, reset: 0 } });
     assert.equal(report.sources['teardowns.wire']?.source, 'wire');
     assert.match(report.notes.join('\n'), /1 captured connection\(s\) had not closed/);
   });
 
-  test('mergeWireCounts sums runs, and leaves reports without wire counts alone', () => {
-    const runs = [applyWireCounts(bare(), counts(2, 2)), applyWireCounts(bare(), counts(3, 1))];
-    const merged = mergeWireCounts(bare(), runs);
+  test('merging runs sums wire counts, and leaves reports without wire counts alone', () => {
+    const merged = mergeRunReports([runReport({ wire: counts(2, 2) }), runReport({ wire: counts(3, 1) })]);
     assert.equal(merged.handshakes.wire, 5);
     assert.deepEqual(merged.teardowns?.wire, { serverFirst: 3, clientFirst: 0, reset: 0 });
-    const plain = mergeWireCounts(bare(), [bare(), bare()]);
+    assert.deepEqual(merged.wire?.files, ['x.pcap', 'x.pcap']);
+    const plain = mergeRunReports([runReport(), runReport()]);
     assert.equal(plain.handshakes.wire, undefined);
+    assert.equal(plain.wire, undefined);
   });
 });

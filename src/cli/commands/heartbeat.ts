@@ -1,22 +1,16 @@
 // `bench heartbeat`: heartbeat clients against the embedded server, a failure injected, detection measured.
 
-import { readFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import { analyzeHeartbeat, type KeepAliveSysctls } from '../../client/heartbeat/analysis.js';
-import { buildHeartbeatReport } from '../../client/heartbeat/report.js';
-import { injectionWindowMs, runHeartbeat, type HeartbeatRunConfig, type HeartbeatTarget, type OfflineMode } from '../../client/heartbeat/run.js';
+import { injectionWindowMs } from '../../client/heartbeat/run.js';
 import { H1Error } from '../../errors.js';
-import { readTcpSnmp, readTimeWait, snmpDelta, type TcpSnmp } from '../../metrics/kernel.js';
-import { machineInfo } from '../../metrics/machine.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
-import { startEmbeddedServer, type EmbeddedServer } from '../../runner/embedded-server.js';
-import { StatsProbe } from '../../runner/stats-probe.js';
-import type { ServerStats } from '../../types.js';
+import { runHeartbeatReport } from '../../runner/heartbeat.js';
+import type { HeartbeatConfig, OfflineMode } from '../../types.js';
 import { renderHeartbeatSummary } from '../heartbeat-summary.js';
+import { interruptibly } from '../interrupt.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
 import { validateUrl } from '../run-config.js';
 
-const EXIT_INTERRUPTED = 130;
 const OFFLINE_MODES: readonly OfflineMode[] = ['freeze', 'stop', 'close', 'reset'];
 
 export const HEARTBEAT_DEFAULTS = Object.freeze({
@@ -47,11 +41,8 @@ export interface HeartbeatArgs {
   json?: boolean;
 }
 
-export interface HeartbeatCliConfig {
-  readonly run: HeartbeatRunConfig;
-  readonly url: string | null;
-  readonly tcpKeepAliveMs: number;
-  readonly label: string | null;
+/** The validated heartbeat config and the CLI's output options. */
+export interface HeartbeatCliConfig extends HeartbeatConfig {
   readonly out: string | null;
   readonly json: boolean;
 }
@@ -125,90 +116,31 @@ function builder(yargs: Argv): Argv<HeartbeatArgs> {
     .example('$0 heartbeat --clients 200 --interval 500ms --timeout 1500ms -d 10s --server-failure stop', 'every client notices a stopped server') as unknown as Argv<HeartbeatArgs>;
 }
 
-async function readKeepAliveSysctls(): Promise<KeepAliveSysctls | null> {
-  try {
-    const [intvl, probes] = await Promise.all([
-      readFile('/proc/sys/net/ipv4/tcp_keepalive_intvl', 'utf8'),
-      readFile('/proc/sys/net/ipv4/tcp_keepalive_probes', 'utf8'),
-    ]);
-    return { intervalSec: Number(intvl.trim()), probes: Number(probes.trim()) };
-  } catch {
-    return null; // not Linux: the note then omits the probe schedule
-  }
-}
-
 async function handler(argv: HeartbeatArgs): Promise<void> {
   const config = parseHeartbeatArgs(argv);
   const run = config.run;
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    process.stderr.write('\nbench: stopping after Ctrl-C, writing the report\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  // Filled while the client processes boot (runHeartbeat awaits `pending`).
-  const side: { server: EmbeddedServer | null; probe: StatsProbe | null; statsBefore: ServerStats | null; kernelBefore: TcpSnmp | null } = {
-    server: null,
-    probe: null,
-    statsBefore: null,
-    kernelBefore: null,
-  };
-  const target = async (): Promise<HeartbeatTarget> => {
-    if (config.url === null) {
-      const extra = ['--heartbeat-timeout', `${run.timeoutMs}ms`];
-      if (config.tcpKeepAliveMs > 0) extra.push('--tcp-keepalive', `${config.tcpKeepAliveMs}ms`);
-      side.server = await startEmbeddedServer('keep-alive', extra);
-      side.probe = new StatsProbe(side.server.url);
-      side.statsBefore = await side.probe.calibrate().catch(() => null);
-    }
-    side.kernelBefore = await readTcpSnmp();
-    return { url: side.server?.url ?? new URL(config.url as string), pid: side.server?.pid ?? null };
-  };
-  const pending = target();
-  pending.catch(() => {}); // awaited (and its failure reported) by runHeartbeat
+  const interruption = interruptibly('the report');
   try {
-    const outcome = await runHeartbeat(run, pending, {
-      signal: controller.signal,
+    const report = await runHeartbeatReport(config, {
+      signal: interruption.signal,
       onProgress: (p) => {
         if (config.json) return;
         if (p.type === 'started') process.stderr.write(`heartbeat: ${run.clients} clients in ${p.processes} process(es), ${run.durationMs / 1000} s\n`);
         else process.stderr.write(`heartbeat: ${p.what} at +${(p.afterMs / 1000).toFixed(2)} s\n`);
       },
     });
-    const { url } = await pending;
-    const kernelAfter = await readTcpSnmp();
-    const { server, probe, statsBefore, kernelBefore } = side;
-    const statsAfter: ServerStats | null = probe && statsBefore ? await probe.snapshot().catch(() => null) : null;
-    const port = Number(url.port || 80);
-    const section = analyzeHeartbeat(run, config.tcpKeepAliveMs, outcome, config.tcpKeepAliveMs > 0 ? await readKeepAliveSysctls() : null);
-    const report = buildHeartbeatReport(run, outcome, section, {
-      url: url.href,
-      embedded: server !== null,
-      port,
-      label: config.label,
-      out: config.out,
-      json: config.json,
-      tcpKeepAliveMs: config.tcpKeepAliveMs,
-      kernel:
-        kernelBefore && kernelAfter
-          ? { activeOpens: snmpDelta(kernelBefore, kernelAfter, 'ActiveOpens'), passiveOpens: snmpDelta(kernelBefore, kernelAfter, 'PassiveOpens'), scope: 'host' }
-          : null,
-      timeWait: await readTimeWait(port),
-      serverDelta: probe && statsBefore && statsAfter ? probe.delta(statsBefore, statsAfter) : null,
-      machine: machineInfo(),
-    });
     const path = config.out ?? defaultReportPath(`heartbeat-${run.mode}`);
     await writeReport(path, report, { createDir: config.out === null });
     process.stdout.write(config.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderHeartbeatSummary(report, path)}\n`);
-    if (outcome.interrupted) process.exitCode = EXIT_INTERRUPTED;
-    else if (section.beats.answered === 0) {
-      throw new H1Error('H1B_NO_REQUESTS_COMPLETED', `no heartbeat was answered (${Object.entries(section.errors).map(([c, n]) => `${c} × ${n}`).join(', ') || 'no response'}); report written: ${path}`);
+    if (interruption.exitCode !== null) process.exitCode = interruption.exitCode;
+    else if (report.heartbeat!.beats.answered === 0) {
+      throw new H1Error(
+        'H1B_NO_REQUESTS_COMPLETED',
+        `no heartbeat was answered (${Object.entries(report.heartbeat!.errors).map(([c, n]) => `${c} × ${n}`).join(', ') || 'no response'}); report written: ${path}`,
+      );
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    await pending.catch(() => {}); // a server still starting is stopped too
-    await side.probe?.close();
-    await side.server?.stop();
+    interruption.dispose();
   }
 }
 

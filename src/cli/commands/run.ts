@@ -3,19 +3,25 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadEngine } from '../../client/engines/index.js';
 import { H1Error } from '../../errors.js';
+import { writeRunHtmlBeside } from '../../report/html/write.js';
 import { renderRunSummary, renderSideBySide } from '../../report/render-text.js';
 import type { RunReport } from '../../report/schema.js';
-import { writeRunHtmlBeside } from '../../report/html/write.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runSeries } from '../../runner/run.js';
 import { preflightCapture } from '../../wire/capture.js';
 import { enterPrivateNetns } from '../../wire/netns.js';
-import { applyNetnsFallback } from '../../wire/run-wire.js';
+import { interruptibly } from '../interrupt.js';
 import { ProgressLine } from '../progress.js';
-import { CLIENT_MODES, ENGINE_NAMES, RUN_DEFAULTS, SERVER_MODES, parseRunArgs, type RunArgs } from '../run-config.js';
-
-/** Conventional exit status after SIGINT (128 + 2). */
-const EXIT_INTERRUPTED = 130;
+import {
+  CLIENT_MODES,
+  ENGINE_NAMES,
+  RUN_DEFAULTS,
+  SERVER_MODES,
+  parseRunArgs,
+  parseRunOutput,
+  reportPathFor,
+  type RunArgs,
+} from '../run-config.js';
 
 function builder(yargs: Argv): Argv<RunArgs> {
   // Values stay strings and carry no yargs defaults: run-config.ts validates them and owns the defaults,
@@ -47,66 +53,66 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s') as unknown as Argv<RunArgs>;
 }
 
+/** This very command line, to re-run inside a private namespace (--netns). */
+function ownCommandLine(): string[] {
+  // Same node flags, except a debugger port the parent already holds.
+  const nodeFlags = process.execArgv.filter((flag) => !flag.startsWith('--inspect'));
+  return [process.execPath, ...nodeFlags, ...process.argv.slice(1)];
+}
+
 async function handler(argv: RunArgs): Promise<void> {
-  const configs = parseRunArgs(argv, process.stderr.isTTY === true);
+  const configs = parseRunArgs(argv);
+  const output = parseRunOutput(argv, process.stderr.isTTY === true);
   const first = configs[0]!;
   // --netns: re-run this very command inside a fresh private namespace (src/wire/netns.ts), or say why not.
-  const netns = first.netns ? await enterPrivateNetns() : null;
+  const netns = first.netns ? await enterPrivateNetns(ownCommandLine()) : null;
   if (netns?.state === 'ran') {
     process.exitCode = netns.exitCode;
     return;
   }
   if (netns?.state === 'host') process.stderr.write(`bench: --netns: ${netns.reason}; running in the host namespace (kernel counts approximate)\n`);
   // --capture: fail now, not after the warm-up, when tcpdump is missing or may not capture.
-  if (configs.some((config) => config.capture)) await preflightCapture();
+  if (configs.some((config) => config.capture !== null)) await preflightCapture();
   const createEngine = await loadEngine(first.engine);
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nbench: stopping after Ctrl-C, writing the report (Ctrl-C again quits at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-
-  const progress = first.progress ? new ProgressLine(process.stderr) : null;
+  const interruption = interruptibly('the report');
+  const progress = output.progress ? new ProgressLine(process.stderr) : null;
   const done: Array<{ report: RunReport; path: string }> = [];
   try {
     for (const config of configs) {
-      if (controller.signal.aborted) break;
+      if (interruption.signal.aborted) break;
       const report = await runSeries(config, {
         createEngine,
-        signal: controller.signal,
+        signal: interruption.signal,
         onEvent: (event) => progress?.onEvent(event, config.mode),
         kernelScope: netns?.state === 'inside' ? 'namespace' : 'host',
+        netnsUnavailable: netns?.state === 'host' ? netns.reason : null,
       });
       progress?.stop();
-      if (netns?.state === 'host') applyNetnsFallback(report, netns.reason);
-      const path = config.out ?? defaultReportPath(config.mode);
-      await writeReport(path, report, { createDir: config.out === null });
+      const given = reportPathFor(output, config.mode, configs.length);
+      const path = given ?? defaultReportPath(config.mode);
+      await writeReport(path, report, { createDir: given === null });
       done.push({ report, path });
-      if (!config.json) process.stdout.write(`${renderRunSummary(report, path)}\n\n`);
-      if ((argv as RunArgs & { html?: boolean }).html) {
+      if (!output.json) process.stdout.write(`${renderRunSummary(report, path)}\n\n`);
+      if (output.html) {
         const htmlPath = await writeRunHtmlBeside(path, report);
-        if (!config.json) process.stdout.write(`html: ${htmlPath}\n\n`);
+        if (!output.json) process.stdout.write(`html: ${htmlPath}\n\n`);
       }
     }
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
+    interruption.dispose();
   }
 
-  if (first.json) {
+  if (output.json) {
     const reports = done.map((item) => item.report);
     process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   } else if (done.length > 1) {
     process.stdout.write(`${renderSideBySide(done.map((item) => item.report))}\n`);
   }
 
-  if (controller.signal.aborted) {
-    process.exitCode = EXIT_INTERRUPTED;
+  if (interruption.exitCode !== null) {
+    process.exitCode = interruption.exitCode;
     return;
   }
   const failed = done.filter((item) => item.report.requests.completed === 0);

@@ -6,11 +6,9 @@ import { H1Error } from '../../errors.js';
 import { renderSuiteSummary } from '../../report/render-suite.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runSuite } from '../../runner/suite.js';
+import { interruptibly } from '../interrupt.js';
 import { ProgressLine } from '../progress.js';
 import { parseSuiteArgs, presetNames, type SuiteArgs } from '../suite-config.js';
-
-/** Conventional exit status after SIGINT (128 + 2). */
-const EXIT_INTERRUPTED = 130;
 
 interface SuiteCommandArgs extends SuiteArgs {
   out?: string;
@@ -40,21 +38,13 @@ async function handler(argv: SuiteCommandArgs): Promise<void> {
   if (!first) throw new H1Error('H1B_SUITE_FILE', `${plan.preset}: the suite has no case`);
   const createEngine = await loadEngine(first.config.engine);
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nbench: stopping after Ctrl-C, writing the suite report (Ctrl-C again quits at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interruption = interruptibly('the suite report');
   const progress = (argv.progress ?? process.stderr.isTTY === true) ? new ProgressLine(process.stderr) : null;
   let step = '';
   try {
     const report = await runSuite(plan, {
       createEngine,
-      signal: controller.signal,
+      signal: interruption.signal,
       onEvent: (event) => {
         if (event.type === 'case-start') step = `[${event.step}/${event.steps}] ${event.caseId}`;
         else if (event.type === 'run') progress?.onEvent(event.event, step);
@@ -64,14 +54,17 @@ async function handler(argv: SuiteCommandArgs): Promise<void> {
     const path = argv.out ?? defaultReportPath('suite');
     await writeReport(path, report, { createDir: argv.out === undefined });
     process.stdout.write(argv.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSuiteSummary(report, path)}\n`);
-    if (controller.signal.aborted) process.exitCode = EXIT_INTERRUPTED;
+    if (interruption.exitCode !== null) {
+      process.exitCode = interruption.exitCode;
+      return;
+    }
     const failed = report.cases.filter((item) => item.report.requests.completed === 0);
-    if (failed.length > 0 && !controller.signal.aborted) {
+    if (failed.length > 0) {
       throw new H1Error('H1B_NO_REQUESTS_COMPLETED', `no request completed in case(s) ${failed.map((item) => item.id).join(', ')}; report written: ${path}`);
     }
   } finally {
     progress?.stop();
-    process.off('SIGINT', onSigint);
+    interruption.dispose();
   }
 }
 

@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { H1Error } from '../../errors.js';
-import { startEmbeddedServer, type EmbeddedServer } from '../../runner/embedded-server.js';
-import { defaultServerMode, portOf } from '../../runner/target.js';
+import { runTrace } from '../../runner/trace.js';
 import { analyzeCapture, type CaptureAnalysis } from '../../wire/analyze.js';
 import type { CaptureStats } from '../../wire/capture.js';
 import { renderLadder } from '../../wire/ladder.js';
-import { traceExchange } from '../../wire/trace.js';
+import { interruptibly } from '../interrupt.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
 import { validateUrl } from '../run-config.js';
 
@@ -63,21 +62,20 @@ async function handler(argv: TraceArgs): Promise<void> {
   const mode = parseChoice(argv.mode ?? '1.0', 'mode', TRACE_MODES);
   const requests = parseInteger(argv.requests ?? 3, 'requests', 1, 1000);
   const timeoutMs = parseDurationMs(argv.timeout ?? '10s', 'timeout');
-  const given = argv.url === undefined ? null : new URL(validateUrl(argv.url));
 
   const dir = argv.write === undefined ? await mkdtemp(join(tmpdir(), 'h1b-trace-')) : null;
   const file = argv.write ?? join(dir!, 'trace.pcap');
-  let server: EmbeddedServer | null = null;
+  const interruption = interruptibly('the trace');
   try {
-    server = given ? null : await startEmbeddedServer(defaultServerMode(mode));
-    const url = given ?? server!.url;
-    const target = server ? `embedded server, ${server.mode} mode` : 'given server';
-    process.stderr.write(`bench trace: ${requests} request(s) over HTTP/${mode} to ${url.href} (${target}), tcp port ${portOf(url)} on lo\n`);
-    const trace = await traceExchange({ url, mode, requests, file, timeoutMs });
+    const trace = await runTrace({ url: argv.url === undefined ? null : validateUrl(argv.url), mode, requests, file, timeoutMs }, (target) => {
+      const what = target.embedded ? `embedded server, ${target.serverMode} mode` : 'given server';
+      process.stderr.write(`bench trace: ${requests} request(s) over HTTP/${mode} to ${target.url} (${what}), tcp port ${target.port} on lo\n`);
+    });
     print(trace.analysis, trace.capture, argv.json === true, limit);
     if (argv.write !== undefined) process.stderr.write(`bench trace: capture written to ${argv.write}\n`);
+    if (interruption.exitCode !== null) process.exitCode = interruption.exitCode;
   } finally {
-    await server?.stop();
+    interruption.dispose();
     if (dir) await rm(dir, { recursive: true, force: true });
   }
 }

@@ -2,9 +2,10 @@
 
 import { monotonicClock, type Clock } from '../../clock.js';
 import { classifySocketError, H1Error } from '../../errors.js';
-import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../engine.js';
+import type { LoadResult } from '../../measurements.js';
+import { IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
-import { LoadRecorder, recorderProgress } from './recorder.js';
+import { ReferenceRun } from './reference-run.js';
 import { tapSocket } from './socket-tap.js';
 import { packageVersion } from './versions.js';
 
@@ -26,7 +27,7 @@ class ClientTap {
   private headersUs = -1;
 
   constructor(
-    private readonly recorder: LoadRecorder,
+    private readonly recorder: ReferenceRun,
     client: AutocannonClient,
     private readonly reconnecting: boolean,
     private readonly single: boolean,
@@ -71,11 +72,11 @@ class ClientTap {
   };
 
   private readonly onConnError = (error: unknown): void => {
-    this.recorder.failure(classifySocketError(error), this.recorder.clock.nowUs());
+    this.recorder.failure(classifySocketError(error), this.recorder.clock.nowUs(), String((error as Error | null)?.message ?? error), 'connect');
   };
 
   private readonly onTimeout = (): void => {
-    this.recorder.failure('H1B_TIMEOUT', this.recorder.clock.nowUs());
+    this.recorder.failure('H1B_TIMEOUT', this.recorder.clock.nowUs(), 'autocannon timed the request out (--timeout)', 'head');
   };
 }
 
@@ -100,12 +101,12 @@ function baseOptions(config: LoadConfig): Omit<AutocannonOptions, 'duration' | '
 
 export class AutocannonEngine implements Engine {
   readonly name = 'autocannon' as const;
-  private recorder: LoadRecorder | null = null;
+  private current: ReferenceRun | null = null;
 
   constructor(private readonly clock: Clock = monotonicClock) {}
 
   progress(): LoadProgress {
-    return recorderProgress(this.recorder);
+    return this.current === null ? IDLE_PROGRESS : this.current.progress();
   }
 
   async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
@@ -116,18 +117,12 @@ export class AutocannonEngine implements Engine {
           'so latency would not be corrected for coordinated omission; use --engine native or undici',
       );
     }
-    const recorder = new LoadRecorder(this.clock, false, config.warmupMs, config.durationMs, config.requests);
-    this.recorder = recorder;
     const base = baseOptions(config);
     const notes: string[] = [
       `autocannon ${VERSION} speaks HTTP/1.1 only${config.mode === '1.0' ? ': 1.0 mode uses reconnectRate: 1 (keep-alive requests; the client closes the connection after each response)' : ''}.`,
     ];
-
-    if (config.warmupMs > 0 && !signal.aborted) {
-      await this.once(recorder, { ...base, duration: config.warmupMs / 1000 }, config.warmupMs, signal);
-    }
-
-    recorder.beginMeasure();
+    const recorder = new ReferenceRun(this.clock, false, config.durationMs, config.requests);
+    this.current = recorder;
     let own: AutocannonResult | null = null;
     if (!signal.aborted) {
       const options: Omit<AutocannonOptions, 'setupClient'> = { ...base, duration: config.durationMs / 1000 };
@@ -188,7 +183,7 @@ export class AutocannonEngine implements Engine {
 
   /** One autocannon run (stopped early by `signal`); resolves with autocannon's own result. */
   private once(
-    recorder: LoadRecorder,
+    recorder: ReferenceRun,
     options: Omit<AutocannonOptions, 'setupClient'>,
     boundMs: number,
     signal: AbortSignal,
@@ -218,8 +213,4 @@ export class AutocannonEngine implements Engine {
       signal.addEventListener('abort', stop, { once: true });
     });
   }
-}
-
-export function createAutocannonEngine(clock: Clock = monotonicClock): Engine {
-  return new AutocannonEngine(clock);
 }

@@ -9,16 +9,16 @@ export type EngineFactory = () => Engine;
 
 const loaders: Partial<Record<EngineName, () => Promise<EngineFactory>>> = {
   native: async () => {
-    const { createNativeEngine } = await import('./native.js');
-    return () => createNativeEngine();
+    const { NativeEngine } = await import('./native.js');
+    return () => new NativeEngine();
   },
   undici: async () => {
-    const { createUndiciEngine } = await import('./undici.js');
-    return () => createUndiciEngine();
+    const { UndiciEngine } = await import('./undici.js');
+    return () => new UndiciEngine();
   },
   autocannon: async () => {
-    const { createAutocannonEngine } = await import('./autocannon.js');
-    return () => createAutocannonEngine();
+    const { AutocannonEngine } = await import('./autocannon.js');
+    return () => new AutocannonEngine();
   },
 };
 

@@ -5,9 +5,9 @@ import { isIP } from 'node:net';
 import { monotonicClock, type Clock } from '../../clock.js';
 import { H1Error } from '../../errors.js';
 import { TOOL } from '../../version.js';
-import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../engine.js';
+import type { LoadResult } from '../../measurements.js';
+import { IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { LoadRun } from '../load-run.js';
-import { IDLE_PROGRESS } from './recorder.js';
 
 /** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
 function validate(config: LoadConfig): void {
@@ -19,7 +19,7 @@ function validate(config: LoadConfig): void {
   if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it is the safety bound)');
   if (config.requests !== null && (!Number.isInteger(config.requests) || config.requests < 1)) bad('requests must be an integer >= 1');
   if (config.rate !== null && !(config.rate > 0)) bad('rate must be > 0 requests/s');
-  if (!(config.warmupMs >= 0) || !(config.timeoutMs >= 0)) bad('warmupMs and timeoutMs must be >= 0');
+  if (!(config.timeoutMs >= 0)) bad('timeoutMs must be >= 0');
   if (config.mode === 'pipeline' && (!Number.isInteger(config.pipelining) || config.pipelining < 1)) bad('pipelining must be an integer >= 1');
 }
 
@@ -65,7 +65,8 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
     statusCodes: rec.statusCodes(),
     bytesIn: rec.bytesIn,
     errors: rec.errors(),
-    connections: { ...rec.connections },
+    errorSamples: rec.errorSamples(),
+    connections: rec.connectionCounters(),
     latency: rec.latency,
     connect: rec.connect,
     ttfb: rec.ttfb,
@@ -77,7 +78,7 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
 }
 
 /**
- * Resolve the host once per run: connecting by name would run getaddrinfo on the libuv thread pool for every new
+ * Resolve the host once per load: connecting by name would run getaddrinfo on the libuv thread pool for every new
  * connection, which in 1.0 mode means once per request.
  */
 async function resolveHost(host: string): Promise<string> {
@@ -89,38 +90,33 @@ async function resolveHost(host: string): Promise<string> {
   }
 }
 
-async function execute(run: LoadRun, config: LoadConfig, signal: AbortSignal, clock: Clock): Promise<LoadResult> {
-  run.host = await resolveHost(run.host);
-  const onAbort = (): void => run.interrupt();
-  if (signal.aborted) run.interrupted = true;
-  else signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    if (!run.interrupted && config.warmupMs > 0) await run.runPhase('warmup', config.warmupMs, null);
-    if (!run.interrupted && config.onMeasureStart !== undefined) await config.onMeasureStart();
-    const startedAtMs = Date.now();
-    const startUs = clock.nowUs();
-    run.recorder.begin(startUs);
-    run.endUs = startUs;
-    if (!run.interrupted) await run.runPhase('measure', config.durationMs, config.requests);
-    return buildResult(run, config, startedAtMs, startUs);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
+/** The native engine: h1bench's own generator. `clock` is injectable for tests; the default is the monotonic µs clock. */
+export class NativeEngine implements Engine {
+  readonly name = 'native' as const;
+  private current: LoadRun | null = null;
 
-/** The native engine. `clock` is injectable for tests; the default is the monotonic µs clock. */
-export function createNativeEngine(clock: Clock = monotonicClock): Engine {
-  let current: LoadRun | null = null;
-  return {
-    name: 'native',
-    async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
-      validate(config);
-      const run = new LoadRun(config, clock);
-      current = run;
-      return await execute(run, config, signal, clock);
-    },
-    progress(): LoadProgress {
-      return current === null ? IDLE_PROGRESS : current.progress();
-    },
-  };
+  constructor(private readonly clock: Clock = monotonicClock) {}
+
+  progress(): LoadProgress {
+    return this.current === null ? IDLE_PROGRESS : this.current.progress();
+  }
+
+  async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+    validate(config);
+    const run = new LoadRun(config, this.clock);
+    this.current = run;
+    run.host = await resolveHost(run.host);
+    const onAbort = (): void => run.interrupt();
+    if (signal.aborted) run.interrupted = true;
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const startedAtMs = Date.now();
+      const startUs = this.clock.nowUs();
+      if (run.interrupted) run.recorder.begin(startUs);
+      else await run.measure(startUs, config.durationMs, config.requests);
+      return buildResult(run, config, startedAtMs, startUs);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // Per-socket listeners that count a reference engine's handshakes and teardowns and time each connect (µs).
 
 import type { Socket } from 'node:net';
-import type { LoadRecorder } from './recorder.js';
+import type { ReferenceRun } from './reference-run.js';
 
 // State kept on each socket so the listeners below are module-level functions (no closure per connection).
 const kRecorder = Symbol('h1bench.recorder');
@@ -11,7 +11,7 @@ const kServerEnded = Symbol('h1bench.serverEnded');
 const kReset = Symbol('h1bench.reset');
 
 interface TappedSocket extends Socket {
-  [kRecorder]: LoadRecorder;
+  [kRecorder]: ReferenceRun;
   [kStartUs]: number;
   [kMeasured]: boolean;
   [kServerEnded]: boolean;
@@ -20,7 +20,7 @@ interface TappedSocket extends Socket {
 
 function onConnect(this: TappedSocket): void {
   const recorder = this[kRecorder];
-  // Only sockets that finish their handshake inside the measured phase are counted, so the count
+  // Only sockets that finish their handshake before the load finishes are counted, so the count
   // matches the server's accepted connections for the same window.
   this[kMeasured] = recorder.measuring;
   if (!recorder.measuring) return;
@@ -47,7 +47,7 @@ function onClose(this: TappedSocket): void {
  * Watch a socket that is connecting now (`startUs` = when connect() was called). Our 'connect'
  * listener goes first so the engine's own work on connect is not charged to the handshake.
  */
-export function tapSocket(socket: Socket, recorder: LoadRecorder, startUs: number): void {
+export function tapSocket(socket: Socket, recorder: ReferenceRun, startUs: number): void {
   const tapped = socket as TappedSocket;
   tapped[kRecorder] = recorder;
   tapped[kStartUs] = startUs;

@@ -2,7 +2,7 @@
 
 import type { Socket } from 'node:net';
 import { buildConnector } from 'undici';
-import type { LoadRecorder } from './recorder.js';
+import type { ReferenceRun } from './reference-run.js';
 import { tapSocket } from './socket-tap.js';
 
 type ConnectOptions = Parameters<buildConnector.connector>[0];
@@ -11,7 +11,7 @@ type ConnectCallback = buildConnector.Callback;
 type SocketReturningConnector = (options: ConnectOptions, callback: ConnectCallback) => Socket | undefined;
 
 /** Build undici's `connect` option: undici's connector plus handshake counting into `recorder`. */
-export function countingConnector(recorder: LoadRecorder, timeoutMs: number): buildConnector.connector {
+export function countingConnector(recorder: ReferenceRun, timeoutMs: number): buildConnector.connector {
   const base = buildConnector({ timeout: timeoutMs > 0 ? timeoutMs : 10_000 }) as unknown as SocketReturningConnector;
   return function connect(options: ConnectOptions, callback: ConnectCallback): void {
     const start = recorder.clock.nowUs();

@@ -2,9 +2,10 @@
 
 import type { Dispatcher } from 'undici';
 import { monotonicClock, type Clock } from '../../clock.js';
-import type { Engine, LoadConfig, LoadProgress, LoadResult } from '../engine.js';
-import { LoadRecorder, recorderProgress } from './recorder.js';
-import { Phase } from './undici-phase.js';
+import type { LoadResult } from '../../measurements.js';
+import { IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { ReferenceRun } from './reference-run.js';
+import { UndiciLoad } from './undici-load.js';
 import { packageVersion } from './versions.js';
 
 const VERSION = packageVersion('undici');
@@ -49,43 +50,33 @@ function waitOrAbort(ms: number, signal: AbortSignal): { done: Promise<void>; ca
 
 export class UndiciEngine implements Engine {
   readonly name = 'undici' as const;
-  private recorder: LoadRecorder | null = null;
+  private current: ReferenceRun | null = null;
 
   constructor(private readonly clock: Clock = monotonicClock) {}
 
   progress(): LoadProgress {
-    return recorderProgress(this.recorder);
+    return this.current === null ? IDLE_PROGRESS : this.current.progress();
   }
 
   async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
-    const recorder = new LoadRecorder(this.clock, config.rate !== null, config.warmupMs, config.durationMs, config.requests);
-    this.recorder = recorder;
     const options = dispatchOptions(config);
     const drainBoundMs = config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_DRAIN_BOUND_MS;
-
-    if (config.warmupMs > 0 && !signal.aborted) {
-      const warmup = new Phase(recorder, config, options, Number.POSITIVE_INFINITY);
-      warmup.start();
-      await waitOrAbort(config.warmupMs, signal).done;
-      if (!signal.aborted) await warmup.stop(drainBoundMs);
-      await warmup.destroy();
-    }
-
-    const measured = new Phase(recorder, config, options, config.requests ?? Number.POSITIVE_INFINITY);
-    recorder.beginMeasure();
+    const recorder = new ReferenceRun(this.clock, config.rate !== null, config.durationMs, config.requests);
+    this.current = recorder;
+    const load = new UndiciLoad(recorder, config, options, config.requests ?? Number.POSITIVE_INFINITY);
     let abandoned = 0;
     if (!signal.aborted) {
-      measured.start();
+      load.start();
       // With --requests the duration is only a safety bound.
-      const limitReached = config.requests === null ? new Promise<void>(() => undefined) : measured.whenLimitReached();
+      const limitReached = config.requests === null ? new Promise<void>(() => undefined) : load.whenLimitReached();
       const deadline = waitOrAbort(config.durationMs, signal);
       await Promise.race([limitReached, deadline.done]);
       deadline.cancel();
       recorder.beginDrain();
-      abandoned = signal.aborted ? 0 : await measured.stop(drainBoundMs);
+      abandoned = signal.aborted ? 0 : await load.stop(drainBoundMs);
     }
     recorder.finish();
-    await measured.destroy();
+    await load.destroy();
     await recorder.whenAllClosed(CLOSE_BOUND_MS);
 
     const notes = [
@@ -107,8 +98,4 @@ export class UndiciEngine implements Engine {
       resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },
     });
   }
-}
-
-export function createUndiciEngine(clock: Clock = monotonicClock): Engine {
-  return new UndiciEngine(clock);
 }

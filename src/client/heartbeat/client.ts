@@ -5,10 +5,10 @@ import { classifySocketError } from '../../errors.js';
 import { ResponseParser } from '../../http/response-parser.js';
 import { serializeRequest } from '../../http/request-serializer.js';
 import { recordUs, type Histogram } from '../../metrics/histogram.js';
+import type { HeartbeatMode, OfflineMode } from '../../types.js';
 
-export type HeartbeatMode = '1.0' | '1.1';
-/** How an injected client goes offline. `stop` is done to a whole process (SIGSTOP), not per client. */
-export type ClientFailure = 'freeze' | 'close' | 'reset';
+/** How an injected client goes offline from inside its process (`stop` is done to the whole process instead). */
+export type ClientFailure = Exclude<OfflineMode, 'stop'>;
 
 /** Counters and histograms one process's clients share (positional updates, no per-beat objects). */
 export interface FleetCounters {

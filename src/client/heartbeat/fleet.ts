@@ -3,7 +3,9 @@
 import type { Clock } from '../../clock.js';
 import { createHistogram, encodeHistogram, recordUs } from '../../metrics/histogram.js';
 import { BeatPacer, DeadlineQueue, spreadPhaseUs } from './pacer.js';
-import { HeartbeatClient, heartbeatRequest, type ClientFailure, type FleetCounters, type HeartbeatMode } from './client.js';
+import type { FleetResult } from '../../measurements.js';
+import type { HeartbeatMode } from '../../types.js';
+import { HeartbeatClient, heartbeatRequest, type ClientFailure, type FleetCounters } from './client.js';
 
 /** What one process runs: its share of the clients, in global phase order. Plain data (sent over IPC). */
 export interface FleetPlan {
@@ -18,39 +20,6 @@ export interface FleetPlan {
   readonly clients: ReadonlyArray<{ readonly id: string; readonly index: number }>;
   /** Ids that a freeze/close/reset injection takes offline. */
   readonly victims: readonly string[];
-}
-
-/** What one process measured (plain data, histograms encoded). */
-export interface FleetResult {
-  readonly clients: number;
-  readonly sent: number;
-  readonly answered: number;
-  readonly skipped: number;
-  readonly timeouts: number;
-  /** Connections opened during the run (handshakes the heartbeats cost). */
-  readonly opened: number;
-  /** Connections opened before the run (1.1 setup). */
-  readonly preopened: number;
-  readonly bytesOut: number;
-  readonly bytesIn: number;
-  readonly non2xx: number;
-  readonly statusCodes: Record<string, number>;
-  readonly errors: Record<string, number>;
-  readonly closedByServer: number;
-  readonly closedByClient: number;
-  readonly reset: number;
-  readonly maxOpen: number;
-  /** This process's CPU (the generator's cost), whole life. */
-  readonly cpuUserSec: number;
-  readonly cpuSystemSec: number;
-  readonly rttUs: string;
-  readonly connectUs: string;
-  /** How late beats left against their due time (this process's own scheduling delay). */
-  readonly sendLagUs: string;
-  /** Per healthy client: first timeout at or after the server failure, µs; -1 if it never noticed. */
-  readonly serverDownNoticedUs: Array<{ id: string; atUs: number }>;
-  /** Timeouts before the server failure (or in a run without one): the clients' own false alarms. */
-  readonly falseAlarms: number;
 }
 
 /**

@@ -1,7 +1,8 @@
 // IPC messages between the heartbeat coordinator and its client processes (plain JSON-serialisable data).
 
 import type { ClientFailure } from './client.js';
-import type { FleetPlan, FleetResult } from './fleet.js';
+import type { FleetResult } from '../../measurements.js';
+import type { FleetPlan } from './fleet.js';
 
 export type ParentMessage =
   | { type: 'plan'; plan: FleetPlan }

@@ -2,29 +2,12 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { monotonicClock } from '../../clock.js';
+import type { FleetResult, HeartbeatOutcome } from '../../measurements.js';
 import { readProcessUsage, type ProcessUsage } from '../../metrics/process-usage.js';
-import type { ClientFailure, HeartbeatMode } from './client.js';
-import type { FleetPlan, FleetResult } from './fleet.js';
-import { VerdictPoller, type ClientsCounts, type OfflineEntry } from './verdict-poller.js';
+import type { HeartbeatRunConfig, OfflineMode } from '../../types.js';
+import type { FleetPlan } from './fleet.js';
+import { VerdictPoller } from './verdict-poller.js';
 import { killAll, spawnWorkers, type WorkerHandle } from './worker-pool.js';
-
-export type OfflineMode = ClientFailure | 'stop';
-
-/** A validated heartbeat run (the CLI fills it once). */
-export interface HeartbeatRunConfig {
-  readonly clients: number;
-  readonly intervalMs: number;
-  /** Client side: no answer within this → server down. Also the server's offline timeout. */
-  readonly timeoutMs: number;
-  readonly durationMs: number;
-  readonly mode: HeartbeatMode;
-  /** Clients taken offline at the injection moment (0 = none). */
-  readonly offline: number;
-  readonly offlineMode: OfflineMode;
-  readonly serverFailure: 'stop' | null;
-  /** Most clients per child process (each holds one socket per client in 1.1 mode). */
-  readonly clientsPerProcess: number;
-}
 
 export interface HeartbeatTarget {
   readonly url: URL;
@@ -35,28 +18,6 @@ export interface HeartbeatTarget {
 export type HeartbeatProgress =
   | { readonly type: 'started'; readonly processes: number }
   | { readonly type: 'injected'; readonly what: string; readonly afterMs: number };
-
-/** Everything measured, as plain data; the analysis turns it into the report's heartbeat section. */
-export interface HeartbeatOutcome {
-  readonly startedAtMs: number;
-  readonly startUs: number;
-  readonly endUs: number;
-  readonly interrupted: boolean;
-  readonly processes: number;
-  /** Results of the healthy processes (and of the freeze/close/reset victims, who share them). */
-  readonly fleets: FleetResult[];
-  /** The SIGSTOPped process's own result (offline mode `stop`); null otherwise or if it could not report. */
-  readonly stopFleet: FleetResult | null;
-  /** Clients that were taken offline, with the moment (µs) each went. */
-  readonly victims: ReadonlyMap<string, number>;
-  readonly serverStoppedAtUs: number | null;
-  /** Offline verdicts seen per client (all of them, server clock). */
-  readonly verdicts: ReadonlyMap<string, readonly OfflineEntry[]>;
-  readonly countsStart: ClientsCounts | null;
-  readonly countsEnd: ClientsCounts | null;
-  readonly pollFailures: number;
-  readonly serverUsage: { cpuSec: number; maxRssBytes: number | null; baselineRssBytes: number | null } | null;
-}
 
 const READY_TIMEOUT_MS = 30_000;
 const RESULT_TIMEOUT_MS = 15_000;

@@ -1,27 +1,7 @@
 // Reads the server's liveness verdicts by polling `/clients?state=offline`; times come from the server's own clock.
 
 import { Client } from 'undici';
-
-/** `/clients` counts, as heartbeat-routes serves them. */
-export interface ClientsCounts {
-  clients: number;
-  online: number;
-  offline: number;
-  timeoutMs: number;
-  transitions: { online: number; offline: number };
-  connectionEnds: { close: number; reset: number; timeout: number };
-  /** Server clock when it answered. */
-  nowUs: number;
-}
-
-/** One offline client as `/clients?state=offline` lists it (µs on the server's monotonic clock). */
-export interface OfflineEntry {
-  id: string;
-  sinceUs: number;
-  lastSeenUs: number;
-  lastEnd: 'close' | 'reset' | 'timeout' | null;
-  lastEndUs: number;
-}
+import type { ClientsCounts, OfflineEntry } from '../../measurements.js';
 
 interface ClientsBody extends ClientsCounts {
   list?: OfflineEntry[];

@@ -3,6 +3,8 @@
 import { Socket, type SocketConstructorOpts } from 'node:net';
 import { classifySocketError, type ErrorCode } from '../../errors.js';
 import { ResponseParser } from '../../http/response-parser.js';
+import type { FailurePhase } from '../../measurements.js';
+import type { FailureContext } from '../../metrics/recorder.js';
 import type { ConnectionOwner } from './transport.js';
 
 export type { ConnectionOwner, Transport } from './transport.js';
@@ -27,8 +29,11 @@ class ConnSocket extends Socket {
   }
 }
 
-/** A slot that carries requests over successive sockets; all per-request state lives in typed arrays here. */
-export class ClientConnection {
+/**
+ * A slot that carries requests over successive sockets; all per-request state lives in typed arrays here. It is
+ * also the FailureContext of its failures: the recorder asks it why and where only when it keeps a sample.
+ */
+export class ClientConnection implements FailureContext {
   readonly owner: ConnectionOwner;
   readonly parser: ResponseParser;
   /** The socket while a connection is open or opening; null between connections. */
@@ -40,11 +45,17 @@ export class ClientConnection {
   head = 0;
   inflight = 0;
   connected = false;
+  /** The current socket completed its handshake (stays true after its close, unlike `connected`). */
+  handshaken = false;
   connectStartUs = 0;
   connectedUs = 0;
   serverEnded = false;
   clientEnded = false;
   errorCode: ErrorCode | null = null;
+  /** The socket's or the parser's own words for the failure being counted (see failureReason). */
+  errorReason: string | null = null;
+  /** `address:port` of this end, kept when a failure is seen while the socket still has it. */
+  private local: string | null = null;
   /** No more requests go on this socket; it is closing. */
   retiring = false;
   timedOut = false;
@@ -75,9 +86,12 @@ export class ClientConnection {
     if (owner.transport.noDelay) socket.setNoDelay(true);
     this.socket = socket;
     this.connected = false;
+    this.handshaken = false;
     this.serverEnded = false;
     this.clientEnded = false;
     this.errorCode = null;
+    this.errorReason = null;
+    this.local = null;
     this.retiring = false;
     this.timedOut = false;
     this.parser.reset();
@@ -141,7 +155,7 @@ export class ClientConnection {
     this.inflight = 0;
     this.head = 0;
     this.owner.inflight -= count;
-    this.owner.recorder.error(nowUs, code, count);
+    this.owner.recorder.error(nowUs, code, count, this);
     this.owner.finished(count, nowUs);
   }
 
@@ -164,6 +178,30 @@ export class ClientConnection {
     this.owner.recorder.response(nowUs, status, nowUs - this.intended[slot]!, nowUs - start);
     this.owner.finished(1, nowUs);
     if (this.inflight > 0) this.armTimer();
+  }
+
+  failureReason(): string {
+    if (this.errorReason !== null) return this.errorReason;
+    if (this.timedOut) return `no complete response within ${this.owner.timeoutMs} ms`;
+    return this.handshaken ? 'the server closed the connection (FIN) before a complete response' : 'the connection closed before its handshake completed';
+  }
+
+  failurePhase(): FailurePhase {
+    if (!this.handshaken) return 'connect';
+    return this.parser.awaitingFirstByte || this.parser.inHead ? 'head' : 'body';
+  }
+
+  localEndpoint(): string | null {
+    return this.local ?? endpoint(this.socket?.localAddress, this.socket?.localPort);
+  }
+
+  remoteEndpoint(): string | null {
+    return endpoint(this.owner.host, this.owner.port);
+  }
+
+  /** Keep this end's address while the socket still knows it (a failure is being counted after its close). */
+  noteLocal(): void {
+    this.local ??= endpoint(this.socket?.localAddress, this.socket?.localPort);
   }
 
   clearTimers(): void {
@@ -192,6 +230,7 @@ function onConnect(this: ConnSocket): void {
   const owner = conn.owner;
   const now = owner.clock.nowUs();
   conn.connected = true;
+  conn.handshaken = true;
   conn.connectedUs = now;
   conn.backoffMs = 0;
   owner.recorder.socketOpened(now, now - conn.connectStartUs);
@@ -216,10 +255,10 @@ function onRead(this: ConnSocket, nread: number, buf: Buffer): boolean {
       owner.recorder.firstByte(now - (start > conn.connectedUs ? start : conn.connectedUs));
     }
     offset = parser.execute(buf, offset, nread);
-    if (offset < 0) return protocolError(conn, now);
+    if (offset < 0) return protocolError(conn, now, parser.error ?? 'invalid response');
     if (parser.complete) {
       // A response nobody asked for: the stream is out of step, nothing after it can be attributed.
-      if (conn.inflight === 0) return protocolError(conn, now);
+      if (conn.inflight === 0) return protocolError(conn, now, `a ${parser.statusCode} response arrived with no request in flight`);
       conn.completeHead(now, parser.statusCode);
       if (!owner.transport.afterResponse(conn, parser.keepAlive)) {
         conn.retire();
@@ -231,7 +270,15 @@ function onRead(this: ConnSocket, nread: number, buf: Buffer): boolean {
   return true;
 }
 
-function protocolError(conn: ClientConnection, now: number): boolean {
+/** `127.0.0.1:8080`, `[::1]:8080`; null while the socket has no address. */
+function endpoint(address: string | undefined, port: number | undefined): string | null {
+  if (address === undefined || address === '' || port === undefined) return null;
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+function protocolError(conn: ClientConnection, now: number, reason: string): boolean {
+  conn.errorReason = reason;
+  conn.noteLocal();
   conn.failInflight(now, 'H1B_PARSE_ERROR');
   conn.destroySocket();
   return false;
@@ -243,14 +290,20 @@ function onEnd(this: ConnSocket): void {
   if (!conn.clientEnded) conn.serverEnded = true;
   const r = conn.parser.finish();
   if (r === 1 && conn.inflight > 0) conn.completeHead(conn.owner.clock.nowUs(), conn.parser.statusCode);
-  else if (r === -1 && conn.errorCode === null) conn.errorCode = 'H1B_PREMATURE_CLOSE';
+  else if (r === -1 && conn.errorCode === null) {
+    conn.errorCode = 'H1B_PREMATURE_CLOSE';
+    conn.noteLocal();
+  }
   // Half-open is allowed only so this close needs no separate shutdown(2): the peer is done, close both ways now.
   this.destroy();
 }
 
 function onError(this: ConnSocket, err: Error): void {
   const conn = this.conn;
-  if (conn.errorCode === null) conn.errorCode = classifySocketError(err);
+  if (conn.errorCode !== null) return;
+  conn.errorCode = classifySocketError(err);
+  conn.errorReason = err.message;
+  conn.noteLocal();
 }
 
 function onClose(this: ConnSocket): void {

@@ -6,6 +6,7 @@
 // the 95% CI of the CURRENT median; they are omitted (both optional in BMF) when the CI is unbounded.
 
 import type { Comparison, MetricComparison, MetricKey } from '../compare.js';
+import { round3 } from '../../numbers.js';
 
 export interface BencherMetric {
   value: number;
@@ -27,14 +28,13 @@ const MEASURES: Record<MetricKey, { slug: string; factor: number }> = {
   hs: { slug: 'handshakes-per-request', factor: 1 },
 };
 
-const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 function metric(item: MetricComparison): BencherMetric {
   const { factor } = MEASURES[item.key];
-  const out: BencherMetric = { value: round(item.current.median * factor) };
+  const out: BencherMetric = { value: round3(item.current.median * factor) };
   if (item.current.lo !== null && item.current.hi !== null) {
-    out.lower_value = round(item.current.lo * factor);
-    out.upper_value = round(item.current.hi * factor);
+    out.lower_value = round3(item.current.lo * factor);
+    out.upper_value = round3(item.current.hi * factor);
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 import type { Comparison, MetricComparison } from '../compare.js';
 import { formatChange, formatP } from './units.js';
+import { round3 } from '../../numbers.js';
 
 export interface BenchmarkActionEntry {
   name: string;
@@ -22,18 +23,17 @@ export interface BenchmarkActionOutput {
   customSmallerIsBetter: BenchmarkActionEntry[];
 }
 
-const round = (value: number): number => Math.round(value * 1000) / 1000;
 
 function entry(caseId: string, metric: MetricComparison): BenchmarkActionEntry {
   const current = metric.current;
   const out: BenchmarkActionEntry = {
     name: `${caseId} ${metric.label}`,
     unit: metric.unit,
-    value: round(current.median),
-    extra: `median of ${current.n} run(s); BASE ${round(metric.base.median)} ${metric.unit}; change ${formatChange(metric)} (${formatP(metric)})`,
+    value: round3(current.median),
+    extra: `median of ${current.n} run(s); BASE ${round3(metric.base.median)} ${metric.unit}; change ${formatChange(metric)} (${formatP(metric)})`,
   };
   if (current.lo !== null && current.hi !== null) {
-    out.range = `± ${round(Math.max(current.hi - current.median, current.median - current.lo))}`;
+    out.range = `± ${round3(Math.max(current.hi - current.median, current.median - current.lo))}`;
   }
   return out;
 }

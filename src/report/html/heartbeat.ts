@@ -1,11 +1,11 @@
 // The heartbeat section of a report page: failure detection and cost of heartbeat runs (`bench heartbeat`).
 
-import type { HeartbeatReport } from '../schema.js';
+import type { HeartbeatSection } from '../schema.js';
 import type { NamedRun } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { runHeading } from './sections.js';
 
-type Row = [string, (h: HeartbeatReport) => string];
+type Row = [string, (h: HeartbeatSection) => string];
 
 const num = (value: number | null | undefined, digits = 3): string =>
   value === null || value === undefined || !Number.isFinite(value) ? '–' : String(Number(value.toPrecision(digits)));

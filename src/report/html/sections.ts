@@ -1,6 +1,7 @@
 // Header sections of the report page: configuration, machine, warnings, summary table and notes (escaped HTML).
 
-import type { MachineInfo, RunReport } from '../schema.js';
+import type { MachineInfo } from '../../measurements.js';
+import type { RunReport } from '../schema.js';
 import type { NamedRun } from './charts.js';
 import { escapeHtml } from './escape.js';
 

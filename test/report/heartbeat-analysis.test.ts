@@ -2,10 +2,9 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeHeartbeat, distributionMs } from '../../src/client/heartbeat/analysis.js';
-import type { FleetResult } from '../../src/client/heartbeat/fleet.js';
-import type { HeartbeatOutcome, HeartbeatRunConfig } from '../../src/client/heartbeat/run.js';
-import type { ClientsCounts, OfflineEntry } from '../../src/client/heartbeat/verdict-poller.js';
+import type { ClientsCounts, FleetResult, HeartbeatOutcome, OfflineEntry } from '../../src/measurements.js';
+import { analyzeHeartbeat, distributionMs } from '../../src/report/heartbeat-analysis.js';
+import type { HeartbeatRunConfig } from '../../src/types.js';
 import { createHistogram, encodeHistogram, recordUs } from '../../src/metrics/histogram.js';
 
 const CONFIG: HeartbeatRunConfig = {

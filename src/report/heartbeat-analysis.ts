@@ -1,57 +1,29 @@
 // Turns a heartbeat run's raw outcome into the report's `heartbeat` section: detection, false positives, cost.
 
-import { mergeEncoded, summarizeMs } from '../../metrics/histogram.js';
-import type { HeartbeatReport, LatencySummary } from '../../report/schema.js';
-import type { FleetResult } from './fleet.js';
-import type { HeartbeatOutcome, HeartbeatRunConfig } from './run.js';
+import type { FleetResult, HeartbeatOutcome } from '../measurements.js';
+import { mergeEncoded, summarizeMs } from '../metrics/histogram.js';
+import { round3 } from '../numbers.js';
+import type { HeartbeatRunConfig } from '../types.js';
+import type { DistributionMs, HeartbeatSection } from './schema.js';
+import { percentileNearestRank } from './stats.js';
 
-export interface DistributionMs {
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-/** The schema's HeartbeatReport plus the figures that explain it (additive fields). */
-export interface HeartbeatSection extends HeartbeatReport {
-  durationSec: number;
-  processes: number;
-  /** Connections opened by the warm-up beat before the run (1.1: the keep-alive connections); `handshakes` counts the run. */
-  preopenedConnections: number;
-  beats: { sent: number; answered: number; skipped: number; timeouts: number; non2xx: number };
-  errors: Record<string, number>;
-  /** Victims whose verdict came within timeout + interval of the injection. */
-  detectedWithinBudget: number;
-  detectionBudgetMs: number;
-  /** For close/reset: from the injection to the server seeing the FIN/RST (it still waits for the timeout). */
-  connectionEndSeenMs: DistributionMs | null;
-  /** Healthy clients that never noticed a stopped server. */
-  serverDownMissed: number;
-  /** Client timeouts while the server was up: the clients' own false alarms. */
-  clientFalseAlarms: number;
-  connectMs: LatencySummary;
-  /** How late the clients' beats left against schedule: large values mean the generator, not the server, was slow. */
-  sendLagMs: LatencySummary;
-  serverCpuCoreShare: number | null;
-  serverBaselineRssBytes: number | null;
-  pollFailures: number;
-  notes: string[];
-}
-
-const round3 = (value: number): number => Math.round(value * 1000) / 1000;
-
-/** Nearest-rank percentiles of exact samples (µs in, ms out). */
-export function distributionMs(samplesUs: number[]): DistributionMs | null {
+/** Nearest-rank p50, p99 and max of exact event times (µs in, ms out); null when nothing happened. */
+export function distributionMs(samplesUs: readonly number[]): DistributionMs | null {
   if (samplesUs.length === 0) return null;
-  const sorted = [...samplesUs].sort((a, b) => a - b);
-  const at = (p: number): number => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-  return { p50: round3(at(50) / 1000), p99: round3(at(99) / 1000), max: round3((sorted.at(-1) as number) / 1000) };
+  const at = (p: number): number => round3(percentileNearestRank(samplesUs, p) / 1000);
+  return { p50: at(50), p99: at(99), max: at(100) };
 }
 
+/** The kernel's keepalive probe schedule (net.ipv4.tcp_keepalive_intvl, tcp_keepalive_probes). */
 export interface KeepAliveSysctls {
   intervalSec: number;
   probes: number;
 }
 
+/**
+ * The `heartbeat` section from a run's outcome: detection times (injection → the server's verdict, server clock),
+ * false positives, what a stopped server's clients noticed, and the cost (handshakes, bytes, server CPU and RSS).
+ */
 export function analyzeHeartbeat(
   config: HeartbeatRunConfig,
   tcpKeepAliveMs: number,
@@ -100,7 +72,7 @@ export function analyzeHeartbeat(
     }
   }
 
-  let serverDown: HeartbeatReport['serverDownDetectedMs'] = null;
+  let serverDown: HeartbeatSection['serverDownDetectedMs'] = null;
   let serverDownMissed = 0;
   if (outcome.serverStoppedAtUs !== null) {
     const stoppedUs = outcome.serverStoppedAtUs;
@@ -133,7 +105,7 @@ export function analyzeHeartbeat(
   const thousands = config.clients / 1000;
   const rssGrowth = usage?.maxRssBytes != null && usage.baselineRssBytes != null ? usage.maxRssBytes - usage.baselineRssBytes : null;
 
-  let tcpKeepAlive: HeartbeatReport['tcpKeepAlive'] = null;
+  let tcpKeepAlive: HeartbeatSection['tcpKeepAlive'] = null;
   if (tcpKeepAliveMs > 0) {
     const detected = start !== null && last !== null ? last.connectionEnds.timeout - start.connectionEnds.timeout : 0;
     tcpKeepAlive = { delayMs: tcpKeepAliveMs, detected };
@@ -158,6 +130,13 @@ export function analyzeHeartbeat(
     intervalMs: config.intervalMs,
     timeoutMs: config.timeoutMs,
     mode: config.mode,
+    settings: {
+      offline: config.offline,
+      offlineMode: config.offlineMode,
+      serverFailure: config.serverFailure,
+      tcpKeepAliveMs,
+      clientsPerProcess: config.clientsPerProcess,
+    },
     offlineMode: outcome.victims.size > 0 ? config.offlineMode : null,
     offlineInjected: outcome.victims.size,
     detected: detections.length,

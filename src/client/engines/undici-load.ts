@@ -1,9 +1,9 @@
-// One phase (warm-up or measured) of the undici engine: a Pool and the request slots that keep it loaded.
+// One load of the undici engine: a Pool and the request slots that keep it loaded.
 
 import { Pool, type Dispatcher } from 'undici';
 import type { Clock } from '../../clock.js';
 import type { LoadConfig } from '../engine.js';
-import type { LoadRecorder } from './recorder.js';
+import type { ReferenceRun } from './reference-run.js';
 import { countingConnector } from './undici-connector.js';
 import { classifyUndiciError } from './undici-errors.js';
 
@@ -23,14 +23,14 @@ class Slot implements Dispatcher.DispatchHandler {
   firstByteUs = -1;
   status = 0;
 
-  constructor(private readonly phase: Phase) {}
+  constructor(private readonly load: UndiciLoad) {}
 
   onConnect(): void {
-    this.sentUs = this.phase.clock.nowUs();
+    this.sentUs = this.load.clock.nowUs();
   }
 
   onResponseStarted(): void {
-    this.firstByteUs = this.phase.clock.nowUs();
+    this.firstByteUs = this.load.clock.nowUs();
   }
 
   onHeaders(statusCode: number): boolean {
@@ -44,16 +44,16 @@ class Slot implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.phase.complete(this);
+    this.load.complete(this);
   }
 
   onError(err: Error): void {
-    this.phase.fail(this, err);
+    this.load.fail(this, err);
   }
 }
 
-/** One phase (warm-up or measured) on its own Pool, so measured handshakes start from zero. */
-export class Phase {
+/** One load on its own Pool, so its handshakes start from zero. */
+export class UndiciLoad {
   readonly clock: Clock;
   readonly pool: Pool;
   private readonly slots: Slot[] = [];
@@ -68,7 +68,7 @@ export class Phase {
   private readonly schedule = (): void => this.tick();
 
   constructor(
-    private readonly recorder: LoadRecorder,
+    private readonly recorder: ReferenceRun,
     private readonly config: LoadConfig,
     private readonly options: Dispatcher.DispatchOptions,
     private readonly limit: number,
@@ -146,7 +146,10 @@ export class Phase {
 
   fail(slot: Slot, err: Error): void {
     this.inFlight--;
-    if (!this.ignoreErrors) this.recorder.failure(classifyUndiciError(err), this.clock.nowUs());
+    if (!this.ignoreErrors) {
+      const where = slot.sentUs < 0 ? 'connect' : slot.firstByteUs < 0 ? 'head' : 'body';
+      this.recorder.failure(classifyUndiciError(err), this.clock.nowUs(), err.message, where);
+    }
     this.next(slot);
   }
 

@@ -1,0 +1,279 @@
+// Shared measurement shapes (one definition: TypeBox schemas give both the TypeScript types and the JSON Schema
+// that report/schema.ts composes into the published report schema). Below metrics/, so every layer can use them.
+
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
+import type { Histogram } from 'hdr-histogram-js';
+import type { EngineName } from './types.js';
+
+/** An object schema that refuses unknown properties: a report holds exactly what its schema says. */
+export function closedObject<T extends TProperties>(properties: T, description?: string) {
+  return Type.Object(properties, description === undefined ? { additionalProperties: false } : { additionalProperties: false, description });
+}
+
+/** `T | null`, the JSON shape of a figure that may be unavailable. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** A map of non-negative counts keyed by a code or a status (`{"200": 41, "404": 2}`). */
+export const Counts = Type.Record(Type.String(), Type.Number({ minimum: 0 }));
+
+/** Latency-like summary in milliseconds (µs resolution), from an HdrHistogram; all zeros when nothing was recorded. */
+export const LatencySummary = closedObject(
+  {
+    min: Type.Number(),
+    mean: Type.Number(),
+    stdev: Type.Number(),
+    p50: Type.Number(),
+    p90: Type.Number(),
+    p99: Type.Number(),
+    p999: Type.Number(),
+    max: Type.Number(),
+  },
+  'milliseconds, µs resolution; min ≤ every percentile ≤ max',
+);
+export type LatencySummary = Static<typeof LatencySummary>;
+
+/** One second of the measured phase. */
+export const TimelinePoint = closedObject({
+  /** Seconds since the measured phase started (0-based). */
+  second: Type.Integer({ minimum: 0 }),
+  requests: Type.Number({ minimum: 0 }),
+  /** Failed requests in that second, as `requests.errors` counts them (non-2xx answers are not errors). */
+  errors: Type.Number({ minimum: 0 }),
+  connectionsOpened: Type.Number({ minimum: 0 }),
+  p50Ms: Type.Number(),
+  p99Ms: Type.Number(),
+});
+export type TimelinePoint = Static<typeof TimelinePoint>;
+
+/** The client's view of its connections over the measured phase. */
+export const ConnectionCounters = closedObject({
+  opened: Type.Number({ minimum: 0 }),
+  /** The server's FIN arrived before the client ended the socket. */
+  closedByServer: Type.Number({ minimum: 0 }),
+  /** The client ended the socket first. */
+  closedByClient: Type.Number({ minimum: 0 }),
+  /** An RST ended it. */
+  reset: Type.Number({ minimum: 0 }),
+  /** Most connections open at once. */
+  maxOpen: Type.Number({ minimum: 0 }),
+});
+export type ConnectionCounters = Static<typeof ConnectionCounters>;
+
+/** The counters the embedded server serves at `/stats` (JSON), and their deltas over a measured phase. */
+export const ServerStats = closedObject({
+  connectionsAccepted: Type.Number(),
+  connectionsOpen: Type.Number(),
+  closedByServer: Type.Number(),
+  closedByClient: Type.Number(),
+  reset: Type.Number(),
+  requests: Type.Number(),
+  responsesByStatus: Counts,
+  bytesIn: Type.Number(),
+  bytesOut: Type.Number(),
+  /** Times a connection stopped reading because its unsent responses exceeded the write high-water mark. */
+  backpressurePauses: Type.Number(),
+});
+export type ServerStats = Static<typeof ServerStats>;
+
+/** Where in a request's life a failure happened (undici's socket info on errors, reduced to what a user needs). */
+export const FailurePhase = Type.Union([
+  Type.Literal('connect'),
+  Type.Literal('write'),
+  Type.Literal('head'),
+  Type.Literal('body'),
+  Type.Literal('close'),
+]);
+export type FailurePhase = Static<typeof FailurePhase>;
+
+/** One failed request as it happened: why (the parser's or the socket's own reason), where, on which connection. */
+export const ErrorSample = closedObject({
+  reason: Type.String(),
+  phase: FailurePhase,
+  /** Local address:port of the connection; null when it never got one (a refused connect). */
+  local: Nullable(Type.String()),
+  /** Remote address:port. */
+  remote: Nullable(Type.String()),
+  /** Seconds since the measured phase started. */
+  atSec: Type.Number(),
+});
+export type ErrorSample = Static<typeof ErrorSample>;
+
+/** A bounded sample of reasons per error code (see ERROR_SAMPLES_PER_CODE). */
+export const ErrorSamples = Type.Record(Type.String(), Type.Array(ErrorSample));
+export type ErrorSamples = Static<typeof ErrorSamples>;
+
+/** How many samples of each error code a run keeps: enough to see a pattern, bounded so a flood costs nothing. */
+export const ERROR_SAMPLES_PER_CODE = 5;
+
+/** What a packet capture of the measured phase showed (`bench run --capture`). */
+export const WireSection = closedObject({
+  /** The capture file(s), one per run. */
+  files: Type.Array(Type.String()),
+  connections: Type.Number(),
+  segments: Type.Number(),
+  syn: Type.Number(),
+  synAck: Type.Number(),
+  fin: Type.Number(),
+  rst: Type.Number(),
+  dataSegments: Type.Number(),
+  retransmissions: Type.Number(),
+  failedHandshakes: Type.Number(),
+  /** Connections still open when the capture stopped. */
+  stillOpen: Type.Number(),
+  /** Connections already open when the capture started (warm-up, probes). */
+  preexisting: Type.Number(),
+  /** Packets tcpdump's kernel ring dropped; null when tcpdump did not say. */
+  droppedByKernel: Nullable(Type.Number()),
+  /** tcpdump confirmed its flush (else the last packets may be missing). */
+  flushed: Type.Boolean(),
+});
+export type WireSection = Static<typeof WireSection>;
+
+/** Who sent the first FIN of each captured connection, or RST. */
+export const Teardowns = closedObject({ serverFirst: Type.Number(), clientFirst: Type.Number(), reset: Type.Number() });
+export type Teardowns = Static<typeof Teardowns>;
+
+/** What a capture of one measured phase contributes to its report: handshakes and teardowns on the wire. */
+export interface WireCounts {
+  readonly handshakes: number;
+  readonly teardowns: Teardowns;
+  readonly section: WireSection;
+}
+
+/** The machine a report was measured on. */
+export const MachineInfo = closedObject({
+  cpuModel: Type.String(),
+  cores: Type.Number(),
+  node: Type.String(),
+  kernel: Type.String(),
+  platform: Type.String(),
+  hostname: Type.String(),
+});
+export type MachineInfo = Static<typeof MachineInfo>;
+
+/** TIME_WAIT sockets of one port, split by side (`/proc/net/tcp{,6}`). */
+export interface TimeWaitCount {
+  /** Local port is the target port: the server closed first. */
+  serverSide: number;
+  /** Remote port is the target port: the client closed first. */
+  clientSide: number;
+}
+
+/** Kernel TCP counter deltas over a measured phase (`/proc/net/snmp`). */
+export interface KernelDeltas {
+  activeOpens: number;
+  passiveOpens: number;
+  /** `host`: every process of this network namespace is counted; `namespace`: only this run's. */
+  scope: 'host' | 'namespace';
+}
+
+/** Everything an engine measured in one measured phase: plain data plus histograms (µs). */
+export interface LoadResult {
+  readonly engine: EngineName;
+  readonly engineVersion: string;
+  /** HTTP version the engine put on the wire (undici and autocannon only speak 1.1). */
+  readonly httpVersionOnWire: '1.0' | '1.1';
+  /** Epoch ms when the measured phase started. */
+  readonly startedAtMs: number;
+  /** Length of the measured phase in µs. */
+  readonly measuredUs: number;
+  readonly interrupted: boolean;
+  readonly sent: number;
+  readonly completed: number;
+  readonly non2xx: number;
+  readonly statusCodes: Record<string, number>;
+  /** Response bytes received in the measured phase (headers + body). */
+  readonly bytesIn: number;
+  /** Classified failures: error code (H1B_*) or `HTTP_<status>` → count. */
+  readonly errors: Record<string, number>;
+  /** Up to ERROR_SAMPLES_PER_CODE samples per H1B_* code. */
+  readonly errorSamples: ErrorSamples;
+  /** Client-side connection counts; null where the engine cannot count them. */
+  readonly connections: ConnectionCounters | null;
+  readonly latency: Histogram;
+  readonly connect: Histogram;
+  readonly ttfb: Histogram;
+  /** Open loop only: latency from the actual send time. */
+  readonly uncorrectedLatency: Histogram | null;
+  readonly timeline: TimelinePoint[];
+  /** Figures the engine itself cannot provide or measures coarsely (see report `sources`). */
+  readonly notes: string[];
+  readonly resolution: { latency: string; connect: string; ttfb: string };
+}
+
+/** What one heartbeat client process measured (plain data: it crosses IPC; histograms encoded, µs). */
+export interface FleetResult {
+  readonly clients: number;
+  readonly sent: number;
+  readonly answered: number;
+  readonly skipped: number;
+  readonly timeouts: number;
+  /** Connections opened during the run (handshakes the heartbeats cost). */
+  readonly opened: number;
+  /** Connections opened before the run (1.1 setup). */
+  readonly preopened: number;
+  readonly bytesOut: number;
+  readonly bytesIn: number;
+  readonly non2xx: number;
+  readonly statusCodes: Record<string, number>;
+  readonly errors: Record<string, number>;
+  readonly closedByServer: number;
+  readonly closedByClient: number;
+  readonly reset: number;
+  readonly maxOpen: number;
+  /** This process's CPU (the generator's cost), whole life, seconds. */
+  readonly cpuUserSec: number;
+  readonly cpuSystemSec: number;
+  readonly rttUs: string;
+  readonly connectUs: string;
+  /** How late beats left against their due time (this process's own scheduling delay). */
+  readonly sendLagUs: string;
+  /** Per healthy client: first timeout at or after the server failure, µs; -1 if it never noticed. */
+  readonly serverDownNoticedUs: Array<{ id: string; atUs: number }>;
+  /** Timeouts before the server failure (or in a run without one): the clients' own false alarms. */
+  readonly falseAlarms: number;
+}
+
+/** `/clients` counts, as the server's heartbeat routes serve them. */
+export interface ClientsCounts {
+  clients: number;
+  online: number;
+  offline: number;
+  timeoutMs: number;
+  transitions: { online: number; offline: number };
+  connectionEnds: { close: number; reset: number; timeout: number };
+  /** Server clock when it answered (µs, CLOCK_MONOTONIC). */
+  nowUs: number;
+}
+
+/** One offline client as `/clients?state=offline` lists it (µs on the server's monotonic clock). */
+export interface OfflineEntry {
+  id: string;
+  sinceUs: number;
+  lastSeenUs: number;
+  lastEnd: 'close' | 'reset' | 'timeout' | null;
+  lastEndUs: number;
+}
+
+/** Everything a heartbeat run measured, as plain data; report/heartbeat.ts turns it into the report's section. */
+export interface HeartbeatOutcome {
+  readonly startedAtMs: number;
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly interrupted: boolean;
+  readonly processes: number;
+  /** Results of the healthy processes (and of the freeze/close/reset victims, who share them). */
+  readonly fleets: FleetResult[];
+  /** The SIGSTOPped process's own result (offline mode `stop`); null otherwise or if it could not report. */
+  readonly stopFleet: FleetResult | null;
+  /** Clients that were taken offline, with the moment (µs) each went. */
+  readonly victims: ReadonlyMap<string, number>;
+  readonly serverStoppedAtUs: number | null;
+  /** Offline verdicts seen per client (all of them, server clock). */
+  readonly verdicts: ReadonlyMap<string, readonly OfflineEntry[]>;
+  readonly countsStart: ClientsCounts | null;
+  readonly countsEnd: ClientsCounts | null;
+  readonly pollFailures: number;
+  /** The server's CPU over the run (s) and peak RSS, with its RSS before any client connected; null for --url. */
+  readonly serverUsage: { cpuSec: number; maxRssBytes: number | null; baselineRssBytes: number | null } | null;
+}

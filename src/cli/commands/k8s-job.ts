@@ -31,10 +31,11 @@ function builder(yargs: Argv): Argv<K8sJobArgs> {
 }
 
 function handler(argv: K8sJobArgs): void {
-  const plan = buildK8sJob(parseK8sJobArgs(argv));
+  const config = parseK8sJobArgs(argv);
+  const plan = buildK8sJob(config);
   process.stdout.write(plan.yaml);
   process.stderr.write(
-    `bench: Job ${plan.name}: ${plan.manifest.spec?.completions ?? 0} shard(s) start together at ${plan.startAt}; ` +
+    `bench: Job ${plan.name}: ${config.shards} shard(s) start together at ${plan.startAt}; ` +
       `apply it before then (stdout | kubectl apply -f -). Then:\n${plan.followUp.join('\n')}\n`,
   );
 }

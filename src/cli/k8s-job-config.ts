@@ -120,7 +120,7 @@ function checkRunArgs(runArgs: string[], shards: number): void {
   checkTargetUrl(parsed.url);
   parseRunArgv(runArgs, true); // unknown options and stray positionals, as bench run itself would refuse them
   // run's own validation, with a loopback stand-in for --url: the target's host is one the pods reach, not this machine.
-  const [config] = parseRunArgs({ ...parsed, url: 'http://127.0.0.1/' }, false);
+  const [config] = parseRunArgs({ ...parsed, url: 'http://127.0.0.1/' });
   if (config) splitLoad(config, shards, { option: '--shards' });
 }
 

@@ -157,8 +157,12 @@ async function shutdown(
     if (tlsServer !== null) dropTlsSockets(tlsServer);
   }, graceMs);
   await stopped;
-  // net.Server reports 'close' from the sockets' _destroy, a tick before their 'close' events update our counters.
-  while (ctx.connections.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  // net.Server reports 'close' from the sockets' _destroy, a tick before their 'close' events update our counters;
+  // a TLS socket dropped mid-handshake is counted (tlsClientError) a few ticks after its TCP socket closed. Bounded
+  // in turns so that a miscount can never hang close().
+  for (let turn = 0; turn < 1000 && (ctx.connections.size > 0 || ctx.stats.open > 0); turn++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   clearTimeout(grace);
   clearInterval(sweep);
   for (const plugin of plugins) plugin.close?.();

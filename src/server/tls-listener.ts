@@ -50,6 +50,10 @@ function onSecureConnection(this: TlsServer, socket: TLSSocket): void {
   const tls = ctx.stats.tls!;
   if (socket.isSessionReused()) tls.resumed++;
   else tls.full++;
+  // Half-open from here on, as on the plain server: a client's FIN must not cut off answers to what it sent. Set
+  // now (node reads the property when 'end' comes) rather than on the server, so that a FIN in mid-handshake
+  // ends the socket and fails the handshake at once instead of leaving it half-open until the deadline.
+  socket.allowHalfOpen = true;
   const conn = new Connection(socket, ctx);
   ctx.connections.add(conn);
   // Completed during a graceful shutdown: idle, so closed like every connection that was idle when it began.
@@ -86,7 +90,7 @@ export function createTlsServer(ctx: ServerContext, identity: TlsIdentity, confi
   let server: Server;
   try {
     server = createServer({
-      allowHalfOpen: true,
+      allowHalfOpen: false, // until the handshake completes (onSecureConnection)
       noDelay: true,
       cert: identity.certificatePem,
       key: identity.keyPem,

@@ -1,5 +1,6 @@
 // Test helper: literal HTTP bytes over a node:tls socket that trusts the embedded server's own certificate.
 
+import { createServer } from 'node:net';
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { RunningServer } from '../../src/server/index.js';
 import type { ServerConfig, ServerTlsConfig } from '../../src/types.js';
@@ -41,3 +42,23 @@ export const TLS_TRANSPORT: RawTransport = {
   exchange: (server, pieces, options) => tlsExchange(server, pieces, options),
   openSocket: (server) => openTlsSocket(server),
 };
+
+/** The bytes of a real ClientHello (TLS 1.3, offering 1.2), captured from node:tls against a plain TCP listener. */
+export function captureClientHello(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const sink = createServer((socket) => {
+      socket.once('data', (chunk: Buffer) => {
+        socket.destroy();
+        sink.close();
+        resolve(chunk);
+      });
+    });
+    sink.listen(0, '127.0.0.1', () => {
+      const address = sink.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const client = connect({ host: '127.0.0.1', port, servername: 'localhost' });
+      client.on('error', () => {}); // the sink hangs up mid-handshake, by design
+    });
+    sink.on('error', reject);
+  });
+}

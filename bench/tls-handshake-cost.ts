@@ -142,11 +142,15 @@ async function measure(scenario: string, child: Child, n: number, parallel: numb
   return { scenario, connections: n, serverCpuUsPerConnection: ((cpuAfter - cpuBefore) * 1e6) / n, counted };
 }
 
-function wrk(url: string, durationS: number, connections: number): number | null {
-  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${durationS}s`, url], { encoding: 'utf8' });
+/** wrk keep-alive against `child`: req/s and the server's CPU µs per request (steadier than req/s on a shared box). */
+function wrk(child: Child, durationS: number, connections: number): { rps: number; cpuUsPerRequest: number } | null {
+  const cpuBefore = readProcStat(child.proc.pid!)!.cpuSec;
+  const run = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${durationS}s`, child.url], { encoding: 'utf8' });
+  const cpu = readProcStat(child.proc.pid!)!.cpuSec - cpuBefore;
   if (run.error) return null;
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout);
-  return match ? Number(match[1]) : null;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1] ?? NaN);
+  const total = Number(/(\d+) requests in/.exec(run.stdout)?.[1] ?? NaN);
+  return Number.isFinite(rps) && total > 0 ? { rps, cpuUsPerRequest: (cpu * 1e6) / total } : null;
 }
 
 async function main(): Promise<void> {
@@ -190,11 +194,14 @@ async function main(): Promise<void> {
     const plainKa = await serve(['--mode', 'keep-alive'], null);
     const tlsKa = await serve(['--mode', 'keep-alive', '--tls'], dir);
     try {
-      const a = wrk(plainKa.url, opts.wrkDurationS, opts.wrkConnections);
-      const b = wrk(tlsKa.url, opts.wrkDurationS, opts.wrkConnections);
+      const a = wrk(plainKa, opts.wrkDurationS, opts.wrkConnections);
+      const b = wrk(tlsKa, opts.wrkDurationS, opts.wrkConnections);
       if (a === null || b === null) process.stdout.write('\nwrk not installed (apt-get install wrk): keep-alive comparison skipped\n');
       else {
-        process.stdout.write(`\nKeep-alive, wrk -t1 -c${opts.wrkConnections} -d${opts.wrkDurationS}s: plain ${a.toFixed(0)} req/s, TLS ${b.toFixed(0)} req/s (TLS ÷ plain ${(b / a).toFixed(2)})\n`);
+        process.stdout.write(
+          `\nKeep-alive, wrk -t1 -c${opts.wrkConnections} -d${opts.wrkDurationS}s: plain ${a.rps.toFixed(0)} req/s (server ${a.cpuUsPerRequest.toFixed(1)} µs CPU/request), ` +
+            `TLS ${b.rps.toFixed(0)} req/s (${b.cpuUsPerRequest.toFixed(1)} µs/request); TLS ÷ plain ${(b.rps / a.rps).toFixed(2)} in req/s\n`,
+        );
       }
     } finally {
       await Promise.all([stop(plainKa), stop(tlsKa)]);

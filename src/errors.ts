@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   H1B_INVALID_OPTION: { description: 'An option has an invalid value or combination; the message names the option.', exitCode: 2 },
   H1B_INVALID_DURATION: { description: 'A duration is not of the form 500ms, 10s, 2m (or a bare number of seconds).', exitCode: 2 },
   H1B_INVALID_URL: { description: 'The target URL is not an absolute http:// URL with a host.', exitCode: 2 },
+  H1B_TLS_CONFIG: { description: 'The TLS options cannot be used: --cert and --key go together (with --tls), both must be readable PEM files, the key must match the certificate, and --cert-out must be writable; the message names the file.', exitCode: 2 },
   H1B_UNSUPPORTED_TARGET: { description: 'The target is not loopback or a namespace address; h1bench only loads machines you own (use 127.0.0.1 or ::1).', exitCode: 2 },
 
   // Listening and process boundaries.

@@ -59,6 +59,17 @@ export const ConnectionCounters = closedObject({
 });
 export type ConnectionCounters = Static<typeof ConnectionCounters>;
 
+/** Server-side TLS handshake counts: every accepted TLS connection ends up in exactly one (or is still handshaking). */
+export const TlsHandshakeStats = closedObject({
+  /** Completed handshakes that negotiated new keys (certificate sent and signed). */
+  full: Type.Number(),
+  /** Completed handshakes that resumed a session from a ticket (`TLSSocket.isSessionReused()`). */
+  resumed: Type.Number(),
+  /** Connections that closed or failed before the handshake completed (`tlsClientError`). */
+  failed: Type.Number(),
+});
+export type TlsHandshakeStats = Static<typeof TlsHandshakeStats>;
+
 /** The counters the embedded server serves at `/stats` (JSON), and their deltas over a measured phase. */
 export const ServerStats = closedObject({
   connectionsAccepted: Type.Number(),
@@ -72,6 +83,10 @@ export const ServerStats = closedObject({
   bytesOut: Type.Number(),
   /** Times a connection stopped reading because its unsent responses exceeded the write high-water mark. */
   backpressurePauses: Type.Number(),
+  /** TLS handshakes as the server saw them; null for a plain server. */
+  tlsHandshakes: Nullable(TlsHandshakeStats),
+  /** Failed TLS handshakes by error code (ERR_SSL_HTTP_REQUEST, ECONNRESET…), at most 16 codes + `other`; null for plain. */
+  tlsFailuresByCode: Nullable(Counts),
 });
 export type ServerStats = Static<typeof ServerStats>;
 

@@ -45,6 +45,23 @@ export interface ServerConfig {
   readonly logLiveness: boolean;
   /** SO_KEEPALIVE initial delay on accepted sockets; 0 = off. */
   readonly tcpKeepAliveMs: number;
+  /** Serve HTTPS over node:tls with this identity and these options; null or absent = plain TCP. */
+  readonly tls?: ServerTlsConfig | null;
+}
+
+/** `bench serve --tls`: where the certificate comes from and how sessions resume. */
+export interface ServerTlsConfig {
+  /** PEM certificate (chain) file; null together with keyFile = a self-signed certificate made at start. */
+  readonly certFile: string | null;
+  /** PEM private key file matching certFile; null together with certFile. */
+  readonly keyFile: string | null;
+  /** Write the served certificate (PEM, never the key) to this file before listening; null = don't. */
+  readonly certOut: string | null;
+  /**
+   * Issue and accept session tickets (RFC 5077 for TLS 1.2, RFC 8446 §4.6.1 PSK tickets for TLS 1.3), as
+   * nginx's default `ssl_session_tickets on`; false = every handshake is a full one.
+   */
+  readonly sessionTickets: boolean;
 }
 
 export const DEFAULT_PARSER_LIMITS: ParserLimits = Object.freeze({
@@ -71,6 +88,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
   heartbeatTimeoutMs: 0,
   logLiveness: false,
   tcpKeepAliveMs: 0,
+  tls: null,
 });
 
 /**

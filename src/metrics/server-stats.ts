@@ -10,7 +10,10 @@ export function subtract(a: ServerStats, b: ServerStats): ServerStats {
   return combineStats(a, b, -1);
 }
 
-/** a + sign × b, field by field; zero entries of count maps are dropped. */
+/** Count objects with a fixed set of keys: every key stays, zeros included (the report schema requires them). */
+const FIXED_SHAPE = new Set(['tlsHandshakes']);
+
+/** a + sign × b, field by field; zero entries of open count maps (by status, by code) are dropped. */
 export function combineStats(a: ServerStats, b: ServerStats, sign: 1 | -1): ServerStats {
   const out: Record<string, unknown> = {};
   const left = a as unknown as Record<string, unknown>;
@@ -26,7 +29,7 @@ export function combineStats(a: ServerStats, b: ServerStats, sign: 1 | -1): Serv
       const counts: Record<string, number> = {};
       for (const name of new Set([...Object.keys(mx), ...Object.keys(my)])) {
         const value = (mx[name] ?? 0) + sign * (my[name] ?? 0);
-        if (value !== 0) counts[name] = value;
+        if (value !== 0 || FIXED_SHAPE.has(key)) counts[name] = value;
       }
       out[key] = counts;
     } else {

@@ -1,4 +1,4 @@
-// The embedded HTTP/1.x target: listen on raw node:net sockets, hand each to a Connection, shut down gracefully.
+// The embedded HTTP/1.x target: listen on raw node:net (or node:tls) sockets, hand each to a Connection, shut down gracefully.
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { monotonicClock, type Clock } from '../clock.js';
@@ -14,18 +14,23 @@ import { startDeadlineSweep } from './deadlines.js';
 import { PLUGINS, type ServerPlugin } from './plugins.js';
 import { RouteTable } from './routes.js';
 import { StatsCounters } from './stats.js';
+import { loadTlsIdentity, type TlsCertificateInfo } from './tls-identity.js';
+import { createTlsServer, dropTlsSockets, type TlsServer } from './tls-listener.js';
 
 export type { ServerContext } from './context.js';
 export type { Connection } from './connection.js';
 export type { Route, RouteHandler } from './routes.js';
 export type { ServerPlugin, PluginFactory } from './plugins.js';
 export type { CloseKind } from './stats.js';
+export type { TlsCertificateInfo } from './tls-identity.js';
 
 export interface RunningServer {
-  /** e.g. http://127.0.0.1:41234/ */
+  /** e.g. http://127.0.0.1:41234/, or https://127.0.0.1:41234/ with TLS */
   readonly url: string;
   readonly port: number;
   readonly host: string;
+  /** The served certificate (PEM, fingerprint) when serving HTTPS; null for plain HTTP. */
+  readonly tls: TlsCertificateInfo | null;
   stats(): ServerStats;
   /** Stop accepting, close idle connections, let in-flight answers finish for up to graceMs, then drop the rest. */
   close(graceMs?: number): Promise<void>;
@@ -54,14 +59,22 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/**
+ * Start the embedded server on `config.host:config.port` (0 = a free port).
+ * With `config.tls`, the certificate is loaded or generated (and `certOut` written) before listening, and the
+ * server speaks HTTPS (see tls-listener.ts); the choice is made here, once, so the plain path is unchanged.
+ *
+ * @throws H1Error H1B_LISTEN_FAILED when the address cannot be bound; H1B_TLS_CONFIG for unusable TLS files.
+ */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const identity = config.tls ? await loadTlsIdentity(config.tls) : null;
   const dates = new DateCache();
   dates.get(Date.now());
   const connectionHeaders = new ConnectionHeaders(config.keepAliveTimeoutMs);
   const ctx: ServerContext = {
     config,
     clock: options.clock ?? monotonicClock,
-    stats: new StatsCounters(),
+    stats: new StatsCounters(identity !== null),
     dates,
     connectionHeaders,
     routes: new RouteTable(notFound),
@@ -79,11 +92,18 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
 
   // allowHalfOpen: a client's FIN must not cut off answers to requests it already sent (we end after them).
   // noDelay only where a connection carries several writes (pipelined batches must not wait on Nagle + delayed
-  // ACK); in close mode each connection sees one write then FIN, so the setsockopt per accept is saved.
-  const noDelay = config.mode !== 'close';
-  const server = createServer({ allowHalfOpen: true, noDelay }) as Server & { ctx: ServerContext };
-  server.ctx = ctx;
-  server.on('connection', onConnection);
+  // ACK); in close mode each connection sees one write then FIN, so the setsockopt per accept is saved. TLS sets
+  // both itself (tls-listener.ts). Plain or TLS is decided here, once: the per-socket and per-request paths are shared.
+  let server: Server;
+  let tlsServer: TlsServer | null = null;
+  if (identity !== null && config.tls) {
+    server = tlsServer = createTlsServer(ctx, identity, config.tls);
+  } else {
+    const plain = createServer({ allowHalfOpen: true, noDelay: config.mode !== 'close' }) as Server & { ctx: ServerContext };
+    plain.ctx = ctx;
+    plain.on('connection', onConnection);
+    server = plain;
+  }
   await new Promise<void>((resolve, reject) => {
     const onListenError = (err: NodeJS.ErrnoException): void => {
       reject(new H1Error('H1B_LISTEN_FAILED', `cannot listen on ${config.host}:${config.port}: ${err.code ?? err.message}`, { cause: err }));
@@ -104,28 +124,46 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   let closing: Promise<void> | null = null;
 
   return {
-    url: `http://${urlHost(config.host)}:${port}/`,
+    url: `${tlsServer === null ? 'http' : 'https'}://${urlHost(config.host)}:${port}/`,
     port,
     host: config.host,
+    tls:
+      identity === null
+        ? null
+        : { certificatePem: identity.certificatePem, fingerprint256: identity.fingerprint256, origin: identity.origin, selfSigned: identity.selfSigned },
     stats: () => ctx.stats.snapshot(),
     close(graceMs = config.shutdownGraceMs): Promise<void> {
-      closing ??= shutdown(server, ctx, sweep, plugins, graceMs);
+      closing ??= shutdown(server, tlsServer, ctx, sweep, plugins, graceMs);
       return closing;
     },
   };
 }
 
-async function shutdown(server: Server, ctx: ServerContext, sweep: NodeJS.Timeout, plugins: ServerPlugin[], graceMs: number): Promise<void> {
+async function shutdown(
+  server: Server,
+  tlsServer: TlsServer | null,
+  ctx: ServerContext,
+  sweep: NodeJS.Timeout,
+  plugins: ServerPlugin[],
+  graceMs: number,
+): Promise<void> {
   ctx.shuttingDown = true;
   const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
   for (const conn of ctx.connections) conn.closeIfIdle();
   // Bounded wait for in-flight answers; then drop whatever is left so close() always settles.
+  // A TLS socket still in its handshake is no Connection yet: it completes (and is closed as idle), fails, or is
+  // dropped here with the rest.
   const grace = setTimeout(() => {
     for (const conn of ctx.connections) conn.destroy();
+    if (tlsServer !== null) dropTlsSockets(tlsServer);
   }, graceMs);
   await stopped;
-  // net.Server reports 'close' from the sockets' _destroy, a tick before their 'close' events update our counters.
-  while (ctx.connections.size > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  // net.Server reports 'close' from the sockets' _destroy, a tick before their 'close' events update our counters;
+  // a TLS socket dropped mid-handshake is counted (tlsClientError) a few ticks after its TCP socket closed. Bounded
+  // in turns so that a miscount can never hang close().
+  for (let turn = 0; turn < 1000 && (ctx.connections.size > 0 || ctx.stats.open > 0); turn++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   clearTimeout(grace);
   clearInterval(sweep);
   for (const plugin of plugins) plugin.close?.();

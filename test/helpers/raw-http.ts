@@ -54,11 +54,18 @@ export interface ExchangeOptions {
   readonly timeoutMs?: number;
 }
 
+export type Pieces = string | Buffer | Array<string | Buffer>;
+
 /** Connect, send each piece as its own write, collect responses until `responses` are in or the server closes. */
-export function exchange(port: number, pieces: string | Buffer | Array<string | Buffer>, options: ExchangeOptions = {}): Promise<Exchange> {
+export function exchange(port: number, pieces: Pieces, options: ExchangeOptions = {}): Promise<Exchange> {
+  return exchangeOver(() => connect(port, '127.0.0.1'), 'connect', pieces, options);
+}
+
+/** exchange() over any socket `open` returns (plain or TLS), sending once it emits `readyEvent`. */
+export function exchangeOver(open: () => Socket, readyEvent: 'connect' | 'secureConnect', pieces: Pieces, options: ExchangeOptions = {}): Promise<Exchange> {
   const list = Array.isArray(pieces) ? pieces : [pieces];
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = open();
     const chunks: Buffer[] = [];
     let done = false;
     const finish = (closedByServer: boolean): void => {
@@ -78,7 +85,7 @@ export function exchange(port: number, pieces: string | Buffer | Array<string | 
       socket.destroy();
       reject(new Error(`exchange timed out; got ${JSON.stringify(Buffer.concat(chunks).toString('latin1'))}`));
     }, options.timeoutMs ?? 5000);
-    socket.on('connect', () => {
+    socket.on(readyEvent, () => {
       for (const piece of list) socket.write(piece);
     });
     socket.on('data', (chunk: Buffer) => {
@@ -101,6 +108,23 @@ export function openSocket(port: number): Promise<Socket> {
     socket.once('error', reject);
   });
 }
+
+/** How the shared case files reach a server: plain TCP here, TLS in raw-tls.ts. */
+export interface RawTransport {
+  readonly name: string;
+  /** Start the server under test on 127.0.0.1:0 with overrides. */
+  start(overrides?: Partial<ServerConfig>): Promise<RunningServer>;
+  exchange(server: RunningServer, pieces: Pieces, options?: ExchangeOptions): Promise<Exchange>;
+  /** A connected socket (for TLS: handshake completed). */
+  openSocket(server: RunningServer): Promise<Socket>;
+}
+
+export const TCP_TRANSPORT: RawTransport = {
+  name: 'tcp',
+  start: (overrides) => startTestServer(overrides),
+  exchange: (server, pieces, options) => exchange(server.port, pieces, options),
+  openSocket: (server) => openSocket(server.port),
+};
 
 /** Start the embedded server on 127.0.0.1:0 with overrides. */
 export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {

@@ -72,7 +72,8 @@ export function measurements(overrides: Partial<RunRecord> = {}): RunRecord {
     timeWait: { serverSide: 1000, clientSide: 0 },
     serverDelta: {
       connectionsAccepted: 1000, connectionsOpen: 1, closedByServer: 1000, closedByClient: 0, reset: 0, requests: 1000,
-      responsesByStatus: { '200': 1000 }, bytesIn: 50_000, bytesOut: 100_000, backpressurePauses: 0,
+      responsesByStatus: { '200': 1000 }, bytesIn: 50_000, bytesOut: 100_000, backpressurePauses: 0, tlsHandshakes: null,
+      tlsFailuresByCode: null,
     },
     serverUsage: { cpuSec: 0.2, maxRssBytes: 50_000_000 },
     clientCpu: { userSec: 0.3, systemSec: 0.1 },

@@ -1,10 +1,11 @@
-// Shared server cases, literal bytes over node:net, run against both modes (server-close / server-keep-alive tests).
+// Shared server cases, literal bytes over node:net or node:tls, run against both modes (server-close / server-keep-alive
+// tests over TCP, tls-cases test over TLS): the same RFC 9112 behaviour whatever carries the bytes.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/server/index.js';
 import type { ServerMode } from '../../src/types.js';
-import { exchange, openSocket, splitResponses, startTestServer, waitFor } from '../helpers/raw-http.js';
+import { splitResponses, TCP_TRANSPORT, waitFor, type RawTransport } from '../helpers/raw-http.js';
 
 const GET = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
@@ -25,17 +26,18 @@ const BAD: Array<[string, string, number]> = [
   ['body too large', 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 2000000\r\n\r\n', 413],
 ];
 
-export function runServerCases(mode: ServerMode): void {
+export function runServerCases(mode: ServerMode, transport: RawTransport = TCP_TRANSPORT): void {
   const keepAlive = mode === 'keep-alive';
-  describe(`server cases, mode ${mode}`, () => {
+  const { start, exchange, openSocket } = transport;
+  describe(`server cases, mode ${mode}, over ${transport.name}`, () => {
     let server: RunningServer;
     before(async () => {
-      server = await startTestServer({ mode, maxBytesRoute: 1 << 20, maxDelayMs: 1000 });
+      server = await start({ mode, maxBytesRoute: 1 << 20, maxDelayMs: 1000 });
     });
     after(() => server.close(1000));
 
     test('GET / → 200 with the fixed body, Date, Content-Length, and the mode’s connection handling', async () => {
-      const ex = await exchange(server.port, GET('/'), keepAlive ? { responses: 1 } : {});
+      const ex = await exchange(server, GET('/'), keepAlive ? { responses: 1 } : {});
       const r = ex.responses[0]!;
       assert.equal(ex.responses.length, 1);
       assert.equal(r.status, 200);
@@ -54,7 +56,7 @@ export function runServerCases(mode: ServerMode): void {
 
     test('HEAD gets the headers of GET and no body, on every route', async () => {
       for (const path of ['/', '/bytes/10', '/nope', '/stats']) {
-        const ex = await exchange(server.port, `HEAD ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`, { head: [true] });
+        const ex = await exchange(server, `HEAD ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`, { head: [true] });
         assert.equal(ex.responses.length, 1, path);
         assert.equal(ex.responses[0]!.body.length, 0);
         assert.ok(Number(ex.responses[0]!.headers.get('content-length')) > 0 || path === '/bytes/0');
@@ -75,23 +77,23 @@ export function runServerCases(mode: ServerMode): void {
         ['http://t/bytes/3?q', 200, (b) => assert.equal(b.length, 3)],
       ];
       for (const [path, status, check] of cases) {
-        const ex = await exchange(server.port, GET(path, 'Connection: close\r\n'));
+        const ex = await exchange(server, GET(path, 'Connection: close\r\n'));
         assert.equal(ex.responses[0]?.status, status, path);
         check(ex.responses[0]!.body);
       }
     });
 
     test('HTTP/1.0: closed unless it asks for keep-alive (echoed back in keep-alive mode)', async () => {
-      const plain = await exchange(server.port, 'GET / HTTP/1.0\r\n\r\n');
+      const plain = await exchange(server, 'GET / HTTP/1.0\r\n\r\n');
       assert.equal(plain.responses[0]!.headers.get('connection'), 'close');
       assert.equal(plain.closedByServer, true);
-      const ka = await exchange(server.port, 'GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', keepAlive ? { responses: 1 } : {});
+      const ka = await exchange(server, 'GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n', keepAlive ? { responses: 1 } : {});
       assert.equal(ka.responses[0]!.headers.get('connection'), keepAlive ? 'keep-alive' : 'close');
       assert.equal(ka.closedByServer, !keepAlive);
     });
 
     test('HTTP/1.1 Connection: close is honoured', async () => {
-      const ex = await exchange(server.port, GET('/', 'Connection: close\r\n'));
+      const ex = await exchange(server, GET('/', 'Connection: close\r\n'));
       assert.equal(ex.responses[0]!.headers.get('connection'), 'close');
       assert.equal(ex.closedByServer, true);
     });
@@ -99,12 +101,12 @@ export function runServerCases(mode: ServerMode): void {
     test('pipelined requests are answered in order (a deferred answer holds the later ones back)', async () => {
       const batch = GET('/delay/30') + GET('/bytes/3') + `HEAD / HTTP/1.1\r\nHost: t\r\n\r\n` + GET('/nope');
       if (keepAlive) {
-        const ex = await exchange(server.port, batch, { responses: 4, head: [false, false, true, false] });
+        const ex = await exchange(server, batch, { responses: 4, head: [false, false, true, false] });
         assert.deepEqual(ex.responses.map((r) => r.status), [200, 200, 200, 404]);
         assert.deepEqual(ex.responses.map((r) => r.body.length), [13, 3, 0, 10]);
       } else {
         // close mode answers the first request only, then sends FIN.
-        const ex = await exchange(server.port, batch);
+        const ex = await exchange(server, batch);
         assert.deepEqual(ex.responses.map((r) => r.status), [200]);
         assert.equal(ex.closedByServer, true);
       }
@@ -112,12 +114,12 @@ export function runServerCases(mode: ServerMode): void {
 
     test('a request split at every byte, and bodies (Content-Length, chunked, Expect: 100-continue)', async () => {
       const req = 'POST /bytes/2 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n';
-      const ex = await exchange(server.port, [...req], { responses: 1 });
+      const ex = await exchange(server, [...req], { responses: 1 });
       assert.equal(ex.responses[0]!.status, 200);
-      const cl = await exchange(server.port, 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
+      const cl = await exchange(server, 'POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
       assert.equal(cl.responses[0]!.status, 200);
       // Expect: 100-continue: the interim answer comes before the body is sent.
-      const socket = await openSocket(server.port);
+      const socket = await openSocket(server);
       const got: Buffer[] = [];
       const interim = new Promise<void>((resolve) =>
         socket.on('data', (chunk: Buffer) => {
@@ -137,27 +139,27 @@ export function runServerCases(mode: ServerMode): void {
     describe('bad input → status, Connection: close, connection closed, server alive', () => {
       for (const [name, input, status] of BAD) {
         test(name, async () => {
-          const ex = await exchange(server.port, input);
+          const ex = await exchange(server, input);
           assert.equal(ex.responses.length, 1, ex.raw.toString('latin1').slice(0, 200));
           assert.equal(ex.responses[0]!.status, status);
           assert.equal(ex.responses[0]!.headers.get('connection'), 'close');
           assert.equal(ex.closedByServer, true);
-          const ok = await exchange(server.port, GET('/', 'Connection: close\r\n'));
+          const ok = await exchange(server, GET('/', 'Connection: close\r\n'));
           assert.equal(ok.responses[0]!.status, 200);
         });
       }
       test('a good pipelined request before the bad one is answered first', async () => {
-        const ex = await exchange(server.port, GET('/') + 'GET / HTTP/1.1\r\nHost : t\r\n\r\n');
+        const ex = await exchange(server, GET('/') + 'GET / HTTP/1.1\r\nHost : t\r\n\r\n');
         assert.deepEqual(ex.responses.map((r) => r.status), keepAlive ? [200, 400] : [200]);
         assert.equal(ex.closedByServer, true);
       });
     });
 
     test('handshake counts: N HTTP/1.0 requests → N accepted, N closed by the server', async () => {
-      const own = await startTestServer({ mode });
+      const own = await start({ mode });
       try {
         const n = 5;
-        for (let i = 0; i < n; i++) assert.equal((await exchange(own.port, 'GET / HTTP/1.0\r\n\r\n')).closedByServer, true);
+        for (let i = 0; i < n; i++) assert.equal((await exchange(own, 'GET / HTTP/1.0\r\n\r\n')).closedByServer, true);
         await waitFor(() => own.stats().connectionsOpen === 0, 'connections to close');
         const stats = own.stats();
         assert.equal(stats.connectionsAccepted, n);
@@ -165,28 +167,35 @@ export function runServerCases(mode: ServerMode): void {
         assert.equal(stats.closedByClient, 0);
         assert.equal(stats.requests, n);
         assert.deepEqual(stats.responsesByStatus, { '200': n });
+        if (own.tls !== null) {
+          // Over TLS: one completed handshake per TCP connection, none failed.
+          assert.equal(stats.tlsHandshakes!.full + stats.tlsHandshakes!.resumed, n);
+          assert.equal(stats.tlsHandshakes!.failed, 0);
+        } else assert.equal(stats.tlsHandshakes, null);
       } finally {
         await own.close(1000);
       }
     });
 
     test('handshake counts: N requests on one connection → 1 accepted (keep-alive) or N connections (close)', async () => {
-      const own = await startTestServer({ mode });
+      const own = await start({ mode });
       try {
         const n = 5;
         if (keepAlive) {
-          const ex = await exchange(own.port, Array.from({ length: n }, () => GET('/')).join(''), { responses: n });
+          const ex = await exchange(own, Array.from({ length: n }, () => GET('/')).join(''), { responses: n });
           assert.equal(ex.responses.length, n);
           await waitFor(() => own.stats().connectionsOpen === 0, 'the client close to be seen');
           const stats = own.stats();
           assert.equal(stats.connectionsAccepted, 1);
           assert.equal(stats.closedByClient, 1);
           assert.equal(stats.requests, n);
+          if (own.tls !== null) assert.deepEqual(stats.tlsHandshakes, { full: 1, resumed: 0, failed: 0 });
         } else {
-          for (let i = 0; i < n; i++) await exchange(own.port, GET('/'));
+          for (let i = 0; i < n; i++) await exchange(own, GET('/'));
           await waitFor(() => own.stats().connectionsOpen === 0, 'connections to close');
           assert.equal(own.stats().connectionsAccepted, n);
           assert.equal(own.stats().closedByServer, n);
+          if (own.tls !== null) assert.equal(own.stats().tlsHandshakes!.full + own.stats().tlsHandshakes!.resumed, n);
         }
       } finally {
         await own.close(1000);

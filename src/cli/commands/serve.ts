@@ -4,7 +4,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { setLivenessSink } from '../../server/heartbeat-routes.js';
 import { formatLivenessEvent } from '../../server/liveness-log.js';
 import { startServer } from '../../server/index.js';
-import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../../types.js';
+import { formatCertificateLine } from '../../server/tls-identity.js';
+import { H1Error } from '../../errors.js';
+import { DEFAULT_SERVER_CONFIG, type ServerConfig, type ServerTlsConfig } from '../../types.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
 
 const D = DEFAULT_SERVER_CONFIG;
@@ -31,6 +33,11 @@ export interface ServeArgs {
   'tcp-keepalive'?: string;
   'heartbeat-timeout'?: string;
   'log-liveness'?: boolean;
+  tls?: boolean;
+  cert?: string;
+  key?: string;
+  'cert-out'?: string;
+  'tls-tickets'?: string;
 }
 
 const MAX_BYTES = 2 ** 31 - 1;
@@ -38,6 +45,24 @@ const msOrDefault = (value: string | undefined, option: string, fallback: number
   value === undefined ? fallback : parseDurationMs(value, option);
 const intOrDefault = (value: string | undefined, option: string, fallback: number, min: number, max = MAX_BYTES): number =>
   value === undefined ? fallback : parseInteger(value, option, min, max);
+
+/** The TLS flags → ServerTlsConfig, or null without --tls; the TLS flags without --tls, or --cert/--key alone, are errors. */
+function parseTlsArgs(argv: ServeArgs): ServerTlsConfig | null {
+  const given = (['cert', 'key', 'cert-out', 'tls-tickets'] as const).filter((name) => argv[name] !== undefined);
+  if (argv.tls !== true) {
+    if (given.length > 0) throw new H1Error('H1B_TLS_CONFIG', `--${given[0]} needs --tls`);
+    return null;
+  }
+  if ((argv.cert === undefined) !== (argv.key === undefined)) {
+    throw new H1Error('H1B_TLS_CONFIG', `--cert and --key go together: ${argv.cert === undefined ? '--key' : '--cert'} was given alone`);
+  }
+  return Object.freeze({
+    certFile: argv.cert === undefined ? null : String(argv.cert),
+    keyFile: argv.key === undefined ? null : String(argv.key),
+    certOut: argv['cert-out'] === undefined ? null : String(argv['cert-out']),
+    sessionTickets: argv['tls-tickets'] === undefined ? true : parseChoice(argv['tls-tickets'], 'tls-tickets', ['on', 'off'] as const) === 'on',
+  } satisfies ServerTlsConfig);
+}
 
 /** argv → validated, frozen ServerConfig (the only validation; defaults come from DEFAULT_SERVER_CONFIG). */
 export function parseServeArgs(argv: ServeArgs): ServerConfig {
@@ -63,6 +88,7 @@ export function parseServeArgs(argv: ServeArgs): ServerConfig {
     heartbeatTimeoutMs: msOrDefault(argv['heartbeat-timeout'], 'heartbeat-timeout', D.heartbeatTimeoutMs),
     logLiveness: argv['log-liveness'] ?? D.logLiveness,
     tcpKeepAliveMs: msOrDefault(argv['tcp-keepalive'], 'tcp-keepalive', D.tcpKeepAliveMs),
+    tls: parseTlsArgs(argv),
   } satisfies ServerConfig);
 }
 
@@ -90,11 +116,18 @@ function builder(yargs: Argv): Argv<ServeArgs> {
     .option('tcp-keepalive', { type: 'string', describe: 'SO_KEEPALIVE initial delay on accepted sockets, e.g. 30s; 0 = off [default: 0]' })
     .option('heartbeat-timeout', { type: 'string', describe: 'Heartbeat clients silent this long are offline; 0 = 3 × their announced interval [default: 0]' })
     .option('log-liveness', { type: 'boolean', describe: 'Write each heartbeat liveness change as a JSON line on stderr' })
+    .option('tls', { type: 'boolean', describe: 'Serve HTTPS (TLS 1.2/1.3, ALPN http/1.1); without --cert/--key a self-signed certificate for localhost, 127.0.0.1, ::1 is made at start' })
+    .option('cert', { type: 'string', describe: 'PEM certificate (chain) to serve; needs --key' })
+    .option('key', { type: 'string', describe: 'PEM private key matching --cert (unencrypted)' })
+    .option('cert-out', { type: 'string', describe: 'Write the served certificate (PEM, not the key) to this file before the URL is printed: pass it to a client as its CA' })
+    .option('tls-tickets', { type: 'string', describe: 'on: session tickets, resumed handshakes (nginx default) | off: every handshake is full [default: on]' })
     .example('$0 serve --port 0', 'keep-alive server on a free port; prints e.g. http://127.0.0.1:41234/')
     .example('$0 serve --mode close --port 8080 --body-size 1024', 'every response closes the connection (HTTP/1.0 style)')
+    .example('$0 serve --tls --port 0 --cert-out ca.pem', 'HTTPS with a fresh self-signed certificate; curl --cacert ca.pem URL')
     .epilogue(
       'Routes: / (fixed body), /bytes/N, /delay/MS, /stats (JSON counters), anything else 404; HEAD everywhere.\n' +
-        'Prints the listening URL as the only line on stdout; SIGINT/SIGTERM shut down gracefully and exit 0.',
+        'Prints the listening URL as the only line on stdout; SIGINT/SIGTERM shut down gracefully and exit 0.\n' +
+        'With --tls, stderr first gets one line: tls: certificate sha256 AB:CD:... (self-signed for localhost, 127.0.0.1, ::1).',
     ) as unknown as Argv<ServeArgs>;
 }
 
@@ -102,6 +135,7 @@ async function handler(argv: ServeArgs): Promise<void> {
   const config = parseServeArgs(argv);
   if (config.logLiveness) setLivenessSink((event) => process.stderr.write(formatLivenessEvent(event, Date.now())));
   const server = await startServer(config);
+  if (server.tls !== null) process.stderr.write(`${formatCertificateLine(server.tls)}\n`);
   process.stdout.write(`${server.url}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -104,8 +104,15 @@ export function runSamples(report: RunReport): RunSummary[] {
 }
 
 /** `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). */
-export function caseId(config: { readonly mode: string; readonly connections: number }): string {
-  return `${config.mode}-c${config.connections}`;
+export function caseId(config: {
+  readonly mode: string;
+  readonly connections: number;
+  readonly tls?: { readonly resume: boolean } | null;
+}): string {
+  // Plain cases keep their ids (`1.1-c50`), so old baselines still match; HTTPS cases say so, and say when every
+  // handshake was full.
+  const tls = config.tls == null ? '' : config.tls.resume ? '-tls' : '-tls-noresume';
+  return `${config.mode}-c${config.connections}${tls}`;
 }
 
 function side(values: number[], confidence: number): SideSummary {

@@ -46,6 +46,8 @@ export function heartbeatRunConfig(config: HeartbeatConfig): RunConfig {
     runs: 1,
     capture: null,
     netns: false,
+    tls: null,
+    resolve: [],
   };
 }
 
@@ -90,6 +92,7 @@ export function buildHeartbeatReport(record: HeartbeatRecord): RunReport {
     // A heartbeat answer is one small segment: its first byte and its end arrive in the same read.
     ttfb: rtt,
     uncorrectedLatency: null,
+    tls: null,
     timeline: [],
     notes: [
       `heartbeat run: ${run.clients} clients, one GET /heartbeat every ${run.intervalMs} ms each, in ${outcome.processes} client process(es)`,

@@ -80,6 +80,18 @@ function sumStats(all: Array<Stats | null>): Stats | null {
   return total;
 }
 
+/** TLS handshake times merged and counts summed; null unless every run was over TLS. */
+function mergeTls(reports: readonly RunReport[]): { summary: LatencySummary; encoded: string; counts: { full: number; resumed: number } } | null {
+  if (reports.some((report) => report.histograms.tlsUs === undefined || report.handshakes.tls === undefined)) return null;
+  const merged = summarizeEncoded(reports.map((report) => report.histograms.tlsUs as string));
+  const counts = { full: 0, resumed: 0 };
+  for (const report of reports) {
+    counts.full += report.handshakes.tls!.full;
+    counts.resumed += report.handshakes.tls!.resumed;
+  }
+  return { ...merged, counts };
+}
+
 function sumKernel(all: Array<KernelHandshakes | null>): KernelHandshakes | null {
   const first = all[0];
   if (!first || all.some((kernel) => kernel === null)) return null;
@@ -135,7 +147,8 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
   const rss = reports.map((report) => report.server.maxRssBytes);
   const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
   // The first run gives identity, config, target and engine; its own optional sections are replaced below.
-  const { wire: _wire, teardowns: _teardowns, ...identity } = first;
+  const { wire: _wire, teardowns: _teardowns, tlsMs: _tlsMs, ...identity } = first;
+  const tls = mergeTls(reports);
   const merged: RunReport = {
     ...identity,
     durationSec,
@@ -177,6 +190,11 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     notes: [...new Set(reports.flatMap((report) => report.notes))],
     runs: reports.map(summarizeRun),
   };
+  if (tls !== null) {
+    merged.tlsMs = tls.summary;
+    merged.histograms.tlsUs = tls.encoded;
+    merged.handshakes.tls = tls.counts;
+  }
   if (wire.wire !== undefined) {
     merged.wire = wire.wire;
     merged.teardowns = wire.teardowns!;

@@ -38,15 +38,18 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
       `${scope} · ${report.engine.name} engine${report.runs ? ` · ${report.runs.length} runs merged` : ''}`,
   );
   lines.push(
-    `target ${report.target.url} (${report.target.embedded ? `embedded server, ${report.target.serverMode} mode` : 'external server'})` +
+    `target ${report.target.url}${addressText(report)} (${report.target.embedded ? `embedded server, ${report.target.serverMode} mode` : 'external server'})` +
       (report.label ? ` · label ${report.label}` : ''),
   );
+  if (report.target.tls) lines.push(`tls ${report.target.tls.protocol} · ${report.target.tls.cipher} · ALPN ${report.target.tls.alpn ?? 'none'}`);
   if (report.interrupted) lines.push('INTERRUPTED: partial results up to Ctrl-C.');
 
   const latency = new Table({ head: ['ms', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'stdev'], style: PLAIN });
   latency.push(latencyRow(report.coordinatedOmission.corrected ? 'latency (corrected)' : 'latency', report.latencyMs));
   if (report.uncorrectedLatencyMs) latency.push(latencyRow('latency (uncorrected)', report.uncorrectedLatencyMs));
-  latency.push(latencyRow('connect', report.connectMs), latencyRow('ttfb', report.ttfbMs));
+  latency.push(latencyRow('connect', report.connectMs));
+  if (report.tlsMs) latency.push(latencyRow('tls handshake', report.tlsMs));
+  latency.push(latencyRow('ttfb', report.ttfbMs));
   lines.push(latency.toString());
 
   const hs = report.handshakes;
@@ -55,6 +58,7 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
     ['throughput', `${fmt(report.throughput.requestsPerSec)} req/s · ${bytesPerSec(report.throughput.bytesPerSec)} over ${fmt(report.durationSec, 3)} s`],
     ['requests', `${int(requests.sent)} sent · ${int(requests.completed)} completed · ${int(requests.non2xx)} non-2xx · ${int(requests.errors)} errors`],
     ['handshakes', `client ${orDash(hs.client)} · server ${orDash(hs.server)} · kernel ${kernel}${hs.wire === undefined ? '' : ` · wire ${int(hs.wire)}`} · ${perRequest(hs.perRequest)} per request`],
+    ...(hs.tls ? [['tls handshakes', tlsText(report)] as [string, string]] : []),
     ...(report.teardowns
       ? [['teardowns', `wire: server first ${int(report.teardowns.wire.serverFirst)} · client first ${int(report.teardowns.wire.clientFirst)} · reset ${int(report.teardowns.wire.reset)}`] as [string, string]]
       : []),
@@ -82,6 +86,22 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
   for (const note of report.notes) lines.push(`note: ${note}`);
   if (path) lines.push(`report: ${path}`);
   return lines.join('\n');
+}
+
+/** ` at [::1]:8443`: the address loaded, shown only when the URL does not already name it. */
+function addressText(report: RunReport): string {
+  const address = report.target.address;
+  if (address === undefined) return '';
+  const host = new URL(report.target.url).hostname.replace(/^\[(.*)\]$/, '$1');
+  return host === address ? '' : ` at ${address.includes(':') ? `[${address}]` : address}`;
+}
+
+/** Client full · resumed, and the server's view when it has one. */
+function tlsText(report: RunReport): string {
+  const client = report.handshakes.tls!;
+  const server = report.server.statsDelta?.tlsHandshakes ?? null;
+  return `client full ${int(client.full)} · resumed ${int(client.resumed)}` +
+    (server === null ? '' : ` · server full ${int(server.full)} · resumed ${int(server.resumed)} · failed ${int(server.failed)}`);
 }
 
 function cpuText(report: RunReport): string {

@@ -32,7 +32,9 @@ function serverArgs(config: HeartbeatConfig): string[] {
  */
 export async function runHeartbeatReport(config: HeartbeatConfig, options: HeartbeatRunOptions): Promise<RunReport> {
   const opening = openObserved(config);
-  const pending = opening.then(({ target }): HeartbeatTarget => ({ url: target.url, pid: target.server?.pid ?? null }));
+  const pending = opening.then(
+    ({ target }): HeartbeatTarget => ({ url: target.url, address: target.located.chosen.address, pid: target.server?.pid ?? null }),
+  );
   pending.catch(() => {}); // awaited (and its failure reported) by runHeartbeat
   try {
     const runOptions = options.random === undefined ? { signal: options.signal } : { signal: options.signal, random: options.random };
@@ -56,9 +58,12 @@ export async function runHeartbeatReport(config: HeartbeatConfig, options: Heart
   }
 }
 
-/** Start the target and open the views on it; the target is released if the views cannot be opened. */
+/**
+ * Start the target (a --url is resolved and probed: one that accepts nothing fails here, before any client beats)
+ * and open the views on it; the target is released if the views cannot be opened.
+ */
 async function openObserved(config: HeartbeatConfig): Promise<{ target: ActiveTarget; observer: Observer }> {
-  const target = await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: serverArgs(config) });
+  const target = await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: serverArgs(config), resolve: config.resolve });
   try {
     return { target, observer: await observe(target, { kernelScope: 'host', capture: null }) };
   } catch (error) {

@@ -8,11 +8,19 @@ import { mergeRunReports } from '../report/merge.js';
 import type { RunReport } from '../report/schema.js';
 import type { RunConfig } from '../types.js';
 import { observe } from './observe.js';
-import { describeTarget, openTarget, targetSpecFor, type ActiveTarget } from './target.js';
+import type { LookupAll } from './resolve.js';
+import { describeTarget, loadTargetOf, openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
 /** What the runner reports while it works; the CLI turns these into progress output. */
 export type RunEvent =
-  | { readonly type: 'target'; readonly url: string; readonly embedded: boolean; readonly serverMode: string | null }
+  | {
+      readonly type: 'target';
+      readonly url: string;
+      readonly embedded: boolean;
+      readonly serverMode: string | null;
+      /** The address the probe chose (what is loaded). */
+      readonly address?: string;
+    }
   | { readonly type: 'phase'; readonly phase: 'warmup' | 'measure'; readonly run: number; readonly runs: number; readonly engine: Engine }
   | { readonly type: 'run-done'; readonly run: number; readonly runs: number; readonly report: RunReport };
 
@@ -25,6 +33,8 @@ export interface RunOptions {
   readonly kernelScope?: 'host' | 'namespace';
   /** `--netns` was asked for but could not be honoured: the reason, stated in the report. */
   readonly netnsUnavailable?: string | null;
+  /** The resolver (tests inject one); default getaddrinfo. */
+  readonly lookup?: LookupAll;
 }
 
 /**
@@ -32,9 +42,16 @@ export interface RunOptions {
  * The target (embedded server child) is always released, also on errors and aborts.
  */
 export async function runSeries(config: RunConfig, options: RunOptions): Promise<RunReport> {
-  const target = await openTarget(targetSpecFor(config));
+  // Resolved and probed before the warm-up: a target that is not there fails now, naming every address tried.
+  const target = await openTarget(targetSpecFor(config), options.lookup === undefined ? {} : { lookup: options.lookup });
   try {
-    options.onEvent?.({ type: 'target', url: target.url.href, embedded: target.server !== null, serverMode: target.serverMode });
+    options.onEvent?.({
+      type: 'target',
+      url: target.url.href,
+      embedded: target.server !== null,
+      serverMode: target.serverMode,
+      address: target.located.chosen.address,
+    });
     const reports: RunReport[] = [];
     for (let run = 1; run <= config.runs; run++) {
       if (run > 1 && options.signal.aborted) break;
@@ -57,7 +74,7 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
   if (config.warmupMs > 0 && !signal.aborted) {
     const warmup = options.createEngine();
     options.onEvent?.({ type: 'phase', phase: 'warmup', run, runs: config.runs, engine: warmup });
-    await warmup.run(loadConfigFor(config, target.url, 'warmup'), signal);
+    await warmup.run(loadConfigFor(config, loadTargetOf(target), 'warmup'), signal);
   }
 
   const observer = await observe(target, {
@@ -66,7 +83,7 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
   });
   const engine = options.createEngine();
   options.onEvent?.({ type: 'phase', phase: 'measure', run, runs: config.runs, engine });
-  const result = await engine.run(loadConfigFor(config, target.url, 'measure'), signal).catch(async (error: unknown) => {
+  const result = await engine.run(loadConfigFor(config, loadTargetOf(target), 'measure'), signal).catch(async (error: unknown) => {
     await observer.abort();
     throw error;
   });

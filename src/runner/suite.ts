@@ -11,6 +11,7 @@ import { SCHEMA_VERSION, type RunReport, type SuiteCase, type SuiteReport } from
 import { suiteModel } from '../report/suite-model.js';
 import type { RunConfig } from '../types.js';
 import { TOOL } from '../version.js';
+import type { LookupAll } from './resolve.js';
 import { runOnce, type RunEvent } from './run.js';
 import { openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
@@ -41,12 +42,14 @@ export interface SuiteOptions {
   readonly onEvent?: (event: SuiteEvent) => void;
   /** Wall clock for the report's start time and duration (injectable in tests). */
   readonly now?: () => number;
+  /** The resolver (tests inject one); default getaddrinfo. */
+  readonly lookup?: LookupAll;
 }
 
-/** Cases that need the same server (same URL or same embedded server mode) share one target. */
+/** Cases that need the same server (same URL, or the same embedded server mode, plain or TLS) share one target. */
 function targetKey(config: RunConfig): string {
   const spec = targetSpecFor(config);
-  return spec.url ?? `embedded:${spec.serverMode}`;
+  return spec.url ?? `embedded:${spec.serverMode}${spec.tls === true ? ':tls' : ''}`;
 }
 
 /** The order of case indexes in round `run` (1-based): a rotation by run - 1. */
@@ -60,9 +63,10 @@ export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<
   const targets = new Map<string, ActiveTarget>();
   const perCase: RunReport[][] = plan.cases.map(() => []);
   try {
+    // Every target is opened (resolved and probed) before the first run: one that is not there fails the suite now.
     for (const item of plan.cases) {
       const key = targetKey(item.config);
-      if (!targets.has(key)) targets.set(key, await openTarget(targetSpecFor(item.config)));
+      if (!targets.has(key)) targets.set(key, await openTarget(targetSpecFor(item.config), options.lookup === undefined ? {} : { lookup: options.lookup }));
     }
     const steps = plan.runs * plan.cases.length;
     let step = 0;

@@ -1,8 +1,11 @@
-// Resolves a run's target: the given --url, or an embedded server child started in the mode the run needs.
+// Opens a run's target: the given --url or an embedded server child started in the mode the run needs, resolved
+// once and probed (runner/resolve.ts) before any load, so every engine connects to the one address that accepted.
 
+import type { LoadTarget } from '../client/engine.js';
 import type { ResolvedTarget } from '../report/build.js';
-import type { ClientMode, RunConfig, ServerMode } from '../types.js';
+import type { ClientMode, ResolvePin, RunConfig, ServerMode } from '../types.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
+import { locateTarget, systemLookup, type Located, type LookupAll } from './resolve.js';
 import { StatsProbe } from './stats-probe.js';
 
 /** What to load: a URL, or the embedded server in a mode with extra `bench serve` flags. */
@@ -13,12 +16,25 @@ export interface TargetSpec {
   readonly serverMode: ServerMode;
   /** Extra `bench serve` flags for the embedded server (e.g. `--heartbeat-timeout 3000ms`). */
   readonly serverArgs?: readonly string[];
+  /** Start the embedded server over HTTPS (`--tls`) and trust its certificate (ignored with a URL). */
+  readonly tls?: boolean;
+  /** `--resolve` pins for the URL's host. */
+  readonly resolve?: readonly ResolvePin[];
+}
+
+/** How a target is reached; the resolver is injectable so tests can answer ::1 before 127.0.0.1. */
+export interface OpenOptions {
+  readonly lookup?: LookupAll;
 }
 
 export interface ActiveTarget {
   readonly url: URL;
   /** Port whose TIME_WAIT sockets are counted. */
   readonly port: number;
+  /** The resolution and the address that accepted the probe: what every engine connects to. */
+  readonly located: Located;
+  /** PEM certificate to trust in addition to --ca (the embedded TLS server's own); null otherwise. */
+  readonly ca: string | null;
   readonly serverMode: ServerMode | null;
   /** The child we started (null for --url targets); its PID gives server CPU and RSS. */
   readonly server: EmbeddedServer | null;
@@ -41,32 +57,54 @@ export function portOf(url: URL): number {
 
 /** The target a run config asks for. */
 export function targetSpecFor(config: RunConfig): TargetSpec {
-  return { url: config.url, serverMode: config.serverMode ?? defaultServerMode(config.mode) };
+  return {
+    url: config.url,
+    serverMode: config.serverMode ?? defaultServerMode(config.mode),
+    tls: config.url === null && config.tls !== null,
+    resolve: config.resolve,
+  };
 }
 
-/** How the report names a target. */
+/** What an engine needs of the target: the URL, the address to connect to, a CA to trust. */
+export function loadTargetOf(target: ActiveTarget): LoadTarget {
+  return { url: target.url, address: target.located.chosen.address, ca: target.ca };
+}
+
+/** How the report names a target: the URL, and the address actually loaded with everything the host resolved to. */
 export function describeTarget(target: ActiveTarget): ResolvedTarget {
-  return { url: target.url.href, embedded: target.server !== null, serverMode: target.serverMode, port: target.port };
+  const { resolution, chosen } = target.located;
+  return {
+    url: target.url.href,
+    embedded: target.server !== null,
+    serverMode: target.serverMode,
+    port: target.port,
+    address: chosen.address,
+    family: chosen.family,
+    resolved: { addresses: resolution.addresses.map((a) => ({ ...a })), lookupMs: resolution.lookupMs, source: resolution.source },
+  };
 }
 
-/** Start (or just name) the target. Throws H1B_SERVER_SPAWN_FAILED when the embedded server does not come up. */
-export async function openTarget(spec: TargetSpec): Promise<ActiveTarget> {
+/**
+ * Start (or just name) the target, resolve its host once and probe its addresses in order.
+ * @throws H1Error H1B_SERVER_SPAWN_FAILED when the embedded server does not come up, H1B_RESOLVE_FAILED when the
+ *   host does not resolve, H1B_CONNECT_REFUSED (naming every address tried) when none accepts a connection.
+ */
+export async function openTarget(spec: TargetSpec, options: OpenOptions = {}): Promise<ActiveTarget> {
+  const lookup = options.lookup ?? systemLookup;
   if (spec.url !== null) {
     const url = new URL(spec.url);
-    return { url, port: portOf(url), serverMode: null, server: null, probe: null, release: async () => {} };
+    const located = await locateTarget(url, portOf(url), spec.resolve ?? [], lookup);
+    return { url, port: portOf(url), located, ca: null, serverMode: null, server: null, probe: null, release: async () => {} };
   }
-  const server = await startEmbeddedServer(spec.serverMode, spec.serverArgs ?? []);
-  const probe = new StatsProbe(server.url);
+  const server = await startEmbeddedServer(spec.serverMode, spec.serverArgs ?? [], spec.tls === true);
+  const probe = new StatsProbe(server.url, server.ca);
   let released: Promise<void> | null = null;
-  return {
-    url: server.url,
-    port: portOf(server.url),
-    serverMode: server.mode,
-    server,
-    probe,
-    release(): Promise<void> {
-      released ??= probe.close().finally(() => server.stop());
-      return released;
-    },
-  };
+  const release = (): Promise<void> => (released ??= probe.close().finally(() => server.stop()));
+  try {
+    const located = await locateTarget(server.url, portOf(server.url), [], lookup);
+    return { url: server.url, port: portOf(server.url), located, ca: server.ca, serverMode: server.mode, server, probe, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }

@@ -1,8 +1,12 @@
-// One live `bench trace`: the target (given or embedded), tcpdump around a tiny exchange, the connections rebuilt.
+// One live `bench trace`: the target (given or embedded, plain or TLS), tcpdump around a tiny exchange, the
+// connections rebuilt.
 
-import { traceExchange, type LiveTrace } from '../wire/trace.js';
-import { defaultServerMode, describeTarget, openTarget } from './target.js';
+import { loadTlsFor } from '../client/engine.js';
+import { tlsConnectOptions } from '../client/tls-context.js';
 import type { ResolvedTarget } from '../report/build.js';
+import type { ResolvePin, TlsClientConfig } from '../types.js';
+import { traceExchange, type LiveTrace } from '../wire/trace.js';
+import { defaultServerMode, describeTarget, loadTargetOf, openTarget } from './target.js';
 
 export interface TraceConfig {
   /** A running server; null = the embedded one, in the mode HTTP/`mode` expects. */
@@ -12,17 +16,35 @@ export interface TraceConfig {
   /** Where tcpdump writes the capture. */
   readonly file: string;
   readonly timeoutMs: number;
+  /** TLS client options (an https:// URL, or `--tls` for the embedded server over HTTPS); null = plain. */
+  readonly tls?: TlsClientConfig | null;
+  readonly resolve?: readonly ResolvePin[];
 }
 
 /**
- * Open the target, capture the exchange, release the target (always). `onTarget` is called once the target is up,
- * before any traffic, so the caller can say what is being traced.
+ * Open the target (resolved and probed once), capture the exchange, release the target (always). `onTarget` is
+ * called once the target is up, before any traffic, so the caller can say what is being traced.
  */
 export async function runTrace(config: TraceConfig, onTarget?: (target: ResolvedTarget) => void): Promise<LiveTrace> {
-  const target = await openTarget({ url: config.url, serverMode: defaultServerMode(config.mode) });
+  const tlsConfig = config.tls ?? null;
+  const target = await openTarget({
+    url: config.url,
+    serverMode: defaultServerMode(config.mode),
+    tls: config.url === null && tlsConfig !== null,
+    resolve: config.resolve ?? [],
+  });
   try {
     onTarget?.(describeTarget(target));
-    return await traceExchange({ url: target.url, mode: config.mode, requests: config.requests, file: config.file, timeoutMs: config.timeoutMs });
+    const where = loadTargetOf(target);
+    const tls = loadTlsFor(tlsConfig, where);
+    return await traceExchange({
+      url: target.url,
+      mode: config.mode,
+      requests: config.requests,
+      file: config.file,
+      timeoutMs: config.timeoutMs,
+      via: { address: where.address, tls: tls === null ? null : tlsConnectOptions(tls) },
+    });
   } finally {
     await target.release();
   }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { analyzeCapture, type CaptureAnalysis } from './analyze.js';
 import { PacketCapture, type CaptureStats } from './capture.js';
-import { tinyExchange, type ExchangeResult } from './exchange.js';
+import { tinyExchange, type ExchangeResult, type ExchangeVia } from './exchange.js';
 
 export interface LiveTraceOptions {
   readonly url: URL;
@@ -12,6 +12,8 @@ export interface LiveTraceOptions {
   /** Where tcpdump writes the capture. */
   readonly file: string;
   readonly timeoutMs?: number;
+  /** The address to connect to and the TLS options (https://); default: the URL's host, plain TCP. */
+  readonly via?: ExchangeVia;
 }
 
 export interface LiveTrace {
@@ -22,17 +24,25 @@ export interface LiveTrace {
 
 /** Start tcpdump on the target's port, run the exchange, stop tcpdump (always), and analyse the file. */
 export async function traceExchange(options: LiveTraceOptions): Promise<LiveTrace> {
-  const port = Number(options.url.port || 80);
-  // 4 KiB per packet keeps small HTTP messages whole for Wireshark; the exchange is too small to fill the ring.
-  const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096 });
+  const port = Number(options.url.port || (options.url.protocol === 'https:' ? 443 : 80));
+  const address = options.via?.address ?? options.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  // Loopback traffic is on `lo`; anything else may leave by any interface (Linux "any": cooked SLL2 frames).
+  const iface = isLoopback(address) ? 'lo' : 'any';
+  // 4 KiB per packet keeps small HTTP messages and TLS handshake records whole; the exchange is too small to fill the ring.
+  const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096, iface });
   let exchange: ExchangeResult;
   let stats: CaptureStats;
   try {
-    exchange = await tinyExchange(options.url, options.mode, options.requests, options.timeoutMs);
+    exchange = await tinyExchange(options.url, options.mode, options.requests, options.timeoutMs, options.via);
   } finally {
     // Stop even when the exchange failed, so no tcpdump outlives the command.
     stats = await capture.stop();
   }
   const analysis = analyzeCapture(await readFile(options.file), { serverPort: port });
   return { exchange, capture: stats, analysis };
+}
+
+/** 127.0.0.0/8, ::1 and the IPv4-mapped loopback. */
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.') || address === 'localhost';
 }

@@ -77,8 +77,8 @@ describe('bench trace', () => {
     assert.equal(mixed.code, 2);
     assert.match(mixed.stderr, /--mode does not apply to --pcap/);
 
-    const remote = await bench(['trace', '--url', 'http://192.0.2.1:80/']);
-    assert.equal(remote.code, 2);
-    assert.match(remote.stderr, /H1B_UNSUPPORTED_TARGET/);
+    const scheme = await bench(['trace', '--url', 'ftp://127.0.0.1:21/']);
+    assert.equal(scheme.code, 2);
+    assert.match(scheme.stderr, /H1B_INVALID_URL/);
   });
 });

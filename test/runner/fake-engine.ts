@@ -66,6 +66,7 @@ export function fakeEngineFactory(log: FakeLog, options: { real?: number; untilA
           connect: createHistogram(),
           ttfb: createHistogram(),
           uncorrectedLatency: null,
+          tls: null,
           timeline: [],
           notes: [],
           resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },

@@ -19,7 +19,13 @@ function builder(yargs: Argv): Argv<SuiteCommandArgs> {
   return yargs
     .option('preset', { type: 'string', describe: `Suite in bench/suites/: ${presetNames().join(' | ') || 'quick | standard'} [default: quick]` })
     .option('file', { type: 'string', describe: 'Suite definition JSON (modes, connections, runs, duration, warmup, pipelining)' })
-    .option('url', { type: 'string', describe: 'Target (http://, loopback or own address) [default: embedded servers]' })
+    .option('url', { type: 'string', describe: 'Target: any http:// or https:// URL [default: embedded servers]' })
+    .option('tls', { type: 'boolean', describe: 'Every case over HTTPS against the embedded TLS server' })
+    .option('insecure', { alias: 'k', type: 'boolean', describe: "https://: do not verify the server's certificate" })
+    .option('ca', { type: 'string', describe: 'https://: also trust the CA certificate(s) in this PEM file' })
+    .option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" })
+    .option('tls-max', { type: 'string', describe: 'https://: highest TLS version offered: 1.2 | 1.3 [default: 1.3]' })
+    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect there instead of asking DNS (as curl)' })
     .option('runs', { type: 'string', describe: 'Override the runs per case' })
     .option('duration', { alias: 'd', type: 'string', describe: 'Override the measured duration of each run' })
     .option('engine', { type: 'string', describe: 'Load engine [default: native]' })
@@ -28,6 +34,7 @@ function builder(yargs: Argv): Argv<SuiteCommandArgs> {
     .option('json', { type: 'boolean', describe: 'Print the suite report JSON on stdout instead of the summary' })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr [default: on when stderr is a terminal]' })
     .example('$0 suite', 'The quick preset: 1.0 vs 1.1 vs pipelining, about 30 s')
+    .example('$0 suite --preset tls', 'HTTPS: a full handshake per request vs a resumed one vs keep-alive vs pipelining')
     .example('$0 suite --preset standard --out results/baseline.json', 'Record a baseline for bench compare') as unknown as Argv<SuiteCommandArgs>;
 }
 

@@ -1,6 +1,5 @@
 // The native engine: h1bench's own load generator on raw node:net sockets, behind the common Engine interface.
 
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { monotonicClock, type Clock } from '../../clock.js';
 import { H1Error } from '../../errors.js';
@@ -71,6 +70,7 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
     connect: rec.connect,
     ttfb: rec.ttfb,
     uncorrectedLatency: rec.uncorrected,
+    tls: rec.tlsResult('1 µs (TCP connect event to secureConnect)'),
     timeline: rec.timelinePoints(run.endUs),
     notes: notesFor(run, config),
     resolution: { latency: '1 µs (monotonic clock)', connect: '1 µs (connect() to the connect event)', ttfb: '1 µs (socket read)' },
@@ -78,16 +78,17 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
 }
 
 /**
- * Resolve the host once per load: connecting by name would run getaddrinfo on the libuv thread pool for every new
- * connection, which in 1.0 mode means once per request.
+ * The address this load connects to: the runner's choice (resolved once and probed, runner/resolve.ts), or the URL's
+ * IP literal for direct engine users. Never a lookup per connection: in 1.0 mode that would be getaddrinfo on
+ * libuv's thread pool once per request.
  */
-async function resolveHost(host: string): Promise<string> {
-  if (isIP(host) !== 0) return host;
-  try {
-    return (await lookup(host)).address;
-  } catch (err) {
-    throw new H1Error('H1B_INVALID_URL', `cannot resolve the target host ${host} (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`, { cause: err });
+function addressOf(config: LoadConfig): string {
+  if (config.address !== undefined) return config.address;
+  const host = config.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host) === 0) {
+    throw new H1Error('H1B_INVALID_OPTION', `LoadConfig.address is required for the host name ${host}: the runner resolves and probes it once (runner/resolve.ts)`);
   }
+  return host;
 }
 
 /** The native engine: h1bench's own generator. `clock` is injectable for tests; the default is the monotonic µs clock. */
@@ -105,7 +106,7 @@ export class NativeEngine implements Engine {
     validate(config);
     const run = new LoadRun(config, this.clock);
     this.current = run;
-    run.host = await resolveHost(run.host);
+    run.host = addressOf(config);
     const onAbort = (): void => run.interrupt();
     if (signal.aborted) run.interrupted = true;
     else signal.addEventListener('abort', onAbort, { once: true });

@@ -1,5 +1,6 @@
 // Run state of the reference engines (undici, autocannon): progress, close-waiting; counting via metrics/recorder.
 
+import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../../clock.js';
 import type { ErrorCode } from '../../errors.js';
 import type { FailurePhase, LoadResult, TimelinePoint } from '../../measurements.js';
@@ -28,6 +29,8 @@ export interface EngineFacts {
 export class ReferenceRun {
   readonly counts: LoadRecorder;
   phase: LoadProgress['phase'] = 'measure';
+  /** The most recent TLS session any connection of the load received (for engines that keep none themselves). */
+  tlsSession: Buffer | null = null;
   readonly startedAtMs: number;
   private readonly startUs: number;
   private endUs = 0;
@@ -39,8 +42,9 @@ export class ReferenceRun {
     openLoop: boolean,
     private readonly durationMs: number,
     private readonly targetRequests: number | null,
+    tls = false,
   ) {
-    this.counts = new LoadRecorder(openLoop);
+    this.counts = new LoadRecorder(openLoop, tls);
     this.startUs = clock.nowUs();
     this.startedAtMs = Date.now();
     this.counts.begin(this.startUs);
@@ -84,6 +88,13 @@ export class ReferenceRun {
   /** A TCP connection finished its handshake; only the load's connections are counted, or kept open. */
   connectionOpened(connectUs: number, nowUs: number): void {
     if (this.counts.active) this.counts.socketOpened(nowUs, connectUs);
+  }
+
+  /** A TLS handshake of one of the load's connections completed `handshakeUs` after its TCP connect. */
+  tlsSecured(socket: TLSSocket, handshakeUs: number): void {
+    const counts = this.counts;
+    counts.tlsSecured(handshakeUs, socket.isSessionReused());
+    if (counts.wantsTlsSession) counts.noteTlsSession(sessionInfo(socket));
   }
 
   /** A connection of the load closed after reading `bytesRead` bytes: who closed first decides where it is counted. */
@@ -140,9 +151,16 @@ export class ReferenceRun {
       connect: counts.connect,
       ttfb: counts.ttfb,
       uncorrectedLatency: counts.uncorrected,
+      tls: counts.tlsResult('1 µs (TCP connect event to secureConnect)'),
       timeline: this.timelinePoints,
       notes: facts.notes,
       resolution: facts.resolution,
     };
   }
+}
+
+/** What a completed TLS socket negotiated, for the report's `target.tls`. */
+export function sessionInfo(socket: TLSSocket): { protocol: string; cipher: string; alpn: string | null } {
+  const alpn = socket.alpnProtocol;
+  return { protocol: socket.getProtocol() ?? 'unknown', cipher: socket.getCipher()?.name ?? 'unknown', alpn: typeof alpn === 'string' ? alpn : null };
 }

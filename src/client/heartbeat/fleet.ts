@@ -10,6 +10,8 @@ import { HeartbeatClient, heartbeatRequest, type ClientFailure, type FleetCounte
 /** What one process runs: its share of the clients, in global phase order. Plain data (sent over IPC). */
 export interface FleetPlan {
   readonly url: string;
+  /** The address the runner resolved and probed for the URL's host; absent = the URL's host is an IP literal. */
+  readonly address?: string;
   readonly mode: HeartbeatMode;
   readonly intervalMs: number;
   /** Answer timeout after which a client marks the server down. */
@@ -70,7 +72,7 @@ export class HeartbeatFleet {
     const url = new URL(plan.url);
     const ctx = {
       mode: plan.mode,
-      host: url.hostname.replace(/^\[|\]$/g, ''),
+      host: plan.address ?? url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 80),
       counters: this.counters,
       nowUs: () => clock.nowUs(),

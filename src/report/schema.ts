@@ -287,8 +287,18 @@ export type SuiteReport = Static<typeof SuiteReport>;
 export const AnyReport = Type.Union([RunReport, SuiteReport]);
 export type AnyReport = RunReport | SuiteReport;
 
-/** The published JSON Schema document (draft-07): what `npm run schema` writes to schema/report-v1.json. */
+/** A schema as plain JSON: TypeBox's own symbols are not enumerable, so a JSON round trip keeps only the keywords. */
+function plainJson(schema: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+}
+
+/**
+ * The published JSON Schema document (draft-07), what `npm run schema` writes to schema/report-v1.json. The run
+ * report is defined once under `definitions` and referenced from the suite's cases.
+ */
 export function reportJsonSchema(): Record<string, unknown> {
+  const suite = plainJson(SuiteReport) as { properties: { cases: { items: { properties: Record<string, unknown> } } } };
+  suite.properties.cases.items.properties['report'] = { $ref: '#/definitions/RunReport' };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `h1bench report, schemaVersion ${SCHEMA_VERSION}`,
@@ -296,7 +306,7 @@ export function reportJsonSchema(): Record<string, unknown> {
       'A report written by `bench run`, `bench heartbeat` (kind "run") or `bench suite` (kind "suite"). Readers refuse ' +
       'any other schemaVersion. Times are in the unit their name says (Ms, Us, Sec); histograms are HdrHistogram, ' +
       'compressed and base64-encoded, in µs.',
-    // JSON round trip: TypeBox's own symbols are not enumerable, so only the JSON Schema keywords remain.
-    ...(JSON.parse(JSON.stringify(AnyReport)) as Record<string, unknown>),
+    definitions: { RunReport: plainJson(RunReport), SuiteReport: suite },
+    anyOf: [{ $ref: '#/definitions/RunReport' }, { $ref: '#/definitions/SuiteReport' }],
   };
 }

@@ -24,6 +24,17 @@ const ServerModeSchema = Type.Union([Type.Literal('close'), Type.Literal('keep-a
 const EngineSchema = Type.Union([Type.Literal('native'), Type.Literal('undici'), Type.Literal('autocannon')]);
 const Tool = closedObject({ name: Type.Literal('h1bench'), version: Type.String() });
 
+/** The fields every report starts with: what wrote it, when, for how long, and whether it was cut short. */
+const identity = {
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  tool: Tool,
+  label: Nullable(Type.String()),
+  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
+  durationSec: Type.Number(),
+  /** Stopped by SIGINT/SIGTERM: figures up to that moment. */
+  interrupted: Type.Boolean(),
+};
+
 /** Kernel handshake counters over the measured phase, with the scope that says how exact they are. */
 export const KernelHandshakes = closedObject({
   /** `/proc/net/snmp` Tcp: ActiveOpens delta (connect() calls that sent a SYN). */
@@ -154,13 +165,8 @@ export type HeartbeatSection = Static<typeof HeartbeatSection>;
 
 /** A `bench run` (or `bench heartbeat`) report. */
 export const RunReport = closedObject({
-  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  ...identity,
   kind: Type.Literal('run'),
-  tool: Tool,
-  label: Nullable(Type.String()),
-  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
-  durationSec: Type.Number(),
-  interrupted: Type.Boolean(),
   config: ConfigReport,
   target: closedObject({ url: Type.String(), embedded: Type.Boolean(), serverMode: Nullable(ServerModeSchema) }),
   engine: closedObject({
@@ -269,14 +275,9 @@ export type SuiteCase = Static<typeof SuiteCase>;
 
 /** A `bench suite` report: one merged run report per case, and the model computed from them. */
 export const SuiteReport = closedObject({
-  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  ...identity,
   kind: Type.Literal('suite'),
-  tool: Tool,
-  label: Nullable(Type.String()),
   preset: Nullable(Type.String()),
-  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
-  durationSec: Type.Number(),
-  interrupted: Type.Boolean(),
   machine: MachineInfo,
   cases: Type.Array(SuiteCase),
   model: Type.Optional(SuiteModel),

@@ -38,6 +38,8 @@ export class ResponseParser {
   error: string | null = null;
 
   private state = M_HEAD;
+  /** The error was in a head, not a body (for the phase of an error sample). */
+  private failedInHead = false;
   private remaining = 0;
   private readonly skipBody: boolean;
   private readonly head: ResponseHead;
@@ -64,9 +66,9 @@ export class ResponseParser {
     return this.state === M_HEAD && this.awaitingFirstByte && this.head.atStart;
   }
 
-  /** Whether the current response is still in its head (status line and fields): no body byte has arrived. */
+  /** Whether the current response was in its head (status line and fields) when it completed, failed or was cut. */
   get inHead(): boolean {
-    return this.state === M_HEAD;
+    return this.state === M_HEAD || (this.state === M_ERROR && this.failedInHead);
   }
 
   /** Whether the current body runs until the server closes (RFC 9112 §6.3 rule 8). */
@@ -186,6 +188,7 @@ export class ResponseParser {
   }
 
   private fail(message: string): number {
+    this.failedInHead = this.state === M_HEAD;
     this.state = M_ERROR;
     this.error = message;
     return -1;

@@ -26,6 +26,17 @@ const ServerModeSchema = Type.Union([Type.Literal('close'), Type.Literal('keep-a
 const EngineSchema = Type.Union([Type.Literal('native'), Type.Literal('undici'), Type.Literal('autocannon')]);
 const Tool = closedObject({ name: Type.Literal('h1bench'), version: Type.String() });
 
+/** The fields every report starts with: what wrote it, when, for how long, and whether it was cut short. */
+const identity = {
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  tool: Tool,
+  label: Nullable(Type.String()),
+  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
+  durationSec: Type.Number(),
+  /** Stopped by SIGINT/SIGTERM: figures up to that moment. */
+  interrupted: Type.Boolean(),
+};
+
 /** Kernel handshake counters over the measured phase, with the scope that says how exact they are. */
 export const KernelHandshakes = closedObject({
   /** `/proc/net/snmp` Tcp: ActiveOpens delta (connect() calls that sent a SYN). */
@@ -176,13 +187,8 @@ export type HeartbeatSection = Static<typeof HeartbeatSection>;
 
 /** A `bench run` (or `bench heartbeat`) report. */
 export const RunReport = closedObject({
-  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  ...identity,
   kind: Type.Literal('run'),
-  tool: Tool,
-  label: Nullable(Type.String()),
-  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
-  durationSec: Type.Number(),
-  interrupted: Type.Boolean(),
   config: ConfigReport,
   target: closedObject({
     url: Type.String(),
@@ -315,14 +321,9 @@ export type SuiteCase = Static<typeof SuiteCase>;
 
 /** A `bench suite` report: one merged run report per case, and the model computed from them. */
 export const SuiteReport = closedObject({
-  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  ...identity,
   kind: Type.Literal('suite'),
-  tool: Tool,
-  label: Nullable(Type.String()),
   preset: Nullable(Type.String()),
-  startedAt: Type.String({ description: 'ISO 8601, UTC' }),
-  durationSec: Type.Number(),
-  interrupted: Type.Boolean(),
   machine: MachineInfo,
   cases: Type.Array(SuiteCase),
   model: Type.Optional(SuiteModel),
@@ -333,8 +334,18 @@ export type SuiteReport = Static<typeof SuiteReport>;
 export const AnyReport = Type.Union([RunReport, SuiteReport]);
 export type AnyReport = RunReport | SuiteReport;
 
-/** The published JSON Schema document (draft-07): what `npm run schema` writes to schema/report-v1.json. */
+/** A schema as plain JSON: TypeBox's own symbols are not enumerable, so a JSON round trip keeps only the keywords. */
+function plainJson(schema: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+}
+
+/**
+ * The published JSON Schema document (draft-07), what `npm run schema` writes to schema/report-v1.json. The run
+ * report is defined once under `definitions` and referenced from the suite's cases.
+ */
 export function reportJsonSchema(): Record<string, unknown> {
+  const suite = plainJson(SuiteReport) as { properties: { cases: { items: { properties: Record<string, unknown> } } } };
+  suite.properties.cases.items.properties['report'] = { $ref: '#/definitions/RunReport' };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `h1bench report, schemaVersion ${SCHEMA_VERSION}`,
@@ -342,7 +353,7 @@ export function reportJsonSchema(): Record<string, unknown> {
       'A report written by `bench run`, `bench heartbeat` (kind "run") or `bench suite` (kind "suite"). Readers refuse ' +
       'any other schemaVersion. Times are in the unit their name says (Ms, Us, Sec); histograms are HdrHistogram, ' +
       'compressed and base64-encoded, in µs.',
-    // JSON round trip: TypeBox's own symbols are not enumerable, so only the JSON Schema keywords remain.
-    ...(JSON.parse(JSON.stringify(AnyReport)) as Record<string, unknown>),
+    definitions: { RunReport: plainJson(RunReport), SuiteReport: suite },
+    anyOf: [{ $ref: '#/definitions/RunReport' }, { $ref: '#/definitions/SuiteReport' }],
   };
 }

@@ -5,7 +5,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { H1Error } from '../errors.js';
 import { TOOL } from '../version.js';
-import { SCHEMA_VERSION, type AnyReport } from './schema.js';
+import { Value } from '@sinclair/typebox/value';
+import { RunReport, SCHEMA_VERSION, SuiteReport, type AnyReport } from './schema.js';
 
 /** `2026-11-25T034903.123Z`: UTC, lexically sortable, no ':' (invalid in Windows file names). */
 export function sortableTimestamp(date: Date): string {
@@ -58,16 +59,18 @@ export async function writeReport(path: string, report: AnyReport, options: { cr
   await writeTextAtomic(path, text, { createDir: options.createDir === true, what: 'the report' });
 }
 
-const RUN_FIELDS = [
-  'tool', 'startedAt', 'durationSec', 'interrupted', 'config', 'target', 'requests', 'throughput', 'latencyMs',
-  'connectMs', 'ttfbMs', 'connections', 'handshakes', 'timeWait', 'errors', 'timeline', 'histograms', 'coordinatedOmission',
-] as const;
-const SUITE_FIELDS = ['tool', 'startedAt', 'cases'] as const;
+/** How many schema violations an H1B_REPORT_SCHEMA message lists before "and N more". */
+const ERRORS_SHOWN = 3;
 
-/** Check that parsed JSON is a report this version understands; throws H1B_REPORT_SCHEMA otherwise. */
+/**
+ * Check that parsed JSON is a report this version understands, deeply: every field of the schema
+ * (src/report/schema.ts, published as schema/report-v1.json) with its type, and no field it does not define.
+ * Throws H1B_REPORT_SCHEMA naming `source` and the JSON pointer of each violation, e.g.
+ * `x.json: /latencyMs/p50: Expected number`.
+ */
 export function validateReport(value: unknown, source: string): AnyReport {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new H1Error('H1B_REPORT_SCHEMA', `${source} is not an h1bench report (expected a JSON object)`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('schemaVersion' in value)) {
+    throw new H1Error('H1B_REPORT_SCHEMA', `${source} is not an h1bench report (a JSON object with a schemaVersion)`);
   }
   const report = value as Record<string, unknown>;
   if (report.schemaVersion !== SCHEMA_VERSION) {
@@ -77,15 +80,20 @@ export function validateReport(value: unknown, source: string): AnyReport {
         `${SCHEMA_VERSION} only: upgrade ${TOOL.name} or regenerate the report`,
     );
   }
-  const fields = report.kind === 'run' ? RUN_FIELDS : report.kind === 'suite' ? SUITE_FIELDS : null;
-  if (fields === null) {
+  const schema = report.kind === 'run' ? RunReport : report.kind === 'suite' ? SuiteReport : null;
+  if (schema === null) {
     throw new H1Error('H1B_REPORT_SCHEMA', `${source} has kind ${JSON.stringify(report.kind)}; expected "run" or "suite"`);
   }
-  const missing = fields.filter((field) => !(field in report));
-  if (missing.length > 0) {
-    throw new H1Error('H1B_REPORT_SCHEMA', `${source} lacks required field(s) ${missing.join(', ')}; regenerate the report`);
+  if (!Value.Check(schema, value)) {
+    const errors = [...Value.Errors(schema, value)];
+    const shown = errors.slice(0, ERRORS_SHOWN).map((error) => `${error.path || '/'}: ${error.message}`);
+    const more = errors.length > ERRORS_SHOWN ? `; and ${errors.length - ERRORS_SHOWN} more` : '';
+    throw new H1Error(
+      'H1B_REPORT_SCHEMA',
+      `${source} does not match the ${report.kind} report schema (schemaVersion ${SCHEMA_VERSION}): ${shown.join('; ')}${more}; regenerate the report`,
+    );
   }
-  return report as unknown as AnyReport;
+  return value as AnyReport;
 }
 
 /** Read and validate a report file (run or suite). Synchronous: reports are small and read once. */

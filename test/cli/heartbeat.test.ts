@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HeartbeatSection, RunReport } from '../../src/report/schema.js';
+import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 // Generous margins (4 × interval): the machine running the tests may be busy, and a starved client is a real false positive.
@@ -61,6 +62,7 @@ async function bench(args: string[]): Promise<CliRun> {
     } catch {
       report = null;
     }
+    if (report !== null) assertMatchesPublishedSchema(report, 'bench heartbeat report');
     return { code, stdout, stderr, report, leftovers: processesMarked(mark) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

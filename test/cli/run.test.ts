@@ -6,6 +6,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readReport } from '../../src/report/store.js';
 import type { RunReport } from '../../src/report/schema.js';
+import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
 import { runCli, tempDir } from './cli-helpers.js';
 
 const dir = tempDir();
@@ -17,6 +18,7 @@ async function run(name: string, args: string[]): Promise<RunReport> {
   assert.equal(result.code, 0, `exit ${result.code}: ${result.stderr}`);
   const report = readReport(out) as RunReport;
   assert.equal(report.kind, 'run');
+  assertMatchesPublishedSchema(report, `bench run ${args.join(' ')}`);
   return report;
 }
 

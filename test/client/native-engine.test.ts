@@ -139,6 +139,13 @@ describe('native engine: responses and errors', () => {
     await server.close();
     assert.equal(result.completed, 0);
     assert.equal(result.errors.H1B_PARSE_ERROR, 20);
+    // A bounded sample keeps the parser's own reason, the phase and both ends of the connection.
+    const samples = result.errorSamples.H1B_PARSE_ERROR ?? [];
+    assert.equal(samples.length, 5);
+    assert.match(samples[0]!.reason, /status code/);
+    assert.equal(samples[0]!.phase, 'head');
+    assert.equal(samples[0]!.remote, `127.0.0.1:${server.url.port}`);
+    assert.match(samples[0]!.local ?? '', /^127\.0\.0\.1:\d+$/);
   });
 
   test('per-request timeout fails the stuck request and reconnects', async () => {
@@ -164,6 +171,10 @@ describe('native engine: responses and errors', () => {
     assert.equal(result.connections!.opened, 0);
     assert.ok((result.errors.H1B_CONNECT_REFUSED ?? 0) >= 4);
     assert.ok(result.notes.some((n) => n.includes('unreachable')));
+    const sample = result.errorSamples.H1B_CONNECT_REFUSED?.[0];
+    assert.equal(sample?.phase, 'connect');
+    assert.match(sample?.reason ?? '', /ECONNREFUSED/);
+    assert.equal(sample?.remote, `127.0.0.1:${port}`);
   });
 
   test('a refused target in request-count mode also finishes', async () => {

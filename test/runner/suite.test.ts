@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadEngine } from '../../src/client/engines/index.js';
 import { parseSuiteArgs } from '../../src/cli/suite-config.js';
 import { roundOrder, runSuite } from '../../src/runner/suite.js';
+import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
 import type { SuiteModel } from '../../src/report/schema.js';
 
 test('roundOrder rotates the starting case each round', () => {
@@ -33,6 +34,7 @@ test('a 3-mode suite runs interleaved and reports every case with its runs', asy
     });
     assert.deepEqual(order, ['1.0-c2#1', '1.1-c2#1', 'pipeline-c2#1', '1.1-c2#2', 'pipeline-c2#2', '1.0-c2#2']);
     assert.equal(report.kind, 'suite');
+    assertMatchesPublishedSchema(report, 'suite report');
     assert.equal(report.label, 'tiny');
     assert.equal(report.interrupted, false);
     assert.deepEqual(report.cases.map((item) => item.id), ['1.0-c2', '1.1-c2', 'pipeline-c2']);

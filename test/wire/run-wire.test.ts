@@ -11,6 +11,7 @@ import type { WireCounts } from '../../src/measurements.js';
 import { mergeRunReports } from '../../src/report/merge.js';
 import { captureFileFor } from '../../src/wire/run-wire.js';
 import { runReport } from '../report/fixtures.js';
+import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
 import { captureSkipReason, netnsSkipReason } from './privileges.js';
 import { runCli } from '../cli/cli-helpers.js';
 
@@ -39,6 +40,7 @@ describe('bench run --capture --netns: every view counts the same handshakes', {
       const result = await bench(['run', ...args, '--warmup', '300ms', '--capture', pcap, '--netns', '--out', out, '--no-progress', '--json']);
       assert.equal(result.code, 0, result.stderr);
       const report = JSON.parse(result.stdout) as RunReport;
+      assertMatchesPublishedSchema(report, 'bench run --capture --netns report');
       assert.equal(report.requests.completed, 1000);
       assert.equal(report.handshakes.client, expected);
       assert.equal(report.handshakes.server, expected);

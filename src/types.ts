@@ -195,8 +195,8 @@ export interface HeartbeatConfig {
   readonly run: HeartbeatRunConfig;
   /** A running h1bench server (http://, any host); null = start the embedded one. */
   readonly url: string | null;
-  /** `--resolve` pins for the URL's host. */
-  readonly resolve: readonly ResolvePin[];
+  /** `--resolve` pins for the URL's host; absent = none. */
+  readonly resolve?: readonly ResolvePin[];
   /** SO_KEEPALIVE delay on the embedded server's sockets; 0 = off. */
   readonly tcpKeepAliveMs: number;
   readonly label: string | null;

@@ -63,7 +63,7 @@ export async function runHeartbeatReport(config: HeartbeatConfig, options: Heart
  * and open the views on it; the target is released if the views cannot be opened.
  */
 async function openObserved(config: HeartbeatConfig): Promise<{ target: ActiveTarget; observer: Observer }> {
-  const target = await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: serverArgs(config), resolve: config.resolve });
+  const target = await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: serverArgs(config), resolve: config.resolve ?? [] });
   try {
     return { target, observer: await observe(target, { kernelScope: 'host', capture: null }) };
   } catch (error) {

@@ -97,21 +97,38 @@ function toAddress(address: string): ResolvedAddress {
   return { address, family: isIP(address) === 6 ? 6 : 4 };
 }
 
-/** One TCP connect to `address:port`, closed at once: null when it was accepted, else why not. */
+/** Longest wait for the server's FIN after the probe ended its side, so the probe's teardown is over before any capture. */
+const PROBE_CLOSE_MS = 1_000;
+
+/**
+ * One TCP connect to `address:port`, ended at once without sending a byte: null when it was accepted, else why not.
+ * It resolves once the connection is closed both ways (the server answers our FIN with its own, bounded), so the
+ * probe never shows up half-closed in a capture or a server's open-connection count that starts right after.
+ */
 export function probeConnect(address: ResolvedAddress, port: number, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<string | null> {
   return new Promise((resolve) => {
     const socket = connect({ host: address.address, port, family: address.family });
-    const timer = setTimeout(() => finish(`no answer within ${timeoutMs} ms`), timeoutMs);
-    socket.once('connect', () => finish(null));
-    socket.once('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
-    function finish(failure: string | null): void {
-      clearTimeout(timer);
-      socket.removeAllListeners('connect');
-      // A late error of the destroyed socket has nowhere else to go.
-      socket.on('error', () => {});
+    let accepted = false;
+    let failure: string | null = null;
+    const timer = setTimeout(() => {
+      failure = `no answer within ${timeoutMs} ms`;
       socket.destroy();
-      resolve(failure);
-    }
+    }, timeoutMs);
+    socket.once('connect', () => {
+      accepted = true;
+      clearTimeout(timer);
+      socket.resume();
+      socket.end();
+      setTimeout(() => socket.destroy(), PROBE_CLOSE_MS).unref();
+    });
+    // After the connect, an error (a reset in reply to our FIN) still means the address accepted.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (!accepted) failure ??= error.code ?? error.message;
+    });
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(accepted ? null : (failure ?? 'closed before connecting'));
+    });
   });
 }
 

@@ -39,6 +39,17 @@ describe('bench trace', () => {
     assert.match(result.stdout, /^1 connection: 1 handshake, 1 teardown, client closed first, 4 data segments$/m);
   });
 
+  test('live over TLS (the embedded server with --tls): the ladder names the TLS records, the encrypted ones as encrypted', async (t) => {
+    if (skip) return t.skip(skip);
+    const result = await bench(['trace', '--tls', '--mode', '1.0', '-n', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /over TLS to https:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(result.stdout, /^2 connections: 2 handshakes, 2 teardowns/m);
+    assert.equal(result.stdout.match(/\[ClientHello\]/g)?.length, 2, 'one ClientHello per connection');
+    assert.equal(result.stdout.match(/\[ServerHello, ChangeCipherSpec, Application Data \(encrypted\)/g)?.length, 2, 'TLS 1.3: all after ServerHello is encrypted');
+    assert.doesNotMatch(result.stdout, /Certificate/, 'TLS 1.3 certificates travel encrypted');
+  });
+
   test('--pcap reads a Wireshark-style pcapng file; --port filters and --json gives the connections', async () => {
     const file = join(dir, 'two.pcapng');
     const writer = new PcapngWriter().section().iface({ linkType: 1, tsresol: 9 });

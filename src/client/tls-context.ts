@@ -1,7 +1,16 @@
 // One TLS client context per load: the SecureContext (CA bundle, client certificate, versions) is built once and
 // shared by every connection, so a 1.0 run does not parse node's root store once per request.
 
-import { checkServerIdentity, createSecureContext, rootCertificates, type ConnectionOptions, type PeerCertificate, type SecureContext } from 'node:tls';
+import {
+  checkServerIdentity,
+  createSecureContext,
+  rootCertificates,
+  type ConnectionOptions,
+  type PeerCertificate,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
+import type { TlsSessionInfo } from '../measurements.js';
 import type { LoadTls } from './engine.js';
 
 /** RFC 7301: the one application protocol h1bench speaks (HTTP/1.0 has no ALPN id; servers fall back to 1.1 framing). */
@@ -35,4 +44,10 @@ export function tlsConnectOptions(tls: LoadTls, secureContext: SecureContext = c
     rejectUnauthorized: tls.rejectUnauthorized,
     checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(verifyName, cert),
   };
+}
+
+/** What a completed TLS socket negotiated, for the report's `target.tls`. */
+export function sessionInfo(socket: TLSSocket): TlsSessionInfo {
+  const alpn = socket.alpnProtocol;
+  return { protocol: socket.getProtocol() ?? 'unknown', cipher: socket.getCipher()?.name ?? 'unknown', alpn: typeof alpn === 'string' ? alpn : null };
 }

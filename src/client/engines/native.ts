@@ -13,7 +13,8 @@ function validate(config: LoadConfig): void {
   const bad = (message: string): never => {
     throw new H1Error('H1B_INVALID_OPTION', message);
   };
-  if (config.url.protocol !== 'http:') bad(`the native engine speaks plain http:// only, not ${config.url.protocol}`);
+  if (config.url.protocol !== 'http:' && config.url.protocol !== 'https:') bad(`the native engine speaks http:// and https://, not ${config.url.protocol}`);
+  if (config.url.protocol === 'https:' && (config.tls ?? null) === null) bad('an https:// target needs its TLS options (LoadConfig.tls)');
   if (!Number.isInteger(config.connections) || config.connections < 1) bad('connections must be an integer >= 1');
   if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it is the safety bound)');
   if (config.requests !== null && (!Number.isInteger(config.requests) || config.requests < 1)) bad('requests must be an integer >= 1');
@@ -31,6 +32,7 @@ function notesFor(run: LoadRun, config: LoadConfig): string[] {
     if (run.unsent > 0) notes.push(`${run.unsent} requests fell due but were never sent: every connection was busy (the target could not keep up with the rate)`);
   }
   if (run.stopReason === 'unreachable') notes.push('stopped early: every connect failed for 2 s with no socket open (target unreachable)');
+  if (run.stopReason === 'unverified') notes.push("stopped at the first connection: the server's certificate failed verification (see errorSamples.H1B_TLS_VERIFY)");
   if (run.stopReason === 'bound' && config.requests !== null) {
     notes.push(`stopped by the ${config.durationMs} ms safety bound before ${config.requests} requests had finished`);
   }
@@ -104,9 +106,8 @@ export class NativeEngine implements Engine {
 
   async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     validate(config);
-    const run = new LoadRun(config, this.clock);
+    const run = new LoadRun(config, this.clock, addressOf(config));
     this.current = run;
-    run.host = addressOf(config);
     const onAbort = (): void => run.interrupt();
     if (signal.aborted) run.interrupted = true;
     else signal.addEventListener('abort', onAbort, { once: true });

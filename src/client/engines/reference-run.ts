@@ -2,6 +2,7 @@
 
 import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../../clock.js';
+import { sessionInfo } from '../tls-context.js';
 import type { ErrorCode } from '../../errors.js';
 import type { FailurePhase, LoadResult, TimelinePoint } from '../../measurements.js';
 import { describedFailure, LoadRecorder } from '../../metrics/recorder.js';
@@ -159,8 +160,3 @@ export class ReferenceRun {
   }
 }
 
-/** What a completed TLS socket negotiated, for the report's `target.tls`. */
-export function sessionInfo(socket: TLSSocket): { protocol: string; cipher: string; alpn: string | null } {
-  const alpn = socket.alpnProtocol;
-  return { protocol: socket.getProtocol() ?? 'unknown', cipher: socket.getCipher()?.name ?? 'unknown', alpn: typeof alpn === 'string' ? alpn : null };
-}

@@ -7,7 +7,7 @@ import type { FailurePhase } from '../../measurements.js';
 import type { FailureContext } from '../../metrics/recorder.js';
 import type { ConnectionOwner } from './transport.js';
 
-export type { ConnectionOwner, Transport } from './transport.js';
+export type { ConnectionOwner, Dialer, Transport } from './transport.js';
 
 /** One read buffer for every socket: `onread` parses synchronously, so no read outlives its callback. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
@@ -45,9 +45,13 @@ export class ClientConnection implements FailureContext {
   head = 0;
   inflight = 0;
   connected = false;
-  /** The current socket completed its handshake (stays true after its close, unlike `connected`). */
+  /**
+   * The current socket completed its TCP handshake (stays true after its close, unlike `connected`, which over TLS
+   * waits for the TLS handshake too: requests go out only then).
+   */
   handshaken = false;
   connectStartUs = 0;
+  /** When requests could first go out: the TCP connect, or over TLS the end of the TLS handshake. */
   connectedUs = 0;
   serverEnded = false;
   clientEnded = false;
@@ -74,17 +78,9 @@ export class ClientConnection implements FailureContext {
     this.intended = new Float64Array(depth);
   }
 
-  /**
-   * Open a new TCP connection for this slot. The Socket object (and its listeners) is created once per slot and
-   * reconnected after each 'close' (net.Socket#connect supports exactly that), so a 1.0 run does not build a stream
-   * object per request.
-   */
+  /** Open a new connection for this slot with the run's dialer (plain TCP unless the owner chose TLS). */
   open(): void {
     const owner = this.owner;
-    if (this.reusable === null) this.reusable = new ConnSocket(this);
-    const socket = this.reusable;
-    if (owner.transport.noDelay) socket.setNoDelay(true);
-    this.socket = socket;
     this.connected = false;
     this.handshaken = false;
     this.serverEnded = false;
@@ -97,7 +93,16 @@ export class ClientConnection implements FailureContext {
     this.parser.reset();
     owner.liveSockets++;
     this.connectStartUs = owner.clock.nowUs();
-    socket.connect(owner.port, owner.host);
+    this.socket = (owner.dial ?? dialPlain)(this);
+  }
+
+  /**
+   * The plain TCP socket of this slot: created once, with its listeners, and reconnected after each 'close'
+   * (net.Socket#connect supports exactly that), so a 1.0 run does not build a stream object per request.
+   */
+  reusablePlainSocket(): Socket {
+    if (this.reusable === null) this.reusable = new ConnSocket(this);
+    return this.reusable;
   }
 
   /** Queue `count` requests in the ring and write them in one call. */
@@ -187,7 +192,7 @@ export class ClientConnection implements FailureContext {
   }
 
   failurePhase(): FailurePhase {
-    if (!this.handshaken) return 'connect';
+    if (!this.handshaken || this.errorCode === 'H1B_TLS_VERIFY' || this.errorCode === 'H1B_TLS_HANDSHAKE') return 'connect';
     return this.parser.awaitingFirstByte || this.parser.inHead ? 'head' : 'body';
   }
 
@@ -225,6 +230,15 @@ export class ClientConnection implements FailureContext {
   }
 }
 
+/** The default dialer: connect this slot's reusable net.Socket to the run's address. */
+export function dialPlain(conn: ClientConnection): Socket {
+  const owner = conn.owner;
+  const socket = conn.reusablePlainSocket();
+  if (owner.transport.noDelay) socket.setNoDelay(true);
+  socket.connect(owner.port, owner.host);
+  return socket;
+}
+
 function onConnect(this: ConnSocket): void {
   const conn = this.conn;
   const owner = conn.owner;
@@ -242,7 +256,11 @@ function onConnect(this: ConnSocket): void {
 }
 
 function onRead(this: ConnSocket, nread: number, buf: Buffer): boolean {
-  const conn = this.conn;
+  return readResponses(this.conn, nread, buf);
+}
+
+/** Parse `nread` bytes of `buf` as responses of `conn` (the plain socket's onread and the TLS socket's 'data'). */
+export function readResponses(conn: ClientConnection, nread: number, buf: Buffer): boolean {
   const owner = conn.owner;
   const parser = conn.parser;
   const now = owner.clock.nowUs();
@@ -285,7 +303,7 @@ function protocolError(conn: ClientConnection, now: number, reason: string): boo
 }
 
 /** The server's FIN: it closed first unless we already had; a close-delimited body ends here. */
-function onEnd(this: ConnSocket): void {
+export function onEnd(this: Socket & { readonly conn: ClientConnection }): void {
   const conn = this.conn;
   if (!conn.clientEnded) conn.serverEnded = true;
   const r = conn.parser.finish();
@@ -306,7 +324,7 @@ function onError(this: ConnSocket, err: Error): void {
   conn.noteLocal();
 }
 
-function onClose(this: ConnSocket): void {
+export function onClose(this: Socket & { readonly conn: ClientConnection }): void {
   const conn = this.conn;
   if (conn.socket !== this) return;
   const owner = conn.owner;
@@ -314,6 +332,8 @@ function onClose(this: ConnSocket): void {
   conn.socket = null;
   owner.socketGone();
   if (!conn.connected) {
+    // TLS only: the TCP connection opened (and was counted) but its TLS handshake never completed.
+    if (conn.handshaken) owner.recorder.socketClosed(conn.errorReason?.startsWith('ECONNRESET') ? 'reset' : conn.serverEnded ? 'server' : 'client');
     // Never connected: refused, unreachable, out of ports, or destroyed while connecting (timeout, stop).
     if (conn.timedOut || owner.stopping) {
       conn.abandonInflight();

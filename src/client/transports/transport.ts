@@ -1,5 +1,6 @@
 // The two contracts around a connection: the per-mode Transport policy and the ConnectionOwner (the run) it reports to.
 
+import type { Socket } from 'node:net';
 import type { Clock } from '../../clock.js';
 import type { LoadRecorder } from '../../metrics/recorder.js';
 import type { ClientMode } from '../../types.js';
@@ -21,8 +22,16 @@ export interface Transport {
   readonly noDelay: boolean;
 }
 
+/**
+ * Opens the socket of a connection: plain TCP (connection.ts `dialPlain`, the default: one reused net.Socket per
+ * slot) or TLS (tls-socket.ts `dialTls`: a new TLSSocket per connection). The owner picks one per run.
+ */
+export type Dialer = (conn: ClientConnection) => Socket;
+
 /** What a connection needs from the run that owns it (the engine implements this). */
 export interface ConnectionOwner {
+  /** How connections are opened, chosen once per run; absent = plain TCP. */
+  readonly dial?: Dialer;
   readonly clock: Clock;
   readonly recorder: LoadRecorder;
   readonly transport: Transport;

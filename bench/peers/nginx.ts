@@ -13,6 +13,20 @@ export interface NginxOptions {
   readonly accessLog: string | null;
   /** keepalive_requests; null keeps nginx's default (1000: every 1000th answer on a connection says close). */
   readonly keepaliveRequests: number | null;
+  /**
+   * Serve HTTPS with this certificate and key (PEM files). The access log then has one line per request:
+   * `$status $ssl_protocol $ssl_session_reused $connection $connection_requests` (`r` = resumed, `.` = full).
+   */
+  readonly tls?: NginxTls;
+}
+
+export interface NginxTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** ssl_session_tickets (nginx's default: on; keys random per worker). */
+  readonly sessionTickets: boolean;
+  /** ssl_protocols, e.g. 'TLSv1.3' or 'TLSv1.2 TLSv1.3' (default). */
+  readonly protocols?: string;
 }
 
 export interface RunningNginx {
@@ -39,14 +53,23 @@ export function stopChild(child: ChildProcess): Promise<void> {
 }
 
 function nginxConf(options: NginxOptions, port: number): string {
-  const { dir } = options;
+  const { dir, tls } = options;
+  const log = options.accessLog === null ? 'off' : tls ? `${options.accessLog} h1b_tls` : options.accessLog;
+  const tlsConf = tls
+    ? `    ssl_certificate ${tls.certFile};
+    ssl_certificate_key ${tls.keyFile};
+    ssl_protocols ${tls.protocols ?? 'TLSv1.2 TLSv1.3'};
+    ssl_session_tickets ${tls.sessionTickets ? 'on' : 'off'};
+`
+    : '';
   return `worker_processes 1;
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log ${options.accessLog ?? 'off'};
+  log_format h1b_tls '$status $ssl_protocol $ssl_session_reused $connection $connection_requests';
+  access_log ${log};
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
@@ -54,8 +77,8 @@ http {
   scgi_temp_path ${dir}/scgi;
 ${options.keepaliveRequests === null ? '' : `  keepalive_requests ${options.keepaliveRequests};\n`}  keepalive_timeout 65s;
   server {
-    listen 127.0.0.1:${port} backlog=4096;
-    location / {
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''} backlog=4096;
+${tlsConf}    location / {
       default_type text/plain;
       return 200 'Hello, World!';
     }
@@ -101,5 +124,6 @@ export async function startNginx(options: NginxOptions): Promise<NginxStart> {
     return { state: 'skipped', reason: `nginx did not start: ${stderr.trim().split('\n').pop() || 'no output'}` };
   }
   const pid = child.pid;
-  return { state: 'running', nginx: { port, url: `http://127.0.0.1:${port}/`, pid, stop: () => stopChild(child) } };
+  const scheme = options.tls ? 'https' : 'http';
+  return { state: 'running', nginx: { port, url: `${scheme}://127.0.0.1:${port}/`, pid, stop: () => stopChild(child) } };
 }

@@ -27,11 +27,15 @@ export interface NginxTls {
   readonly sessionTickets: boolean;
   /** ssl_protocols, e.g. 'TLSv1.3' or 'TLSv1.2 TLSv1.3' (default). */
   readonly protocols?: string;
+  /** Also listen for plain HTTP on a second port (`plainUrl`), the same server otherwise: the baseline of a TLS cost. */
+  readonly plainToo?: boolean;
 }
 
 export interface RunningNginx {
   readonly port: number;
   readonly url: string;
+  /** With `tls.plainToo`: the plain http:// URL of the same server; else null. */
+  readonly plainUrl: string | null;
   /** The master process; its worker is a child, so the tree's CPU is nginx's. */
   readonly pid: number;
   /** SIGTERM, then wait for exit (SIGKILL after 3 s); idempotent. */
@@ -52,7 +56,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function nginxConf(options: NginxOptions, port: number): string {
+function nginxConf(options: NginxOptions, port: number, plainPort: number | null): string {
   const { dir, tls } = options;
   const log = options.accessLog === null ? 'off' : tls ? `${options.accessLog} h1b_tls` : options.accessLog;
   const tlsConf = tls
@@ -78,7 +82,7 @@ http {
 ${options.keepaliveRequests === null ? '' : `  keepalive_requests ${options.keepaliveRequests};\n`}  keepalive_timeout 65s;
   server {
     listen 127.0.0.1:${port}${tls ? ' ssl' : ''} backlog=4096;
-${tlsConf}    location / {
+${plainPort === null ? '' : `    listen 127.0.0.1:${plainPort} backlog=4096;\n`}${tlsConf}    location / {
       default_type text/plain;
       return 200 'Hello, World!';
     }
@@ -110,8 +114,9 @@ export async function startNginx(options: NginxOptions): Promise<NginxStart> {
   if (binary === null) return { state: 'skipped', reason: 'nginx is not installed (Debian package nginx-light)' };
   mkdirSync(options.dir, { recursive: true });
   const port = await freePort();
+  const plainPort = options.tls?.plainToo === true ? await freePort() : null;
   const conf = join(options.dir, 'nginx.conf');
-  writeFileSync(conf, nginxConf(options, port));
+  writeFileSync(conf, nginxConf(options, port, plainPort));
   const child = spawn(binary, ['-p', options.dir, '-c', conf, '-e', join(options.dir, 'error.log')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -125,5 +130,6 @@ export async function startNginx(options: NginxOptions): Promise<NginxStart> {
   }
   const pid = child.pid;
   const scheme = options.tls ? 'https' : 'http';
-  return { state: 'running', nginx: { port, url: `${scheme}://127.0.0.1:${port}/`, pid, stop: () => stopChild(child) } };
+  const plainUrl = plainPort === null ? null : `http://127.0.0.1:${plainPort}/`;
+  return { state: 'running', nginx: { port, url: `${scheme}://127.0.0.1:${port}/`, plainUrl, pid, stop: () => stopChild(child) } };
 }

@@ -1,8 +1,9 @@
 // HTTPS for the native transports: a TLSSocket per connection (a TLS socket cannot be reconnected like the plain
 // one), its listeners attached once per socket as module-level functions, TCP and TLS handshakes timed and counted.
 
-import type { Socket } from 'node:net';
-import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import { isIP, type Socket } from 'node:net';
+import { checkServerIdentity as tlsCheck, connect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { classifySocketError, classifyTlsError } from '../../errors.js';
 import type { LoadTls } from '../engine.js';
 import { clientSecureContext, sessionInfo, tlsConnectOptions } from '../tls-context.js';
@@ -18,32 +19,32 @@ import { onClose, onEnd, readResponses, type ClientConnection, type Dialer } fro
  * TLS 1.3 handshake brings new ones, so the latest is always fresh.
  */
 export class TlsDialer {
-  /** Shared by every tls.connect of the load; `session` is set before each call (tls.connect copies its options). */
-  private readonly options: ConnectionOptions & { host: string; port: number; session?: Buffer };
+  /** Shared by every tls.connect of the load (tls.connect copies its options). */
+  readonly options: ConnectionOptions & { host: string; port: number };
   readonly resume: boolean;
   session: Buffer | null = null;
 
   constructor(tls: LoadTls, host: string, port: number) {
-    this.options = { ...tlsConnectOptions(tls, clientSecureContext(tls)), host, port };
+    this.options = { ...tlsConnectOptions(tls, clientSecureContext(tls)), host, port, checkServerIdentity: identityCheck(tls.verifyName) };
     this.resume = tls.resume;
   }
 
-  /** The connect options of the next connection. */
-  next(): ConnectionOptions {
-    const options = this.options;
-    if (this.session !== null) options.session = this.session;
-    return options;
-  }
 }
 
-type TlsConnSocket = TLSSocket & { conn: ClientConnection; dialer: TlsDialer };
+/** Our state on the socket; `setSession` is documented (tlsSocket.setSession) but missing from @types/node 20. */
+type TlsConnSocket = TLSSocket & { conn: ClientConnection; dialer: TlsDialer; setSession(session: Buffer): void };
 
 /** A Dialer for `dialer`'s load: one new TLSSocket per connection. */
 export function tlsDial(dialer: TlsDialer): Dialer {
   return function dialTls(conn: ClientConnection): Socket {
-    const socket = connect(dialer.next()) as TlsConnSocket;
+    const socket = connect(dialer.options) as TlsConnSocket;
+    // The session is set here rather than passed as `session`: given as an option, node parses it twice (in
+    // TLSSocket._init and again in tls.connect), and d2i_SSL_SESSION was a fifth of a resumed connection's CPU.
+    // The ClientHello is built only once the TCP connect completes, so it still offers the session.
+    if (dialer.session !== null) socket.setSession(dialer.session);
     socket.conn = conn;
     socket.dialer = dialer;
+    socket.getPeerCertificate = peerCertificateForIdentity as TLSSocket['getPeerCertificate'];
     // Always: the client Finished and the first request are separate writes, Nagle would hold the request back.
     socket.setNoDelay(true);
     socket.on('connect', onTcpConnect);
@@ -105,4 +106,37 @@ function onTlsError(this: TlsConnSocket, err: NodeJS.ErrnoException): void {
   conn.errorCode = inHandshake ? classifyTlsError(err) : classifySocketError(err);
   conn.errorReason = inHandshake && err.code !== undefined ? `${err.code}: ${err.message}` : err.message;
   conn.noteLocal();
+}
+
+/**
+ * The server's identity, checked by OpenSSL (X509_check_host / X509_check_ip through X509Certificate.checkHost and
+ * checkIP: RFC 6125 matching, subject CN only without DNS names, wildcards in the left-most label) instead of by
+ * tls.checkServerIdentity on the object getPeerCertificate(true) builds. node calls `this.getPeerCertificate(true)`
+ * after every full handshake only to hand it to checkServerIdentity (_tls_wrap.js onConnectSecure), and turning
+ * the whole chain into JS objects was a quarter of the native engine's CPU in a 1.0 run over TLS. So each socket
+ * answers that call with a stand-in carrying the peer's X509Certificate, and this check reads it. Anything else
+ * (a node that passes a real PeerCertificate) falls back to node's own check. Resumed sessions are not checked
+ * again, as node does not: their identity was checked when the session was made.
+ */
+function identityCheck(name: string): (host: string, cert: PeerCertificate) => Error | undefined {
+  const ip = isIP(name) !== 0;
+  return (_host, cert) => {
+    const x509 = (cert as Partial<IdentityStandIn>).x509;
+    if (x509 === undefined) return tlsCheck(name, cert);
+    const matched = ip ? x509.checkIP(name) : x509.checkHost(name);
+    if (matched !== undefined) return undefined;
+    const error = new Error(`Hostname/IP does not match certificate's altnames: ${ip ? 'IP' : 'Host'}: ${name} is not in the cert's altnames: ${x509.subjectAltName ?? 'none'}`) as NodeJS.ErrnoException;
+    error.code = 'ERR_TLS_CERT_ALTNAME_INVALID';
+    return error;
+  };
+}
+
+interface IdentityStandIn {
+  readonly x509: X509Certificate;
+}
+
+/** Installed on each native TLS socket: see identityCheck. */
+function peerCertificateForIdentity(this: TLSSocket): PeerCertificate {
+  const x509 = this.getPeerX509Certificate();
+  return (x509 === undefined ? {} : { x509 }) as unknown as PeerCertificate;
 }

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/server/index.js';
 import type { ServerMode } from '../../src/types.js';
-import { exchange, openSocket, splitResponses, startTestServer, waitFor } from '../helpers/raw-http.js';
+import { exchange, openSocket, splitResponses, startTestServer } from '../helpers/raw-http.js';
 
 const GET = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
@@ -158,7 +158,7 @@ export function runServerCases(mode: ServerMode): void {
       try {
         const n = 5;
         for (let i = 0; i < n; i++) assert.equal((await exchange(own.port, 'GET / HTTP/1.0\r\n\r\n')).closedByServer, true);
-        await waitFor(() => own.stats().connectionsOpen === 0, 'connections to close');
+        await own.whenIdle();
         const stats = own.stats();
         assert.equal(stats.connectionsAccepted, n);
         assert.equal(stats.closedByServer, n);
@@ -177,14 +177,14 @@ export function runServerCases(mode: ServerMode): void {
         if (keepAlive) {
           const ex = await exchange(own.port, Array.from({ length: n }, () => GET('/')).join(''), { responses: n });
           assert.equal(ex.responses.length, n);
-          await waitFor(() => own.stats().connectionsOpen === 0, 'the client close to be seen');
+          await own.whenIdle();
           const stats = own.stats();
           assert.equal(stats.connectionsAccepted, 1);
           assert.equal(stats.closedByClient, 1);
           assert.equal(stats.requests, n);
         } else {
           for (let i = 0; i < n; i++) await exchange(own.port, GET('/'));
-          await waitFor(() => own.stats().connectionsOpen === 0, 'connections to close');
+          await own.whenIdle();
           assert.equal(own.stats().connectionsAccepted, n);
           assert.equal(own.stats().closedByServer, n);
         }

@@ -55,6 +55,8 @@ export class LoadRecorder {
   readonly uncorrected: Histogram | null;
   readonly timeline = new Timeline();
   readonly statuses = new StatusCounts();
+  /** Called once, when the first response is counted (Engine.firstResponse); null when nobody asked. */
+  onFirstResponse: (() => void) | null = null;
   private readonly failures = new CodeCounts<ErrorSample>(ERROR_SAMPLES_PER_CODE);
   private startUs = 0;
 
@@ -86,6 +88,7 @@ export class LoadRecorder {
     recordUs(this.latency, latencyUs);
     if (this.uncorrected !== null) recordUs(this.uncorrected, uncorrectedUs);
     this.timeline.request(nowUs, latencyUs);
+    if (this.completed === 1 && this.onFirstResponse !== null) this.onFirstResponse();
   }
 
   firstByte(ttfbUs: number): void {

@@ -1,16 +1,21 @@
 // Per-server shared state handed to connections and routes: config, clock, counters, pre-serialized responses.
 
-import type { Clock } from '../clock.js';
+import type { Clock, Timers } from '../clock.js';
 import type { DateCache } from '../http/date-cache.js';
 import type { ConnectionHeaders, StaticResponse } from '../http/response-writer.js';
 import type { ServerConfig } from '../types.js';
 import type { Connection } from './connection.js';
+import type { ServerEvents } from './events.js';
 import type { RouteTable } from './routes.js';
 import type { CloseKind, StatsCounters } from './stats.js';
 
 export interface ServerContext {
   readonly config: ServerConfig;
   readonly clock: Clock;
+  /** Drives the deadline sweep (injectable with the clock, so timeout tests move time by hand). */
+  readonly timers: Timers;
+  /** Listeners for what happens (see events.ts); emitting sites check `events.wants.<event>` first. */
+  readonly events: ServerEvents;
   readonly stats: StatsCounters;
   readonly dates: DateCache;
   readonly connectionHeaders: ConnectionHeaders;

@@ -4,6 +4,7 @@
 // insert/refresh per request), and one interval walks the open connections, as node:http's
 // connectionsCheckingInterval does for its headers timeout. A deadline fires within one tick after it passes.
 
+import type { IntervalHandle } from '../clock.js';
 import type { ServerContext } from './context.js';
 
 // What a connection's single deadline means right now (Connection.onDeadline acts on it).
@@ -88,8 +89,9 @@ function sweep(ctx: ServerContext): void {
   }
 }
 
-export function startDeadlineSweep(ctx: ServerContext): NodeJS.Timeout {
-  const timer = setInterval(sweep, sweepIntervalMs(ctx), ctx);
+/** Start the sweep on `ctx.timers` (Node's timers in production; a test's ManualTimers fire it as its clock moves). */
+export function startDeadlineSweep(ctx: ServerContext): IntervalHandle {
+  const timer = ctx.timers.setInterval(sweep, sweepIntervalMs(ctx), ctx);
   // The listening socket keeps the process alive while the server runs; the sweep alone must not.
   timer.unref();
   return timer;

@@ -3,7 +3,7 @@
 import { monotonicClock, type Clock } from '../../clock.js';
 import { classifySocketError, H1Error } from '../../errors.js';
 import type { LoadResult } from '../../measurements.js';
-import { IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
 import { ReferenceRun } from './reference-run.js';
 import { tapSocket } from './socket-tap.js';
@@ -102,6 +102,7 @@ function baseOptions(config: LoadConfig): Omit<AutocannonOptions, 'duration' | '
 export class AutocannonEngine implements Engine {
   readonly name = 'autocannon' as const;
   private current: ReferenceRun | null = null;
+  private readonly first = new FirstResponseSignal();
 
   constructor(private readonly clock: Clock = monotonicClock) {}
 
@@ -109,7 +110,16 @@ export class AutocannonEngine implements Engine {
     return this.current === null ? IDLE_PROGRESS : this.current.progress();
   }
 
-  async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  firstResponse(): Promise<boolean> {
+    return this.first.promise;
+  }
+
+  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+    // Whatever becomes of the load, a caller waiting for its first response is answered.
+    return this.load(config, signal).finally(this.first.ended);
+  }
+
+  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     if (config.rate !== null) {
       throw new H1Error(
         'H1B_INVALID_OPTION',
@@ -123,6 +133,7 @@ export class AutocannonEngine implements Engine {
     ];
     const recorder = new ReferenceRun(this.clock, false, config.durationMs, config.requests);
     this.current = recorder;
+    recorder.counts.onFirstResponse = this.first.counted;
     let own: AutocannonResult | null = null;
     if (!signal.aborted) {
       const options: Omit<AutocannonOptions, 'setupClient'> = { ...base, duration: config.durationMs / 1000 };

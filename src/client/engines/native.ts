@@ -6,7 +6,7 @@ import { monotonicClock, type Clock } from '../../clock.js';
 import { H1Error } from '../../errors.js';
 import { TOOL } from '../../version.js';
 import type { LoadResult } from '../../measurements.js';
-import { IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { LoadRun } from '../load-run.js';
 
 /** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
@@ -94,6 +94,7 @@ async function resolveHost(host: string): Promise<string> {
 export class NativeEngine implements Engine {
   readonly name = 'native' as const;
   private current: LoadRun | null = null;
+  private readonly first = new FirstResponseSignal();
 
   constructor(private readonly clock: Clock = monotonicClock) {}
 
@@ -101,10 +102,20 @@ export class NativeEngine implements Engine {
     return this.current === null ? IDLE_PROGRESS : this.current.progress();
   }
 
-  async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  firstResponse(): Promise<boolean> {
+    return this.first.promise;
+  }
+
+  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+    // Whatever becomes of the load, a caller waiting for its first response is answered.
+    return this.load(config, signal).finally(this.first.ended);
+  }
+
+  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     validate(config);
     const run = new LoadRun(config, this.clock);
     this.current = run;
+    run.recorder.onFirstResponse = this.first.counted;
     run.host = await resolveHost(run.host);
     const onAbort = (): void => run.interrupt();
     if (signal.aborted) run.interrupted = true;

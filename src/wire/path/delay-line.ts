@@ -75,6 +75,7 @@ export async function openDelayLine(spec: PathSpec): Promise<EmulatedPath> {
       resources,
       relay,
       bridges,
+      wire,
     });
   } catch (error) {
     await resources.undo(error);

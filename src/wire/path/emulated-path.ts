@@ -5,6 +5,7 @@ import type { PrivateNetns } from '../netns.js';
 import type { HelperProcess } from './helper-process.js';
 import type { RelayProcess } from './relay-process.js';
 import type { PathResources } from './resources.js';
+import { run } from './system.js';
 import { DEFAULT_PROBES, measureRtt } from './rtt-probe.js';
 import type { PathImpl, PathSpec } from './spec.js';
 import type { EmulatedPath, PathEnd, RelayStats, RttMeasurement } from './types.js';
@@ -35,10 +36,26 @@ export interface PathParts {
   readonly server: PathEnd;
   readonly client: PathEnd;
   readonly resources: PathResources;
-  /** The delay line's relay and bridges; null and [] for netem. */
+  /** The delay line's relay, bridges and the namespace they run in; null, [] and null for netem. */
   readonly relay: RelayProcess | null;
   readonly bridges: readonly HelperProcess[];
+  readonly wire: PrivateNetns | null;
 }
+
+/** The named fields of one protocol's rows in /proc/net/snmp (a header line of names, then a line of values, both starting `Udp:`). */
+export function snmpRow(text: string, protocol: string): Readonly<Record<string, number>> {
+  const [names, values] = text
+    .split('\n')
+    .filter((line) => line.startsWith(`${protocol}:`))
+    .map((line) => line.trim().split(/\s+/).slice(1));
+  const row: Record<string, number> = {};
+  names?.forEach((name, index) => {
+    row[name] = Number(values?.[index] ?? Number.NaN);
+  });
+  return row;
+}
+
+const splitArgv = (argv: readonly string[]): [string, string[]] => [argv[0]!, argv.slice(1)];
 
 export class OpenedPath implements EmulatedPath {
   readonly impl: PathImpl;
@@ -62,14 +79,20 @@ export class OpenedPath implements EmulatedPath {
   }
 
   async relayStats(): Promise<RelayStats | null> {
-    const { relay, bridges } = this.parts;
-    if (!relay) return null;
-    const [counters, ...usages] = await Promise.all([relay.counters(), ...bridges.map((bridge) => readProcessUsage(bridge.pid))]);
+    const { relay, bridges, wire } = this.parts;
+    if (!relay || !wire) return null;
+    const [counters, snmp, ...usages] = await Promise.all([
+      relay.counters(),
+      run(...splitArgv(wire.execArgv('cat', ['/proc/net/snmp']))),
+      ...bridges.map((bridge) => readProcessUsage(bridge.pid)),
+    ]);
     const bridgeCpuUs = Math.round(usages.reduce((sum, usage) => sum + (usage ? (usage.userSec + usage.systemSec) * 1e6 : 0), 0));
+    const udp = snmpRow(snmp, 'Udp');
     return {
       ...counters,
       bridgeCpuUs,
       bridgeCpuUsPerPacket: counters.packets === 0 ? 0 : Math.round((bridgeCpuUs / counters.packets) * 100) / 100,
+      udpBufferErrors: (udp.RcvbufErrors ?? 0) + (udp.SndbufErrors ?? 0),
     };
   }
 

@@ -88,6 +88,7 @@ export async function openNetem(spec: PathSpec): Promise<EmulatedPath> {
       resources,
       relay: null,
       bridges: [],
+      wire: null,
     });
   } catch (error) {
     await resources.undo(error);

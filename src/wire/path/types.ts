@@ -35,6 +35,12 @@ export interface RelayStats extends RelayCounters {
   readonly bridgeCpuUs: number;
   /** bridgeCpuUs / packets: each packet crosses two bridges (TUN → UDP, UDP → TUN). */
   readonly bridgeCpuUsPerPacket: number;
+  /**
+   * Datagrams the wire namespace's UDP sockets dropped for want of buffer space (Udp RcvbufErrors +
+   * SndbufErrors): bursts beyond net.core.rmem_max (208 KiB by default). Losses outside the model;
+   * non-zero means the path lost more than lossPct.
+   */
+  readonly udpBufferErrors: number;
 }
 
 export interface EmulatedPath {

@@ -38,6 +38,13 @@ async function startServer(end: PathEnd): Promise<{ port: number; server: Helper
   return { port: Number(port), server };
 }
 
+/** What open-and-wait.js made. */
+interface Leftovers {
+  namespaces: string[];
+  helperPids: number[];
+  serverPid: number;
+}
+
 interface ClientResult {
   samplesUs: number[];
   failed: number;
@@ -126,6 +133,7 @@ export function runPathCases(impl: PathImpl): void {
           // The sender's count and the ring's length are read a moment apart: a packet may be between them.
           assert.ok(stats.packets - stats.forwarded - stats.queued <= 2, 'every packet forwarded or still held');
           assert.ok(stats.cpuUsPerPacket > 0);
+          assert.equal(stats.udpBufferErrors, 0, 'no datagram lost outside the model');
         });
       } else {
         test('relayStats is null: the kernel does the work', async (t) => {
@@ -171,24 +179,40 @@ export function runPathCases(impl: PathImpl): void {
       assert.doesNotMatch(hostLinks, /h1b-(srv|cli)/);
     });
 
-    test('after SIGKILL of the process that opened a path, sweepStalePaths removes what it left', async (t) => {
-      if (skip) return t.skip(skip);
-      const child = spawn(process.execPath, [OPEN_AND_WAIT, impl], { stdio: ['ignore', 'pipe', 'inherit'] });
+    /** Run open-and-wait.js; resolve what it printed and a promise of its exit. */
+    async function openInChild(mode: 'wait' | 'exit'): Promise<{ left: Leftovers; child: ReturnType<typeof spawn>; exited: Promise<unknown> }> {
+      const child = spawn(process.execPath, [OPEN_AND_WAIT, impl, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise((resolve) => child.once('exit', resolve));
       let printed = '';
-      child.stdout.setEncoding('utf8');
+      child.stdout!.setEncoding('utf8');
       const line = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the child did not open its path within 15 s')), 15_000);
-        child.stdout.on('data', (chunk: string) => {
+        child.stdout!.on('data', (chunk: string) => {
           printed += chunk;
           if (printed.includes('\n')) {
             clearTimeout(timer);
             resolve(printed.split('\n')[0]!);
           }
         });
-        void exited.then(() => reject(new Error('the child exited before opening its path')));
+        void exited.then(() => {
+          clearTimeout(timer);
+          reject(new Error('the child exited before opening its path'));
+        });
       });
-      const left = JSON.parse(line) as { namespaces: string[]; helperPids: number[]; serverPid: number };
+      return { left: JSON.parse(line) as Leftovers, child, exited };
+    }
+
+    test('a process that exits without close() leaves nothing: the exit hook ends the processes, the namespaces go', async (t) => {
+      if (skip) return t.skip(skip);
+      const { left, exited } = await openInChild('exit');
+      await exited;
+      assert.deepEqual(left.namespaces.filter((name) => namespaces().includes(name)), []);
+      assert.deepEqual([...left.helperPids, left.serverPid].filter((pid) => !processGone(pid)), []);
+    });
+
+    test('after SIGKILL of the process that opened a path, sweepStalePaths removes what it left', async (t) => {
+      if (skip) return t.skip(skip);
+      const { left, child, exited } = await openInChild('wait');
       child.kill('SIGKILL');
       await exited;
       assert.ok(left.namespaces.every((name) => namespaces().includes(name)), 'a SIGKILLed owner leaves its namespaces');

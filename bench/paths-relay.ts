@@ -12,13 +12,15 @@
 // the relay's and bridges' CPU per packet. Prints figures only; nothing is written.
 
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { monotonicClock } from '../src/clock.js';
 import { machineInfo } from '../src/metrics/machine.js';
-import { openPath, pathSupport } from '../src/wire/path/open.js';
+import { openPath, pathSupport } from '../src/wire/path/index.js';
 import { RelayProcess } from '../src/wire/path/relay-process.js';
 import { DEFAULT_SPIN_US, type RelayCounters } from '../src/wire/path/relay-protocol.js';
 import { PathResources } from '../src/wire/path/resources.js';
+import { snmpRow } from '../src/wire/path/emulated-path.js';
 import { DEFAULT_QUEUE_LIMIT, type OneWay } from '../src/wire/path/spec.js';
 
 const { values } = parseArgs({
@@ -60,6 +62,16 @@ interface StepResult {
   excessMax: number;
   cpuUsPerPacket: number;
   relayCpuPercent: number;
+  /** Dropped by the relay's queue limit. */
+  overflow: number;
+  /** UDP datagrams the kernel dropped for want of socket buffer during the step (this namespace: relay and this process). */
+  bufferDrops: number;
+}
+
+/** Udp RcvbufErrors + SndbufErrors of this network namespace (a read of /proc, no traffic). */
+function udpBufferErrors(): number {
+  const udp = snmpRow(readFileSync('/proc/net/snmp', 'utf8'), 'Udp');
+  return (udp.RcvbufErrors ?? 0) + (udp.SndbufErrors ?? 0);
 }
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
@@ -87,20 +99,26 @@ async function relayOnLoopback(): Promise<StepResult[]> {
   });
   await new Promise<void>((resolve) => sender.connect(relay.clientPort, '127.0.0.1', resolve));
   let excess: number[] = [];
+  // Each packet carries its send time and its step; stragglers of the warm-up do not count.
+  let step = 0;
   receiver.on('message', (packet: Buffer) => {
-    excess.push(clock.nowUs() - packet.readDoubleBE(0) - DELAY_US);
+    if (packet.readUInt32BE(8) === step) excess.push(clock.nowUs() - packet.readDoubleBE(0) - DELAY_US);
   });
   const packet = Buffer.alloc(SIZE);
   const results: StepResult[] = [];
   try {
     for (const rate of RATES) {
       // Warm-up, then the measured step, both at the same rate.
+      packet.writeUInt32BE(++step, 8);
       await sendAt(sender, packet, rate, Math.min(300_000, STEP_US / 3));
       await drained(relay);
+      packet.writeUInt32BE(++step, 8);
       excess = [];
       const before = await relay.counters();
+      const dropsBefore = udpBufferErrors();
       const sent = await sendAt(sender, packet, rate, STEP_US);
       const after = await drained(relay);
+      const bufferDrops = udpBufferErrors() - dropsBefore;
       const sorted = excess.sort((a, b) => a - b);
       const packets = after.packets - before.packets;
       const cpuUs = after.cpuUs - before.cpuUs;
@@ -113,6 +131,8 @@ async function relayOnLoopback(): Promise<StepResult[]> {
         excessMax: Math.round(sorted[sorted.length - 1] ?? Number.NaN),
         cpuUsPerPacket: packets === 0 ? Number.NaN : Math.round((cpuUs / packets) * 10) / 10,
         relayCpuPercent: Math.round((cpuUs / (after.uptimeUs - before.uptimeUs)) * 1000) / 10,
+        overflow: after.overflow - before.overflow,
+        bufferDrops,
       });
       process.stderr.write(`  ${rate} pkt/s done\n`);
     }
@@ -179,12 +199,20 @@ const machine = machineInfo();
 process.stdout.write(`bench:paths-relay — ${JSON.stringify(machine)}\n`);
 process.stdout.write(`relay on loopback: delay ${DELAY_US} µs, ${SIZE}-byte datagrams, ${STEP_US / 1e6} s per rate, sender spin ${SPIN_US} µs\n`);
 const steps = await relayOnLoopback();
-process.stdout.write('  rate pkt/s   sent     recv     excess p50   p99      max       relay CPU/pkt   relay CPU\n');
+process.stdout.write('  rate pkt/s   sent     recv     excess p50   p99        max        relay CPU/pkt   relay CPU   overflow   UDP buffer drops\n');
 for (const s of steps) {
   process.stdout.write(
     `  ${String(s.rate).padEnd(11)}${String(s.sent).padEnd(9)}${String(s.received).padEnd(9)}${`${s.excessP50} µs`.padEnd(13)}` +
-      `${`${s.excessP99} µs`.padEnd(9)}${`${s.excessMax} µs`.padEnd(10)}${`${s.cpuUsPerPacket} µs`.padEnd(16)}${s.relayCpuPercent}%\n`,
+      `${`${s.excessP99} µs`.padEnd(11)}${`${s.excessMax} µs`.padEnd(11)}${`${s.cpuUsPerPacket} µs`.padEnd(16)}${`${s.relayCpuPercent}%`.padEnd(12)}` +
+      `${String(s.overflow).padEnd(11)}${s.bufferDrops}\n`,
   );
+}
+// The marginal cost: CPU added per extra packet between the lowest and the highest rate that lost nothing.
+const clean = steps.filter((s) => s.received === s.sent);
+if (clean.length >= 2) {
+  const [low, high] = [clean[0]!, clean[clean.length - 1]!];
+  const cpuPerSec = (s: StepResult): number => (s.relayCpuPercent / 100) * 1e6;
+  process.stdout.write(`marginal relay CPU per packet (${low.rate} → ${high.rate} pkt/s): ${((cpuPerSec(high) - cpuPerSec(low)) / (high.rate - low.rate)).toFixed(1)} µs\n`);
 }
 const ok = (s: StepResult, field: 'excessP50' | 'excessP99'): boolean => s.received === s.sent && s[field] <= WITHIN_US;
 const best = (field: 'excessP50' | 'excessP99'): string => {

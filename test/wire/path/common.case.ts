@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseTcpSnmp, snmpDelta } from '../../../src/metrics/kernel.js';
 import { HELPER_NICE, HelperProcess } from '../../../src/wire/path/helper-process.js';
-import { openPath, pathSupport } from '../../../src/wire/path/open.js';
+import { openPath, pathSupport } from '../../../src/wire/path/index.js';
 import type { PathImpl } from '../../../src/wire/path/spec.js';
 import { processGone, sweepStalePaths } from '../../../src/wire/path/sweep.js';
 import type { EmulatedPath, PathEnd } from '../../../src/wire/path/types.js';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isH1Error } from '../../../src/errors.js';
 import { netemArgs, netemSupport } from '../../../src/wire/path/netem.js';
-import { openPath, pathSupport } from '../../../src/wire/path/open.js';
+import { openPath, pathSupport } from '../../../src/wire/path/index.js';
 import { oneWay, validatePathSpec } from '../../../src/wire/path/spec.js';
 import { missingPrerequisite } from '../../../src/wire/path/system.js';
 import { runPathCases } from './common.case.js';

@@ -3,7 +3,7 @@
 //   node open-and-wait.js IMPL wait|exit     prints {"namespaces":[...],"helperPids":[...],"serverPid":N}
 
 import { spawn } from 'node:child_process';
-import { openPath } from '../../../src/wire/path/open.js';
+import { openPath } from '../../../src/wire/path/index.js';
 import type { PathImpl } from '../../../src/wire/path/spec.js';
 
 const impl = (process.argv[2] ?? 'delay-line') as PathImpl;

@@ -1,4 +1,4 @@
-// The entry point: validate a PathSpec, sweep what killed runs left, pick netem or the delay line, open the path.
+// Emulated network paths, the entry point: validate a PathSpec, sweep what killed runs left, pick netem or the delay line, open the path.
 
 import { H1Error } from '../../errors.js';
 import { openDelayLine } from './delay-line.js';
@@ -7,6 +7,14 @@ import { validatePathSpec, type PathImpl, type PathImplChoice, type PathSpec } f
 import { sweepStalePaths } from './sweep.js';
 import { missingPrerequisite } from './system.js';
 import type { EmulatedPath } from './types.js';
+
+export type { EmulatedPath, PathEnd, RelayStats, RttMeasurement } from './types.js';
+export type { RelayCounters, UsSummary } from './relay-protocol.js';
+export { validatePathSpec, oneWay, type OneWay, type PathImpl, type PathImplChoice, type PathSpec } from './spec.js';
+export { sweepStalePaths } from './sweep.js';
+export { netemSupport } from './netem.js';
+export { CLIENT_ADDRESS, SERVER_ADDRESS } from './emulated-path.js';
+export { HELPER_NICE } from './helper-process.js';
 
 /** Which implementation `choice` means on this machine, or why there is none. */
 export type PathSupport = { readonly state: 'available'; readonly impl: PathImpl } | { readonly state: 'unavailable'; readonly reason: string };

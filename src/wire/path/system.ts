@@ -40,7 +40,7 @@ export function missingPrerequisite(tools: readonly string[]): string | null {
 }
 
 /**
- * Run `command args` and resolve its stdout. A missing tool is H1B_PATH_UNAVAILABLE; any other
+ * Run `command args` and resolve its stdout. A missing (or unrunnable) tool is H1B_PATH_UNAVAILABLE; any other
  * failure (non-zero exit, timeout) is H1B_PATH_FAILED carrying the command line and its stderr.
  */
 export function run(command: string, args: readonly string[]): Promise<string> {
@@ -50,12 +50,14 @@ export function run(command: string, args: readonly string[]): Promise<string> {
         resolve(stdout);
         return;
       }
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      // ENOENT: not on PATH; EACCES: on PATH (or a PATH entry) but not runnable by this user. Either way: not here.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES') {
         reject(new H1Error('H1B_PATH_UNAVAILABLE', toolMissing(command), { cause: error }));
         return;
       }
       const text = stderr.trim() || error.message;
-      reject(new H1Error('H1B_PATH_FAILED', `${command} ${args.join(' ')} failed: ${text}`, { cause: error }));
+      reject(new H1Error('H1B_PATH_FAILED', `${[command, ...args].join(' ')} failed: ${text}`, { cause: error }));
     });
   });
 }

@@ -30,11 +30,11 @@ export type ExecArgv = (command: string, args: readonly string[]) => string[];
 
 /**
  * One helper process. Its argv is `ip netns exec NS [setpriv --pdeathsig KILL --] [nice -n N]
- * command args`: `ip netns exec`, setpriv and nice all exec, so the PID is the helper's own, and the kernel SIGKILLs it
- * when its owner dies (prctl(2) PR_SET_PDEATHSIG, kept across execve), so a SIGKILLed run leaves no
- * relay spinning until the next sweep. Without setpriv (util-linux) the sweep alone cleans up.
- * It runs in its own process group (detached), so a Ctrl-C at the terminal reaches only h1bench,
- * which then stops its helpers itself, in order.
+ * command args`; ip, setpriv and nice all exec, so the PID is the helper's own. The kernel SIGKILLs
+ * it when its owner dies (prctl(2) PR_SET_PDEATHSIG, kept across execve), so a SIGKILLed run leaves
+ * no relay or bridge running until the next sweep; without setpriv (util-linux) the sweep alone
+ * cleans up. It runs in its own process group (detached), so a Ctrl-C at the terminal reaches only
+ * h1bench, which decides when the path goes: close(), or its own death.
  */
 export class HelperProcess {
   readonly pid: number;

@@ -51,10 +51,6 @@ export class PathResources {
     return this.made.map((netns) => netns.name);
   }
 
-  get helpers(): readonly HelperProcess[] {
-    return this.started;
-  }
-
   /**
    * Stop the helpers (SIGKILL by PID, awaited), end whatever else still runs in the namespaces (a
    * server or generator a runner started there), delete the namespaces (their TUN and veth devices

@@ -3,7 +3,10 @@
 import { H1Error, isH1Error } from '../../errors.js';
 import { PrivateNetns } from '../netns.js';
 import type { HelperProcess } from './helper-process.js';
-import { endNamespaceProcesses, endNamespaceProcessesSync, namespaceLabel, type NamespaceRole } from './sweep.js';
+import { endNamespaceProcesses, endNamespaceProcessesSync, namespaceLabel, waitGoneSync, type NamespaceRole } from './sweep.js';
+
+/** How long the exit hook waits for the processes it killed to be gone. */
+const EXIT_WAIT_MS = 2_000;
 
 /** PrivateNetns's errors, in the path's vocabulary: not root or no iproute2 means "cannot be set up here". */
 function asPathError(error: unknown): unknown {
@@ -22,8 +25,15 @@ export class PathResources {
   // Registered before any namespace exists, so it runs before PrivateNetns's own exit hooks delete
   // them: processes must be found through their namespace while it still has its name.
   private readonly onExit = (): void => {
-    for (const helper of this.started) helper.killNow();
-    for (const netns of this.made) endNamespaceProcessesSync(netns.name);
+    const pids: number[] = [];
+    // Only the running ones: an exited helper's PID may belong to someone else by now.
+    for (const helper of this.started.filter((started) => started.alive)) {
+      helper.killNow();
+      pids.push(helper.pid);
+    }
+    for (const netns of this.made) pids.push(...endNamespaceProcessesSync(netns.name));
+    // Bounded: SIGKILL cannot be caught, it only has to be scheduled.
+    waitGoneSync(pids, EXIT_WAIT_MS);
   };
 
   constructor() {

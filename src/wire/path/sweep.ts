@@ -74,15 +74,28 @@ export async function endNamespaceProcesses(name: string): Promise<number[]> {
   return pids;
 }
 
-/** The synchronous last resort for a process 'exit' hook: SIGKILL what runs in `name`, without waiting. */
-export function endNamespaceProcessesSync(name: string): void {
-  for (const pid of parsePids(runSyncQuietly('ip', ['netns', 'pids', name]))) {
+/** The synchronous last resort for a process 'exit' hook: SIGKILL what runs in `name`; returns the PIDs signalled. */
+export function endNamespaceProcessesSync(name: string): number[] {
+  const pids = parsePids(runSyncQuietly('ip', ['netns', 'pids', name]));
+  for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       // Best effort at exit: a process that is already gone needs nothing.
     }
   }
+  return pids;
+}
+
+const NAP = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Block until every PID is gone, at most timeoutMs: for 'exit' hooks, which cannot await. A SIGKILL
+ * takes effect when the process next runs, which on a busy machine is not at once.
+ */
+export function waitGoneSync(pids: readonly number[], timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some((pid) => !processGone(pid)) && Date.now() < deadline) Atomics.wait(NAP, 0, 0, POLL_MS);
 }
 
 /** Owner pid of a path namespace name, or null when the name is not a path's. */

@@ -6,6 +6,13 @@ import type { PathResources } from './resources.js';
 /** socat prints this notice (-d -d) once both addresses are open: the TUN device exists and the socket is bound. */
 const READY = /starting data transfer loop/;
 const READY_TIMEOUT_MS = 10_000;
+/**
+ * The relay delivers a TCP window's packets back to back, and writing each into the TUN device runs
+ * the receiving stack in socat's own time: 208 KiB (the usual default) overflows under bulk
+ * transfers. The kernel caps this at net.core.rmem_max; what is dropped anyway shows in
+ * RelayStats.udpBufferErrors.
+ */
+const BRIDGE_RCVBUF_BYTES = 2 * 1024 * 1024;
 
 export interface TunBridgeOptions {
   /** Interface name to create (IFNAMSIZ: at most 15 characters). */
@@ -33,7 +40,7 @@ export async function startTunBridge(resources: PathResources, role: string, exe
   const bridge = resources.adopt(HelperProcess.start(role, execArgv, 'socat', [
     '-d', '-d',
     `TUN,tun-name=${device},tun-type=tun,iff-no-pi`,
-    `UDP-DATAGRAM:${host}:${relayPort},bind=${host}:${localPort}`,
+    `UDP-DATAGRAM:${host}:${relayPort},bind=${host}:${localPort},rcvbuf=${BRIDGE_RCVBUF_BYTES}`,
   ], { nice: HELPER_NICE }));
   try {
     await bridge.waitFor('stderr', READY, READY_TIMEOUT_MS);

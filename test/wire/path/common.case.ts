@@ -52,7 +52,7 @@ interface ClientResult {
 }
 
 /** Run the timing client inside the client end; bounded by its own per-connection timeouts plus start-up. */
-async function runClient(path: EmulatedPath, port: number, what: 'connect' | 'exchange', count: number, concurrency: number, timeoutMs: number): Promise<ClientResult> {
+async function runClient(path: EmulatedPath, port: number, what: 'connect' | 'exchange' | `bulk:${number}`, count: number, concurrency: number, timeoutMs: number): Promise<ClientResult> {
   const client = HelperProcess.start('test client', (command, args) => path.client.execArgv(command, args), process.execPath, [
     TIMING, 'client', path.server.address, String(port), what, String(count), String(concurrency), String(timeoutMs),
   ], { nice: HELPER_NICE });
@@ -159,6 +159,25 @@ export function runPathCases(impl: PathImpl): void {
         assert.ok(retransmits > 0, 'losses were repaired by retransmission');
         assert.ok(result.samplesUs.length > 0, 'some exchanges completed despite the loss');
         if (stats) assert.ok(stats.dropped > 0);
+      } finally {
+        await path.close();
+      }
+    });
+
+    test('bandwidth 20 Mbit/s: a 2 MB response never comes faster than the link, and does come', async (t) => {
+      if (skip) return t.skip(skip);
+      const path = await openPath({ rttMs: 10, jitterMs: 0, lossPct: 0, bandwidthBitsPerSec: 20_000_000, impl, seed: 1 });
+      try {
+        const { port } = await startServer(path.server);
+        const result = await runClient(path, port, 'bulk:2000000', 1, 1, 8_000);
+        assert.equal(result.failed, 0, result.errors.join('; '));
+        const mbit = (2_000_000 * 8) / result.samplesUs[0]!;
+        const stats = await path.relayStats();
+        t.diagnostic(`goodput ${mbit.toFixed(2)} Mbit/s; relay ${JSON.stringify(stats)}`);
+        // Body bytes only: headers, TCP/IP overhead and slow start keep goodput below the IP rate.
+        assert.ok(mbit <= 20, `${mbit} Mbit/s is faster than the link`);
+        assert.ok(mbit >= 5, `${mbit} Mbit/s: the transfer crawled`);
+        if (stats) assert.equal(stats.udpBufferErrors, 0, 'no datagram lost outside the model');
       } finally {
         await path.close();
       }

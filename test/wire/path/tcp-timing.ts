@@ -1,8 +1,9 @@
 // Test helper run inside a path's namespaces: a raw HTTP/1.0-style server, and a client timing TCP connects or whole exchanges.
 //
 //   node tcp-timing.js server HOST                 prints {"port":N}; answers each request, then closes; ends when stdin closes
-//   node tcp-timing.js client HOST PORT connect|exchange COUNT CONCURRENCY TIMEOUT_MS
+//   node tcp-timing.js client HOST PORT connect|exchange|bulk:BYTES COUNT CONCURRENCY TIMEOUT_MS
 //        prints {"samplesUs":[...],"failed":N,"errors":[...]}: one sample per connection, µs
+//        (bulk:BYTES asks GET /bulk/BYTES: a response body of BYTES zero bytes)
 
 import { connect, createServer } from 'node:net';
 import { monotonicClock } from '../../../src/clock.js';
@@ -19,7 +20,14 @@ function server(): void {
     socket.on('data', (chunk: Buffer) => {
       seen += chunk.toString('latin1');
       // HTTP/1.0 without keep-alive: answer the first complete head, then close (FIN right behind the response).
-      if (seen.includes('\r\n\r\n')) socket.end(RESPONSE);
+      if (!seen.includes('\r\n\r\n')) return;
+      const bulk = /^GET \/bulk\/(\d+) /.exec(seen);
+      if (!bulk) {
+        socket.end(RESPONSE);
+        return;
+      }
+      socket.write(`HTTP/1.0 200 OK\r\nContent-Length: ${bulk[1]}\r\n\r\n`);
+      socket.end(Buffer.alloc(Number(bulk[1])));
     });
     // A connect-only client closes without a request; loss can reset a connection: neither matters here.
     socket.on('error', () => socket.destroy());
@@ -46,16 +54,18 @@ function once(port: number, what: string, timeoutMs: number): Promise<number | s
       resolve(result);
     };
     socket.on('error', (error) => done(error.message));
+    const bulkBytes = what.startsWith('bulk:') ? Number(what.slice(5)) : 0;
     socket.once('connect', () => {
       if (what === 'connect') done(monotonicClock.nowUs() - startUs);
-      else socket.write(REQUEST);
+      else socket.write(bulkBytes > 0 ? `GET /bulk/${bulkBytes} HTTP/1.0\r\nHost: path\r\n\r\n` : REQUEST);
     });
     let received = 0;
     socket.on('data', (chunk: Buffer) => {
       received += chunk.length;
     });
     // The exchange ends at the server's FIN (HTTP/1.0: the close delimits the response).
-    socket.on('end', () => done(received >= RESPONSE.length ? monotonicClock.nowUs() - startUs : `short response: ${received} bytes`));
+    const expected = bulkBytes > 0 ? bulkBytes : RESPONSE.length;
+    socket.on('end', () => done(received >= expected ? monotonicClock.nowUs() - startUs : `short response: ${received} bytes`));
   });
 }
 

@@ -1,7 +1,7 @@
 // The delay line's relay under load: its CPU per packet, and the highest packet rate at which the delay it adds stays within 0.2 ms of the configured one.
 //
 //   npm run bench:paths-relay -- [--delay 5ms] [--rates 1000,2000,...] [--step 1s] [--size 512]
-//                                 [--spin-us 100] [--rtts 1,10,50] [--no-path]
+//                                 [--spin-us 100] [--priority nice|realtime] [--rtts 1,10,50] [--no-path]
 //
 // Part 1 (no root needed): the relay process (relay-main.js, as a path runs it) on 127.0.0.1
 // between two UDP sockets of this process. Each step sends `rate` datagrams per second for --step,
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { monotonicClock } from '../src/clock.js';
 import { machineInfo } from '../src/metrics/machine.js';
 import { openPath, pathSupport } from '../src/wire/path/index.js';
+import type { HelperPriority } from '../src/wire/path/helper-process.js';
 import { RelayProcess } from '../src/wire/path/relay-process.js';
 import { DEFAULT_SPIN_US, type RelayCounters } from '../src/wire/path/relay-protocol.js';
 import { PathResources } from '../src/wire/path/resources.js';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     step: { type: 'string', default: '1s' },
     size: { type: 'string', default: '512' },
     'spin-us': { type: 'string', default: String(DEFAULT_SPIN_US) },
+    priority: { type: 'string', default: 'nice' },
     rtts: { type: 'string', default: '1,10,50' },
     'no-path': { type: 'boolean', default: false },
   },
@@ -47,6 +49,8 @@ const STEP_US = durationUs(values.step);
 const SIZE = Number(values.size);
 const RATES = values.rates.split(',').map(Number);
 const SPIN_US = Number(values['spin-us']);
+if (values.priority !== 'nice' && values.priority !== 'realtime') throw new Error(`--priority ${values.priority}: nice or realtime`);
+const PRIORITY: HelperPriority = values.priority;
 /** The issue's bar: the relay's added delay within 0.2 ms of the configured one. */
 const WITHIN_US = 200;
 /** Send in bursts at most this often: a finer setTimeout is not kept anyway (ms timers). */
@@ -96,7 +100,7 @@ async function relayOnLoopback(): Promise<StepResult[]> {
     toClient: way,
     seed: 1,
     spinUs: SPIN_US,
-  });
+  }, PRIORITY);
   await new Promise<void>((resolve) => sender.connect(relay.clientPort, '127.0.0.1', resolve));
   let excess: number[] = [];
   // Each packet carries its send time and its step; stragglers of the warm-up do not count.
@@ -180,7 +184,7 @@ async function pathRtts(): Promise<void> {
   process.stdout.write('\ndelay-line path, RTT probe (50 probes, one at a time):\n');
   process.stdout.write('  configured   min      p50      p99      max      relay CPU/pkt   bridges CPU/pkt   relay late p99\n');
   for (const rttMs of values.rtts.split(',').map(Number)) {
-    const path = await openPath({ rttMs, jitterMs: 0, lossPct: 0, bandwidthBitsPerSec: null, impl: 'delay-line', seed: 1 });
+    const path = await openPath({ rttMs, jitterMs: 0, lossPct: 0, bandwidthBitsPerSec: null, impl: 'delay-line', seed: 1 }, { priority: PRIORITY });
     try {
       const rtt = await path.measureRtt(50);
       const stats = await path.relayStats();
@@ -197,7 +201,7 @@ async function pathRtts(): Promise<void> {
 
 const machine = machineInfo();
 process.stdout.write(`bench:paths-relay — ${JSON.stringify(machine)}\n`);
-process.stdout.write(`relay on loopback: delay ${DELAY_US} µs, ${SIZE}-byte datagrams, ${STEP_US / 1e6} s per rate, sender spin ${SPIN_US} µs\n`);
+process.stdout.write(`relay on loopback: delay ${DELAY_US} µs, ${SIZE}-byte datagrams, ${STEP_US / 1e6} s per rate, sender spin ${SPIN_US} µs, priority ${PRIORITY}\n`);
 const steps = await relayOnLoopback();
 process.stdout.write('  rate pkt/s   sent     recv     excess p50   p99        max        relay CPU/pkt   relay CPU   overflow   UDP buffer drops\n');
 for (const s of steps) {

@@ -13,6 +13,7 @@
 import { H1Error } from '../../errors.js';
 import type { PrivateNetns } from '../netns.js';
 import { CLIENT_ADDRESS, CLIENT_DEVICE, OpenedPath, PATH_PREFIX_LENGTH, SERVER_ADDRESS, SERVER_DEVICE, pathEnd } from './emulated-path.js';
+import type { HelperPriority } from './helper-process.js';
 import { RelayProcess } from './relay-process.js';
 import { DEFAULT_SPIN_US } from './relay-protocol.js';
 import { PathResources } from './resources.js';
@@ -39,10 +40,11 @@ async function attach(wire: PrivateNetns, end: PrivateNetns, device: string, add
 const freshSeed = (): number => Math.floor(Math.random() * 0x1_0000_0000);
 
 /**
- * Build the delay line for a validated spec. Needs root, iproute2 and socat (H1B_PATH_UNAVAILABLE
- * otherwise). Anything that fails half-way is undone before the error is thrown.
+ * Build the delay line for a validated spec, its relay and bridges scheduled at `priority`. Needs
+ * root, iproute2 and socat (H1B_PATH_UNAVAILABLE otherwise). Anything that fails half-way is undone
+ * before the error is thrown.
  */
-export async function openDelayLine(spec: PathSpec): Promise<EmulatedPath> {
+export async function openDelayLine(spec: PathSpec, priority: HelperPriority): Promise<EmulatedPath> {
   const missing = missingPrerequisite(['ip', 'socat']);
   if (missing) throw new H1Error('H1B_PATH_UNAVAILABLE', `delay-line path: ${missing}`);
   const resources = new PathResources();
@@ -60,10 +62,10 @@ export async function openDelayLine(spec: PathSpec): Promise<EmulatedPath> {
       toClient: way,
       seed: spec.seed ?? freshSeed(),
       spinUs: DEFAULT_SPIN_US,
-    });
+    }, priority);
     const bridges = await Promise.all([
-      startTunBridge(resources, 'socat bridge (server end)', inWire, { device: SERVER_DEVICE, host: WIRE_HOST, localPort: SERVER_BRIDGE_PORT, relayPort: relay.serverPort }),
-      startTunBridge(resources, 'socat bridge (client end)', inWire, { device: CLIENT_DEVICE, host: WIRE_HOST, localPort: CLIENT_BRIDGE_PORT, relayPort: relay.clientPort }),
+      startTunBridge(resources, 'socat bridge (server end)', inWire, { device: SERVER_DEVICE, host: WIRE_HOST, localPort: SERVER_BRIDGE_PORT, relayPort: relay.serverPort, priority }),
+      startTunBridge(resources, 'socat bridge (client end)', inWire, { device: CLIENT_DEVICE, host: WIRE_HOST, localPort: CLIENT_BRIDGE_PORT, relayPort: relay.clientPort, priority }),
     ]);
     await attach(wire, serverNs, SERVER_DEVICE, SERVER_ADDRESS);
     await attach(wire, clientNs, CLIENT_DEVICE, CLIENT_ADDRESS);

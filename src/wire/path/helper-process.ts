@@ -7,30 +7,37 @@ import { findTool } from './system.js';
 /** Output kept per stream for readiness matching and error messages; a helper that talks more only keeps its tail. */
 const KEEP_CHARS = 16_384;
 
+/**
+ * How a helper is scheduled. `nice`: CFS at HELPER_NICE, ahead of the benchmark's processes and of
+ * anything else on a busy machine, as a network would be, yet never starving them. `realtime`:
+ * SCHED_FIFO at HELPER_RT_PRIORITY, which runs the moment a packet arrives whatever the load, so
+ * the emulated delay holds even when the load generator saturates the CPUs; but a path busier than
+ * its CPUs then takes them from everything else on the machine (up to the kernel's RT throttle,
+ * sched_rt_runtime_us: 95 % by default).
+ */
+export type HelperPriority = 'nice' | 'realtime';
+
 export interface HelperOptions {
   /** An IPC channel (Node helpers): `child.send` / 'message'. It also tells a Node helper its owner is gone ('disconnect'). */
   readonly ipc?: boolean;
   /**
-   * Run at this nice value (`nice -n N`, which execs: every thread the helper later starts inherits
-   * it, which setpriority(2) on a PID would not give).
+   * Applied by exec'ing through `nice -n N` or `chrt --fifo N`, so every thread the helper later
+   * starts inherits it (setpriority(2) on a PID would reach one thread only). Default: unchanged.
    */
-  readonly nice?: number;
+  readonly priority?: HelperPriority;
 }
 
-/**
- * Nice value of the path's own processes (relay, socat bridges, RTT probes): ahead of the
- * benchmark's processes and of anything else on a busy machine, as a network would be, so the path
- * keeps its timing when the CPUs are saturated. No real-time class, which a spinning thread could
- * starve the machine with.
- */
+/** CFS nice value of `nice` helpers (−20 … 19; lower runs first). */
 export const HELPER_NICE = -10;
+/** SCHED_FIFO priority of `realtime` helpers (1 … 99): the lowest band, above every ordinary process, below the kernel's own RT threads. */
+export const HELPER_RT_PRIORITY = 10;
 
 /** Builds the argv that runs `command args` inside the right namespace (PrivateNetns.execArgv). */
 export type ExecArgv = (command: string, args: readonly string[]) => string[];
 
 /**
- * One helper process. Its argv is `ip netns exec NS [setpriv --pdeathsig KILL --] [nice -n N]
- * command args`; ip, setpriv and nice all exec, so the PID is the helper's own. The kernel SIGKILLs
+ * One helper process. Its argv is `ip netns exec NS [setpriv --pdeathsig KILL --] [nice -n N |
+ * chrt --fifo N] command args`; each of them execs, so the PID is the helper's own. The kernel SIGKILLs
  * it when its owner dies (prctl(2) PR_SET_PDEATHSIG, kept across execve), so a SIGKILLed run leaves
  * no relay or bridge running until the next sweep; without setpriv (util-linux) the sweep alone
  * cleans up. It runs in its own process group (detached), so a Ctrl-C at the terminal reaches only
@@ -86,7 +93,8 @@ export class HelperProcess {
   /** Start `command args` inside the namespace `execArgv` enters. */
   static start(role: string, execArgv: ExecArgv, command: string, args: readonly string[], options: HelperOptions = {}): HelperProcess {
     let inner: string[] = [command, ...args];
-    if (options.nice !== undefined) inner = ['nice', '-n', String(options.nice), ...inner];
+    if (options.priority === 'nice') inner = ['nice', '-n', String(HELPER_NICE), ...inner];
+    else if (options.priority === 'realtime') inner = ['chrt', '--fifo', String(HELPER_RT_PRIORITY), ...inner];
     if (findTool('setpriv')) inner = ['setpriv', '--pdeathsig', 'KILL', '--', ...inner];
     const [file, ...rest] = execArgv(inner[0]!, inner.slice(1));
     const stdio: StdioOptions = options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'];

@@ -6,6 +6,7 @@ import { netemSupport, openNetem } from './netem.js';
 import { validatePathSpec, type PathImpl, type PathImplChoice, type PathSpec } from './spec.js';
 import { sweepStalePaths } from './sweep.js';
 import { missingPrerequisite } from './system.js';
+import type { HelperPriority } from './helper-process.js';
 import type { EmulatedPath } from './types.js';
 
 export type { EmulatedPath, PathEnd, RelayStats, RttMeasurement } from './types.js';
@@ -14,7 +15,7 @@ export { validatePathSpec, oneWay, type OneWay, type PathImpl, type PathImplChoi
 export { sweepStalePaths } from './sweep.js';
 export { netemSupport } from './netem.js';
 export { CLIENT_ADDRESS, SERVER_ADDRESS } from './emulated-path.js';
-export { HELPER_NICE } from './helper-process.js';
+export { HELPER_NICE, HELPER_RT_PRIORITY, type HelperPriority } from './helper-process.js';
 
 /** Which implementation `choice` means on this machine, or why there is none. */
 export type PathSupport = { readonly state: 'available'; readonly impl: PathImpl } | { readonly state: 'unavailable'; readonly reason: string };
@@ -41,10 +42,19 @@ export async function pathSupport(choice: PathImplChoice): Promise<PathSupport> 
  * H1B_PATH_UNAVAILABLE (exit 2) where it cannot be built here, H1B_PATH_FAILED when building fails.
  * The caller must close() it; process exit closes it as a last resort.
  */
-export async function openPath(spec: PathSpec): Promise<EmulatedPath> {
+export async function openPath(spec: PathSpec, options: OpenPathOptions = {}): Promise<EmulatedPath> {
   const valid = validatePathSpec(spec);
   const support = await pathSupport(valid.impl);
   if (support.state === 'unavailable') throw new H1Error('H1B_PATH_UNAVAILABLE', `cannot build a ${valid.impl} network path here: ${support.reason}`);
   await sweepStalePaths();
-  return support.impl === 'netem' ? openNetem(valid) : openDelayLine(valid);
+  return support.impl === 'netem' ? openNetem(valid) : openDelayLine(valid, options.priority ?? 'nice');
+}
+
+export interface OpenPathOptions {
+  /**
+   * Scheduling of the delay line's relay and socat bridges (see HelperPriority): 'nice' (default)
+   * or 'realtime' (SCHED_FIFO; keeps the delay when the benchmark saturates the CPUs, at the cost of
+   * everything else on the machine). netem runs in the kernel and ignores it.
+   */
+  readonly priority?: HelperPriority;
 }

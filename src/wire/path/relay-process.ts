@@ -2,7 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { H1Error } from '../../errors.js';
-import { HELPER_NICE, HelperProcess, type ExecArgv } from './helper-process.js';
+import { HelperProcess, type ExecArgv, type HelperPriority } from './helper-process.js';
 import type { PathResources } from './resources.js';
 import type { RelayConfig, RelayCounters, RelayMessage } from './relay-protocol.js';
 
@@ -29,8 +29,8 @@ export class RelayProcess {
   }
 
   /** Start the relay with `config` (run by `execArgv`, i.e. inside the wire namespace; stopped with `resources`) and resolve once both sockets are bound. */
-  static async start(resources: PathResources, execArgv: ExecArgv, config: RelayConfig): Promise<RelayProcess> {
-    const helper = resources.adopt(HelperProcess.start('relay', execArgv, process.execPath, [RELAY_MAIN, JSON.stringify(config)], { ipc: true, nice: HELPER_NICE }));
+  static async start(resources: PathResources, execArgv: ExecArgv, config: RelayConfig, priority: HelperPriority = 'nice'): Promise<RelayProcess> {
+    const helper = resources.adopt(HelperProcess.start('relay', execArgv, process.execPath, [RELAY_MAIN, JSON.stringify(config)], { ipc: true, priority }));
     try {
       const ready = await new Promise<Extract<RelayMessage, { type: 'ready' }>>((resolve, reject) => {
         const timer = setTimeout(() => reject(helper.failure(`did not report ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);

@@ -1,6 +1,6 @@
 // A TUN device bridged to UDP by socat: each IP packet the kernel routes into the device becomes one datagram to the relay, and each datagram back becomes one packet.
 
-import { HELPER_NICE, HelperProcess, type ExecArgv } from './helper-process.js';
+import { HelperProcess, type ExecArgv, type HelperPriority } from './helper-process.js';
 import type { PathResources } from './resources.js';
 
 /** socat prints this notice (-d -d) once both addresses are open: the TUN device exists and the socket is bound. */
@@ -23,6 +23,7 @@ export interface TunBridgeOptions {
   readonly localPort: number;
   /** UDP port of the relay's socket for this end. */
   readonly relayPort: number;
+  readonly priority: HelperPriority;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function startTunBridge(resources: PathResources, role: string, exe
     '-d', '-d',
     `TUN,tun-name=${device},tun-type=tun,iff-no-pi`,
     `UDP-DATAGRAM:${host}:${relayPort},bind=${host}:${localPort},rcvbuf=${BRIDGE_RCVBUF_BYTES}`,
-  ], { nice: HELPER_NICE }));
+  ], { priority: options.priority }));
   try {
     await bridge.waitFor('stderr', READY, READY_TIMEOUT_MS);
   } catch (error) {

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseTcpSnmp, snmpDelta } from '../../../src/metrics/kernel.js';
 import { HELPER_NICE, HelperProcess } from '../../../src/wire/path/helper-process.js';
@@ -33,7 +34,7 @@ const p50 = (samples: readonly number[]): number => [...samples].sort((a, b) => 
  * cases time the path, and a machine busy with other work must not move the figures.
  */
 async function startServer(end: PathEnd): Promise<{ port: number; server: HelperProcess }> {
-  const server = HelperProcess.start('test server', (command, args) => end.execArgv(command, args), process.execPath, [TIMING, 'server', end.address], { nice: HELPER_NICE });
+  const server = HelperProcess.start('test server', (command, args) => end.execArgv(command, args), process.execPath, [TIMING, 'server', end.address], { priority: 'nice' });
   const [, port] = await server.waitFor('stdout', /\{"port":(\d+)\}/, START_MS);
   return { port: Number(port), server };
 }
@@ -55,13 +56,24 @@ interface ClientResult {
 async function runClient(path: EmulatedPath, port: number, what: 'connect' | 'exchange' | `bulk:${number}`, count: number, concurrency: number, timeoutMs: number): Promise<ClientResult> {
   const client = HelperProcess.start('test client', (command, args) => path.client.execArgv(command, args), process.execPath, [
     TIMING, 'client', path.server.address, String(port), what, String(count), String(concurrency), String(timeoutMs),
-  ], { nice: HELPER_NICE });
+  ], { priority: 'nice' });
   try {
     const [line] = await client.waitFor('stdout', /\{"samplesUs".*\}/, START_MS + Math.ceil(count / concurrency) * timeoutMs);
     return JSON.parse(line) as ClientResult;
   } finally {
     await client.stop();
   }
+}
+
+/** sched(7) policy number of SCHED_FIFO. */
+const SCHED_FIFO = 1;
+
+/** nice (field 19) and policy (field 41) of /proc/<pid>/stat. */
+function scheduling(pid: number): { nice: number; policy: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Field 2 (comm) is in parentheses and may hold spaces: count from after the last ')', where field 3 starts.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { nice: Number(fields[19 - 3]), policy: Number(fields[41 - 3]) };
 }
 
 function tcpCounters(end: PathEnd): Record<string, number> {
@@ -142,6 +154,23 @@ export function runPathCases(impl: PathImpl): void {
         });
       }
     });
+
+    if (impl === 'delay-line') {
+      test('priority: relay and bridges run at nice −10 by default, SCHED_FIFO when asked', async (t) => {
+        if (skip) return t.skip(skip);
+        for (const priority of ['nice', 'realtime'] as const) {
+          const path = await openPath({ rttMs: 2, jitterMs: 0, lossPct: 0, bandwidthBitsPerSec: null, impl, seed: 1 }, { priority });
+          try {
+            for (const pid of path.helperPids) {
+              assert.deepEqual(scheduling(pid), priority === 'nice' ? { nice: HELPER_NICE, policy: 0 } : { nice: 0, policy: SCHED_FIFO }, `pid ${pid}, ${priority}`);
+            }
+            assert.equal((await path.measureRtt(5)).samples, 5);
+          } finally {
+            await path.close();
+          }
+        }
+      });
+    }
 
     test('loss 20 %: TCP retransmits, nothing hangs, every connection ends within its bound', async (t) => {
       if (skip) return t.skip(skip);

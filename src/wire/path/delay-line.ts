@@ -78,6 +78,7 @@ export async function openDelayLine(spec: PathSpec, priority: HelperPriority): P
       relay,
       bridges,
       wire,
+      priority,
     });
   } catch (error) {
     await resources.undo(error);

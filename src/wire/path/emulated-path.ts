@@ -2,7 +2,7 @@
 
 import { readProcessUsage } from '../../metrics/process-usage.js';
 import type { PrivateNetns } from '../netns.js';
-import type { HelperProcess } from './helper-process.js';
+import type { HelperPriority, HelperProcess } from './helper-process.js';
 import type { RelayProcess } from './relay-process.js';
 import type { PathResources } from './resources.js';
 import { run } from './system.js';
@@ -40,6 +40,8 @@ export interface PathParts {
   readonly relay: RelayProcess | null;
   readonly bridges: readonly HelperProcess[];
   readonly wire: PrivateNetns | null;
+  /** How the path's helpers are scheduled; the RTT probe runs the same way, so it measures the path they make. */
+  readonly priority: HelperPriority;
 }
 
 /** The named fields of one protocol's rows in /proc/net/snmp (a header line of names, then a line of values, both starting `Udp:`). */
@@ -75,7 +77,7 @@ export class OpenedPath implements EmulatedPath {
   }
 
   measureRtt(probes = DEFAULT_PROBES): Promise<RttMeasurement> {
-    return measureRtt(this.server, this.client, this.spec.rttMs, probes, this.parts.resources);
+    return measureRtt(this.server, this.client, this.spec.rttMs, probes, this.parts.resources, this.parts.priority);
   }
 
   async relayStats(): Promise<RelayStats | null> {

@@ -47,14 +47,16 @@ export async function openPath(spec: PathSpec, options: OpenPathOptions = {}): P
   const support = await pathSupport(valid.impl);
   if (support.state === 'unavailable') throw new H1Error('H1B_PATH_UNAVAILABLE', `cannot build a ${valid.impl} network path here: ${support.reason}`);
   await sweepStalePaths();
-  return support.impl === 'netem' ? openNetem(valid) : openDelayLine(valid, options.priority ?? 'nice');
+  const priority = options.priority ?? 'nice';
+  return support.impl === 'netem' ? openNetem(valid, priority) : openDelayLine(valid, priority);
 }
 
 export interface OpenPathOptions {
   /**
    * Scheduling of the delay line's relay and socat bridges (see HelperPriority): 'nice' (default)
    * or 'realtime' (SCHED_FIFO; keeps the delay when the benchmark saturates the CPUs, at the cost of
-   * everything else on the machine). netem runs in the kernel and ignores it.
+   * everything else on the machine). The RTT probe runs the same way. netem itself runs in the
+   * kernel, so there only the probe is affected.
    */
   readonly priority?: HelperPriority;
 }

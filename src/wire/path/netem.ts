@@ -3,6 +3,7 @@
 import { H1Error, isH1Error } from '../../errors.js';
 import { PrivateNetns } from '../netns.js';
 import { CLIENT_ADDRESS, CLIENT_DEVICE, OpenedPath, PATH_PREFIX_LENGTH, SERVER_ADDRESS, SERVER_DEVICE, pathEnd } from './emulated-path.js';
+import type { HelperPriority } from './helper-process.js';
 import { PathResources } from './resources.js';
 import { oneWay, type OneWay, type PathSpec } from './spec.js';
 import { namespaceLabel } from './sweep.js';
@@ -67,8 +68,11 @@ async function configureEnd(end: PrivateNetns, device: string, address: string, 
   await run('tc', ['-n', end.name, 'qdisc', 'add', 'dev', device, 'root', 'netem', ...netemArgs(way)]);
 }
 
-/** Build the netem path for a validated spec; H1B_PATH_UNAVAILABLE where the kernel has no sch_netem. Undone on failure. */
-export async function openNetem(spec: PathSpec): Promise<EmulatedPath> {
+/**
+ * Build the netem path for a validated spec; H1B_PATH_UNAVAILABLE where the kernel has no sch_netem.
+ * Undone on failure. The kernel does the work; `priority` only schedules the RTT probe.
+ */
+export async function openNetem(spec: PathSpec, priority: HelperPriority): Promise<EmulatedPath> {
   const reason = await netemSupport();
   if (reason) throw new H1Error('H1B_PATH_UNAVAILABLE', `netem path: ${reason}`);
   const resources = new PathResources();
@@ -89,6 +93,7 @@ export async function openNetem(spec: PathSpec): Promise<EmulatedPath> {
       relay: null,
       bridges: [],
       wire: null,
+      priority,
     });
   } catch (error) {
     await resources.undo(error);

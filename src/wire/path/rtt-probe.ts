@@ -2,7 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { H1Error } from '../../errors.js';
-import { HelperProcess } from './helper-process.js';
+import { HelperProcess, type HelperPriority } from './helper-process.js';
 import type { PathResources } from './resources.js';
 import type { PathEnd, RttMeasurement } from './types.js';
 
@@ -39,13 +39,13 @@ export function summarizeRtt(rttsUs: readonly number[], probes: number): RttMeas
  * Start a UDP echo at the server end, send `probes` probes one at a time from the client end, and
  * summarize their round trips. Both halves are Node processes started inside the namespaces, so
  * the figure includes what a Node client and server pay to cross the path (~0.1 ms), as the
- * benchmark's own traffic does; they run at HELPER_NICE, so a busy machine delays them less than
- * the benchmark's own processes: the figure is the path's. The echo is
+ * benchmark's own traffic does; they run at the path's `priority`, so a busy machine delays them
+ * less than the benchmark's own processes: the figure is the path's. The echo is
  * stopped before this resolves, whatever happens.
  */
-export async function measureRtt(server: PathEnd, client: PathEnd, rttMs: number, probes: number, resources: PathResources): Promise<RttMeasurement> {
+export async function measureRtt(server: PathEnd, client: PathEnd, rttMs: number, probes: number, resources: PathResources, priority: HelperPriority): Promise<RttMeasurement> {
   if (!Number.isInteger(probes) || probes < 1) throw new H1Error('H1B_INVALID_OPTION', `path RTT probes: ${probes} is not a positive integer`);
-  const echo = resources.adopt(HelperProcess.start('rtt echo', (command, args) => server.execArgv(command, args), process.execPath, [PROBE_MAIN, 'echo', server.address], { priority: 'nice' }));
+  const echo = resources.adopt(HelperProcess.start('rtt echo', (command, args) => server.execArgv(command, args), process.execPath, [PROBE_MAIN, 'echo', server.address], { priority }));
   let ping: HelperProcess | null = null;
   try {
     const [, port] = await echo.waitFor('stdout', /\{"port":(\d+)\}/, START_TIMEOUT_MS);
@@ -53,7 +53,7 @@ export async function measureRtt(server: PathEnd, client: PathEnd, rttMs: number
     ping = resources.adopt(
       HelperProcess.start('rtt ping', (command, args) => client.execArgv(command, args), process.execPath, [
         PROBE_MAIN, 'ping', server.address, port!, String(probes), String(timeoutMs),
-      ], { priority: 'nice' }),
+      ], { priority }),
     );
     // Bounded: every probe ends by its timeout, plus Node's start-up.
     const [line] = await ping.waitFor('stdout', /\{"rttsUs".*\}/, START_TIMEOUT_MS + probes * timeoutMs);

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseTcpSnmp, snmpDelta } from '../../../src/metrics/kernel.js';
-import { HELPER_NICE, HelperProcess } from '../../../src/wire/path/helper-process.js';
+import { HELPER_NICE, HelperProcess, type HelperPriority } from '../../../src/wire/path/helper-process.js';
 import { openPath, pathSupport } from '../../../src/wire/path/index.js';
 import type { PathImpl } from '../../../src/wire/path/spec.js';
 import { processGone, sweepStalePaths } from '../../../src/wire/path/sweep.js';
@@ -28,13 +28,9 @@ function namespaces(): string[] {
 
 const p50 = (samples: readonly number[]): number => [...samples].sort((a, b) => a - b)[Math.ceil(samples.length / 2) - 1] ?? Number.NaN;
 
-/**
- * The raw server of tcp-timing.js inside the server end; resolves its port. Stopped by the path's
- * close() at the latest. It and the client run at the path's priority, like the RTT probe: these
- * cases time the path, and a machine busy with other work must not move the figures.
- */
-async function startServer(end: PathEnd): Promise<{ port: number; server: HelperProcess }> {
-  const server = HelperProcess.start('test server', (command, args) => end.execArgv(command, args), process.execPath, [TIMING, 'server', end.address], { priority: 'nice' });
+/** The raw server of tcp-timing.js inside the server end; resolves its port. Stopped by the path's close() at the latest. */
+async function startServer(end: PathEnd, priority: HelperPriority = 'nice'): Promise<{ port: number; server: HelperProcess }> {
+  const server = HelperProcess.start('test server', (command, args) => end.execArgv(command, args), process.execPath, [TIMING, 'server', end.address], { priority });
   const [, port] = await server.waitFor('stdout', /\{"port":(\d+)\}/, START_MS);
   return { port: Number(port), server };
 }
@@ -53,10 +49,18 @@ interface ClientResult {
 }
 
 /** Run the timing client inside the client end; bounded by its own per-connection timeouts plus start-up. */
-async function runClient(path: EmulatedPath, port: number, what: 'connect' | 'exchange' | `bulk:${number}`, count: number, concurrency: number, timeoutMs: number): Promise<ClientResult> {
+async function runClient(
+  path: EmulatedPath,
+  port: number,
+  what: 'connect' | 'exchange' | `bulk:${number}`,
+  count: number,
+  concurrency: number,
+  timeoutMs: number,
+  priority: HelperPriority = 'nice',
+): Promise<ClientResult> {
   const client = HelperProcess.start('test client', (command, args) => path.client.execArgv(command, args), process.execPath, [
     TIMING, 'client', path.server.address, String(port), what, String(count), String(concurrency), String(timeoutMs),
-  ], { priority: 'nice' });
+  ], { priority });
   try {
     const [line] = await client.waitFor('stdout', /\{"samplesUs".*\}/, START_MS + Math.ceil(count / concurrency) * timeoutMs);
     return JSON.parse(line) as ClientResult;
@@ -88,15 +92,16 @@ export function runPathCases(impl: PathImpl): void {
       skip = await pathSkipReason(impl);
     });
 
-    // Real-time helpers: these cases time the path at its most precise, and a test machine busy with
-    // other work (CI, parallel test files) must not move the figures; the priority case covers 'nice'.
+    // Everything real-time here (helpers, probe, test server and client): these cases time the path,
+    // and a test machine busy with other work (CI, parallel test files) must not move the figures.
+    // The priority case covers 'nice', the default.
     describe('at rtt 10 ms', { concurrency: false }, () => {
       let path: EmulatedPath | null = null;
       let port = 0;
       before(async () => {
         if (skip) return;
         path = await openPath({ rttMs: 10, jitterMs: 0, lossPct: 0, bandwidthBitsPerSec: null, impl, seed: 1 }, { priority: 'realtime' });
-        ({ port } = await startServer(path.server));
+        ({ port } = await startServer(path.server, 'realtime'));
       });
       after(() => path?.close());
 
@@ -120,7 +125,7 @@ export function runPathCases(impl: PathImpl): void {
 
       test('a TCP connect takes one RTT: p50 in [10, 12] ms over 20 connects', async (t) => {
         if (skip || !path) return t.skip(skip ?? 'no path');
-        const result = await runClient(path, port, 'connect', 20, 1, 2_000);
+        const result = await runClient(path, port, 'connect', 20, 1, 2_000, 'realtime');
         t.diagnostic(`connect p50 ${p50(result.samplesUs)} µs, samples ${result.samplesUs.join(' ')}`);
         assert.equal(result.failed, 0, result.errors.join('; '));
         const ms = p50(result.samplesUs) / 1000;
@@ -129,7 +134,7 @@ export function runPathCases(impl: PathImpl): void {
 
       test('an HTTP/1.0 exchange (connect, request, response, close) takes two RTTs: p50 in [20, 23] ms over 20', async (t) => {
         if (skip || !path) return t.skip(skip ?? 'no path');
-        const result = await runClient(path, port, 'exchange', 20, 1, 2_000);
+        const result = await runClient(path, port, 'exchange', 20, 1, 2_000, 'realtime');
         t.diagnostic(`exchange p50 ${p50(result.samplesUs)} µs, samples ${result.samplesUs.join(' ')}`);
         assert.equal(result.failed, 0, result.errors.join('; '));
         const ms = p50(result.samplesUs) / 1000;

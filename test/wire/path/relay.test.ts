@@ -111,8 +111,9 @@ describe('relay process', { concurrency: false }, () => {
   });
 
   test('loss and overflow are counted, not delivered', async () => {
-    bench = await relayBetweenSockets({ lossFraction: 0.5, queueLimit: 20 });
-    // 200 at once: about half lost; of the rest, only 20 fit the queue.
+    // 200 at once: about half lost; of the rest, only 20 fit the queue. A 200 ms delay keeps the queue
+    // full until the relay has read all 200, however busy the machine.
+    bench = await relayBetweenSockets({ delayUs: 200_000, lossFraction: 0.5, queueLimit: 20 });
     const arrived = await exchange(bench, 200, 100, 0, 20, 2_000);
     // The first 20 can arrive before the relay has read all 200 off its socket: ask until it has (bounded).
     let counters = await bench.relay.counters();

@@ -1,10 +1,9 @@
 // The built-in routes: `/` (fixed body), `/bytes/N`, `/delay/MS`, `/stats` (with its quiescent long-poll), and the 404 fallback.
 
 import type { ParsedRequest } from '../http/request.js';
-import type { Connection } from './connection.js';
+import type { StaticResponse } from '../http/response-writer.js';
 import type { ServerContext } from './context.js';
-import type { ServerPlugin } from './plugins.js';
-import type { Route } from './routes.js';
+import type { Route, ServerConnection as Connection, ServerPlugin } from './contracts.js';
 
 const TEXT = 'text/plain';
 const JSON_TYPE = 'application/json';
@@ -26,14 +25,10 @@ function badParam(conn: Connection, message: string): void {
   conn.send(400, TEXT, Buffer.from(`${message}\n`, 'latin1'));
 }
 
-export function notFound(conn: Connection): void {
-  conn.sendStatic(conn.ctx.notFound);
-}
-
-/** Timer callback for /delay: module-level with the connection as argument, so no closure per request. */
-function finishDelay(conn: Connection): void {
+/** Timer callback for /delay: module-level with the connection and the answer as arguments, so no closure per request. */
+function finishDelay(conn: Connection, root: StaticResponse): void {
   conn.deferredTimer = null;
-  if (!conn.closed) conn.sendStatic(conn.ctx.root);
+  if (!conn.closed) conn.sendStatic(root);
 }
 
 /** `quiescent=MS` in a `/stats` query string: MS, or -1 when absent, -2 when not a whole number. */
@@ -101,7 +96,7 @@ export function builtinRoutes(ctx: ServerContext): ServerPlugin {
       handle: (conn, _req, path) => {
         const ms = parseDecimal(path.slice(7));
         if (ms < 0 || ms > maxDelayMs) return badParam(conn, `/delay/MS needs 0 <= MS <= ${maxDelayMs}`);
-        conn.deferredTimer = setTimeout(finishDelay, ms, conn);
+        conn.deferredTimer = setTimeout(finishDelay, ms, conn, ctx.root);
       },
     },
     { path: '/stats', handle: stats },

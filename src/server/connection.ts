@@ -8,7 +8,8 @@ import type { ServerContext } from './context.js';
 import { armDeadline, PHASE_BODY, PHASE_CLOSING, PHASE_HEADERS, PHASE_IDLE, PHASE_NONE, PHASE_STALLED } from './deadlines.js';
 import { STATUS_AWAITING, STATUS_BODY, STATUS_CLOSING, STATUS_HEADERS, STATUS_IDLE, STATUS_STALLED } from './deadlines.js';
 import { END, KEEP_OPEN, OutputBatch } from './output.js';
-import type { CloseKind } from './stats.js';
+import type { CloseKind } from '../metrics/counters.js';
+import type { ServerConnection } from './contracts.js';
 
 /** Bodies above this size (slices of a shared buffer) are written after their head instead of being copied. */
 const COPY_BODY_BYTES = 64 * 1024;
@@ -34,7 +35,7 @@ function onClose(this: ConnSocket, hadError: boolean): void {
 
 let nextId = 1;
 
-export class Connection implements RequestSink {
+export class Connection implements RequestSink, ServerConnection {
   readonly id = nextId++;
   readonly parser: RequestParser;
   /** The request being answered (kept for deferred answers). */

@@ -4,10 +4,11 @@ import type { Clock, Timers } from '../clock.js';
 import type { DateCache } from '../http/date-cache.js';
 import type { ConnectionHeaders, StaticResponse } from '../http/response-writer.js';
 import type { ServerConfig } from '../types.js';
-import type { Connection } from './connection.js';
+import type { CloseKind } from '../metrics/counters.js';
+import type { ServerConnection } from './contracts.js';
 import type { ServerEvents } from './events.js';
 import type { RouteTable } from './routes.js';
-import type { CloseKind, StatsCounters } from './stats.js';
+import type { StatsCounters } from './stats.js';
 
 export interface ServerContext {
   readonly config: ServerConfig;
@@ -21,9 +22,9 @@ export interface ServerContext {
   readonly connectionHeaders: ConnectionHeaders;
   readonly routes: RouteTable;
   /** Open connections (the timeout sweep and graceful shutdown walk it). */
-  readonly connections: Set<Connection>;
+  readonly connections: Set<ServerConnection>;
   /** Called once per connection when its socket has closed, with who closed it first. */
-  readonly closeHooks: Array<(conn: Connection, kind: CloseKind) => void>;
+  readonly closeHooks: Array<(conn: ServerConnection, kind: CloseKind) => void>;
   /** The fixed `/` response (body of config.bodySize bytes). */
   readonly root: StaticResponse;
   readonly notFound: StaticResponse;

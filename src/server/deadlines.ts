@@ -6,6 +6,7 @@
 
 import type { IntervalHandle } from '../clock.js';
 import type { ServerContext } from './context.js';
+import type { DeadlineSlot } from './contracts.js';
 
 // What a connection's single deadline means right now (Connection.onDeadline acts on it).
 export const PHASE_NONE = 0;
@@ -31,12 +32,6 @@ export const STATUS_CLOSING = 5;
 /** After we send FIN, how long a peer may keep its side open (we drain its input) before we drop it. */
 const CLOSE_LINGER_US = 2_000_000;
 
-/** The deadline fields a connection carries. */
-export interface DeadlineSlot {
-  phase: number;
-  deadlineUs: number;
-  phaseServed: number;
-}
 
 /**
  * Set the deadline for the connection's current status. Deadlines that must not be extended by a trickle of

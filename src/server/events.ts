@@ -1,9 +1,9 @@
 // What the server reports as it happens (accepts, reads, requests, answers, closes, idle, liveness), for tests and embedders.
 
 import { H1Error } from '../errors.js';
-import type { Connection } from './connection.js';
+import type { ServerConnection as Connection } from './contracts.js';
 import type { LivenessEvent } from './liveness.js';
-import type { CloseKind } from './stats.js';
+import type { CloseKind } from '../metrics/counters.js';
 
 /**
  * Each event and its listener's arguments. Arguments are positional (as the hot path's counters take them), so an

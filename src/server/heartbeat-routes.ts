@@ -2,11 +2,10 @@
 
 import { StaticResponse } from '../http/response-writer.js';
 import type { ParsedRequest } from '../http/request.js';
-import type { Connection } from './connection.js';
+import type { ServerConnection as Connection, ServerPlugin } from './contracts.js';
 import type { ServerContext } from './context.js';
 import { LivenessRegistry, type LivenessEvent, type LivenessState } from './liveness.js';
-import type { ServerPlugin } from './plugins.js';
-import type { CloseKind } from './stats.js';
+import type { CloseKind } from '../metrics/counters.js';
 
 const TEXT = 'text/plain';
 const JSON_TYPE = 'application/json';

@@ -7,7 +7,6 @@ import { DateCache } from '../http/date-cache.js';
 import { ConnectionHeaders, StaticResponse } from '../http/response-writer.js';
 import type { ServerStats } from '../measurements.js';
 import type { ServerConfig } from '../types.js';
-import { notFound } from './builtin-routes.js';
 import { Connection } from './connection.js';
 import type { ServerContext } from './context.js';
 import { startDeadlineSweep } from './deadlines.js';
@@ -20,9 +19,10 @@ import { createTlsServer, dropTlsSockets, type TlsServer } from './tls-listener.
 
 export type { ServerContext } from './context.js';
 export type { Connection } from './connection.js';
+export type { ServerConnection } from './contracts.js';
 export type { Route, RouteHandler } from './routes.js';
 export type { ServerPlugin, PluginFactory } from './plugins.js';
-export type { CloseKind } from './stats.js';
+export type { CloseKind } from '../metrics/counters.js';
 export type { TlsCertificateInfo } from './tls-identity.js';
 export type { ServerEventMap, ServerEventName, ServerListener } from './events.js';
 
@@ -91,6 +91,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const dates = new DateCache();
   dates.get(Date.now());
   const connectionHeaders = new ConnectionHeaders(config.keepAliveTimeoutMs);
+  const notFound = new StaticResponse(404, 'text/plain', Buffer.from('Not Found\n', 'latin1'), connectionHeaders, dates);
   const ctx: ServerContext = {
     config,
     clock: options.clock ?? monotonicClock,
@@ -99,11 +100,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     stats: new StatsCounters(identity !== null),
     dates,
     connectionHeaders,
-    routes: new RouteTable(notFound),
+    // Anything no route matches: one handler per server, reading nothing per request but the response.
+    routes: new RouteTable((conn) => conn.sendStatic(notFound)),
     connections: new Set(),
     closeHooks: [],
     root: new StaticResponse(200, 'text/plain', rootBody(config.bodySize), connectionHeaders, dates),
-    notFound: new StaticResponse(404, 'text/plain', Buffer.from('Not Found\n', 'latin1'), connectionHeaders, dates),
+    notFound,
     shuttingDown: false,
   };
   const plugins: ServerPlugin[] = PLUGINS.map((factory) => factory(ctx));

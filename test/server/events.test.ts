@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isH1Error } from '../../src/errors.js';
-import type { Connection } from '../../src/server/index.js';
+import type { ServerConnection as Connection } from '../../src/server/index.js';
 import { exchange, openSocket, startTestServer } from '../helpers/raw-http.js';
 
 test('one keep-alive exchange reports connection, data, request, response, closed (client first), idle, in that order', async () => {

@@ -40,6 +40,8 @@ export function describedFailure(reason: string, phase: FailurePhase, local: str
 export class LoadRecorder {
   active = false;
   sent = 0;
+  /** Request bytes put on the wire (counted with `sent`). */
+  bytesOut = 0;
   completed = 0;
   bytesIn = 0;
   /** Requests that ended in a classified failure (timeouts, resets, refused connects, parse errors). */
@@ -72,8 +74,11 @@ export class LoadRecorder {
     this.timeline.start(nowUs);
   }
 
-  requestsSent(count: number): void {
-    if (this.active) this.sent += count;
+  /** `count` requests, `bytes` long together, reached the wire (engines that do not see the bytes pass none). */
+  requestsSent(count: number, bytes = 0): void {
+    if (!this.active) return;
+    this.sent += count;
+    this.bytesOut += bytes;
   }
 
   bytes(count: number): void {

@@ -16,8 +16,11 @@ interface WireLog {
   ends: Array<'fin' | 'reset'>;
 }
 
-/** Answers every request (or none when `answer` is false); records connections, request lines, and how each ended. */
-async function literalServer(answer: boolean): Promise<{ port: number; log: WireLog; close: () => Promise<void> }> {
+/**
+ * Answers every request (or none when `answer` is false); records connections, request lines, and how each ended.
+ * `finDelayMs`: a 1.0 answer's FIN follows it this much later (a server slow to close).
+ */
+async function literalServer(answer: boolean, finDelayMs = 0): Promise<{ port: number; log: WireLog; close: () => Promise<void> }> {
   const log: WireLog = { accepted: 0, requests: [], ends: [] };
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
@@ -31,8 +34,13 @@ async function literalServer(answer: boolean): Promise<{ port: number; log: Wire
         buffered = buffered.slice(end + 4);
         log.requests.push(head.split('\r\n')[0] as string);
         if (!answer) continue;
-        if (head.includes('HTTP/1.0')) socket.end(OK_10);
-        else socket.write(OK_11);
+        if (head.includes('HTTP/1.0')) {
+          if (finDelayMs === 0) socket.end(OK_10);
+          else {
+            socket.write(OK_10);
+            setTimeout(() => socket.end(), finDelayMs);
+          }
+        } else socket.write(OK_11);
       }
     });
     socket.on('end', () => {
@@ -148,6 +156,55 @@ describe('HeartbeatFleet', () => {
       } finally {
         await srv.close();
       }
+    }
+  });
+
+  test('one count per event: a timeout is one H1B_TIMEOUT, a victim\'s FIN and RST are its client close and reset', async () => {
+    const silent = await literalServer(false);
+    const fleet = new HeartbeatFleet(plan(silent.port, '1.1', 2), monotonicClock);
+    try {
+      fleet.start(monotonicClock.nowUs());
+      await until(() => fleet.timeouts >= 4);
+      const result = fleet.finish(null);
+      assert.equal(result.errors['H1B_TIMEOUT'], result.timeouts, 'the connection keeps no timer of its own');
+      assert.equal(result.answered, 0);
+    } finally {
+      await silent.close();
+    }
+    for (const failure of ['close', 'reset'] as const) {
+      const srv = await literalServer(true);
+      const victims = new HeartbeatFleet(plan(srv.port, '1.1', 2, ['c0']), monotonicClock);
+      try {
+        await victims.warmUp();
+        victims.start(monotonicClock.nowUs());
+        await until(() => srv.log.requests.length >= 4);
+        victims.inject(failure);
+        await until(() => victims.recorder.closes.closedByClient + victims.recorder.closes.reset >= 1);
+        const result = victims.finish(null);
+        assert.equal(failure === 'close' ? result.closedByClient : result.reset, 1, failure);
+        assert.equal(result.preopened, 2);
+        assert.equal(result.timeouts, 0);
+      } finally {
+        await srv.close();
+      }
+    }
+  });
+
+  test('1.0, a server slow to close: a beat waits for its client\'s previous socket, one connection per client at a time', async () => {
+    const srv = await literalServer(true, 60);
+    const fleet = new HeartbeatFleet(plan(srv.port, '1.0', 1), monotonicClock);
+    try {
+      await fleet.warmUp();
+      fleet.start(monotonicClock.nowUs());
+      await until(() => srv.log.requests.length >= 5);
+      const result = fleet.finish(null);
+      assert.equal(result.maxOpen, 1, 'never two sockets of one client');
+      assert.equal(srv.log.accepted, srv.log.requests.length, 'still one connection per beat');
+      assert.equal(result.timeouts, 0, 'a 60 ms wait is inside the 150 ms timeout');
+      assert.ok(result.answered >= 3, `answered ${result.answered}`);
+      assert.ok(result.closedByServer >= result.answered - 1, `closed by server ${result.closedByServer}`);
+    } finally {
+      await srv.close();
     }
   });
 });

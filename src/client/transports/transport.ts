@@ -28,10 +28,16 @@ export interface ConnectionOwner {
   readonly transport: Transport;
   readonly host: string;
   readonly port: number;
-  /** Per-request timeout; 0 = none. */
+  /**
+   * Per-request timeout the connection arms itself (one reused timer per connection); 0 = none: an owner that keeps
+   * its own deadlines (the heartbeat fleet: one timer per process) ends a late request with `conn.expire()`.
+   */
   readonly timeoutMs: number;
-  /** requestSlices[k]: k requests back to back (pre-built, index 0 unused). */
-  readonly requestSlices: readonly Buffer[];
+  /**
+   * requestSlices[k]: k requests back to back (pre-built, index 0 unused). The default for connections built without
+   * their own; an owner whose every connection sends different bytes (heartbeat ids) has none.
+   */
+  readonly requestSlices?: readonly Buffer[];
   /** True once the phase stops issuing requests: closes then no longer restart a slot. */
   readonly stopping: boolean;
   /** Requests written and not yet finished, across connections. */
@@ -44,7 +50,8 @@ export interface ConnectionOwner {
   ready(conn: ClientConnection, nowUs: number): void;
   /** `count` requests finished (completed or failed). */
   finished(count: number, nowUs: number): void;
-  connected(nowUs: number): void;
+  /** `conn` completed its handshake (its `connectStartUs`/`connectedUs` are set). */
+  connected(conn: ClientConnection, nowUs: number): void;
   /** The connect failed (the request on it is already counted): back off, then `ready` again. */
   connectFailed(conn: ClientConnection, nowUs: number): void;
   /** A socket closed (for the end-of-phase wait). */

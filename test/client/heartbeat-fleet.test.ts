@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { EventEmitter } from 'node:events';
 import { monotonicClock } from '../../src/clock.js';
 import { HeartbeatFleet, type FleetPlan } from '../../src/client/heartbeat/fleet.js';
 
@@ -20,11 +20,14 @@ interface WireLog {
  * Answers every request (or none when `answer` is false); records connections, request lines, and how each ended.
  * `finDelayMs`: a 1.0 answer's FIN follows it this much later (a server slow to close).
  */
-async function literalServer(answer: boolean, finDelayMs = 0): Promise<{ port: number; log: WireLog; close: () => Promise<void> }> {
+async function literalServer(answer: boolean, finDelayMs = 0): Promise<{ port: number; log: WireLog; changes: EventEmitter; close: () => Promise<void> }> {
   const log: WireLog = { accepted: 0, requests: [], ends: [] };
+  // 'change' after every update of the log, so tests wait on what the server saw instead of polling it.
+  const changes = new EventEmitter();
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     log.accepted++;
+    changes.emit('change');
     sockets.add(socket);
     let buffered = '';
     socket.on('data', (chunk: Buffer) => {
@@ -33,6 +36,7 @@ async function literalServer(answer: boolean, finDelayMs = 0): Promise<{ port: n
         const head = buffered.slice(0, end);
         buffered = buffered.slice(end + 4);
         log.requests.push(head.split('\r\n')[0] as string);
+        changes.emit('change');
         if (!answer) continue;
         if (head.includes('HTTP/1.0')) {
           if (finDelayMs === 0) socket.end(OK_10);
@@ -45,9 +49,13 @@ async function literalServer(answer: boolean, finDelayMs = 0): Promise<{ port: n
     });
     socket.on('end', () => {
       log.ends.push('fin');
+      changes.emit('change');
       socket.end();
     });
-    socket.on('error', () => log.ends.push('reset'));
+    socket.on('error', () => {
+      log.ends.push('reset');
+      changes.emit('change');
+    });
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,6 +63,7 @@ async function literalServer(answer: boolean, finDelayMs = 0): Promise<{ port: n
   return {
     port,
     log,
+    changes,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -75,10 +84,30 @@ function plan(port: number, mode: '1.0' | '1.1', clients: number, victims: strin
   };
 }
 
-/** Bounded wait for a condition on the wire log (the server side is another event-loop turn away). */
-async function until(check: () => boolean, limitMs = 3_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!check() && Date.now() < deadline) await delay(10);
+/**
+ * Resolve once `check()` holds, re-checked whenever the test server's log changes or the fleet reports a timeout or
+ * a closed socket; fail after `limitMs` rather than hang.
+ */
+function until(check: () => boolean, server: { changes: EventEmitter }, fleet: HeartbeatFleet, limitMs = 3_000): Promise<void> {
+  if (check()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const recheck = (): void => {
+      if (!check()) return;
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`condition not met within ${limitMs} ms: ${check.toString()}`));
+    }, limitMs);
+    function done(): void {
+      clearTimeout(timer);
+      server.changes.off('change', recheck);
+      fleet.watch(null);
+    }
+    server.changes.on('change', recheck);
+    fleet.watch(recheck);
+  });
 }
 
 describe('HeartbeatFleet', () => {
@@ -88,7 +117,7 @@ describe('HeartbeatFleet', () => {
     try {
       await fleet.warmUp();
       fleet.start(monotonicClock.nowUs());
-      await until(() => srv.log.requests.length >= 4 * 6);
+      await until(() => srv.log.requests.length >= 4 * 6, srv, fleet);
       const result = fleet.finish(null);
       assert.equal(srv.log.accepted, 4);
       assert.equal(result.preopened, 4);
@@ -107,7 +136,7 @@ describe('HeartbeatFleet', () => {
     try {
       await fleet.warmUp();
       fleet.start(monotonicClock.nowUs());
-      await until(() => srv.log.requests.length >= 2 * 5);
+      await until(() => srv.log.requests.length >= 2 * 5, srv, fleet);
       const result = fleet.finish(null);
       assert.equal(srv.log.accepted, srv.log.requests.length, 'one connection per request');
       assert.ok(result.opened >= result.answered && result.answered >= 6, `opened ${result.opened}, answered ${result.answered}`);
@@ -123,7 +152,7 @@ describe('HeartbeatFleet', () => {
     try {
       const startUs = monotonicClock.nowUs();
       fleet.start(startUs);
-      await until(() => fleet.timeouts >= 3);
+      await until(() => fleet.timeouts >= 3, srv, fleet);
       const result = fleet.finish(startUs);
       assert.equal(result.serverDownNoticedUs.length, 3);
       for (const n of result.serverDownNoticedUs) {
@@ -144,12 +173,12 @@ describe('HeartbeatFleet', () => {
       try {
         await fleet.warmUp();
         fleet.start(monotonicClock.nowUs());
-        await until(() => srv.log.requests.length >= 6);
+        await until(() => srv.log.requests.length >= 6, srv, fleet);
         fleet.inject(failure);
-        await until(() => srv.log.ends.length >= expected.length);
+        await until(() => srv.log.ends.length >= expected.length, srv, fleet);
         const victimBeats = srv.log.requests.filter((r) => r.includes('id=c1&')).length;
         const othersBefore = srv.log.requests.length - victimBeats;
-        await until(() => srv.log.requests.length - victimBeats >= othersBefore + 4);
+        await until(() => srv.log.requests.length - victimBeats >= othersBefore + 4, srv, fleet);
         assert.deepEqual(srv.log.ends, expected, failure);
         assert.equal(srv.log.requests.filter((r) => r.includes('id=c1&')).length, victimBeats, `${failure}: the victim is silent`);
         fleet.finish(null);
@@ -164,7 +193,7 @@ describe('HeartbeatFleet', () => {
     const fleet = new HeartbeatFleet(plan(silent.port, '1.1', 2), monotonicClock);
     try {
       fleet.start(monotonicClock.nowUs());
-      await until(() => fleet.timeouts >= 4);
+      await until(() => fleet.timeouts >= 4, silent, fleet);
       const result = fleet.finish(null);
       assert.equal(result.errors['H1B_TIMEOUT'], result.timeouts, 'the connection keeps no timer of its own');
       assert.equal(result.answered, 0);
@@ -177,9 +206,9 @@ describe('HeartbeatFleet', () => {
       try {
         await victims.warmUp();
         victims.start(monotonicClock.nowUs());
-        await until(() => srv.log.requests.length >= 4);
+        await until(() => srv.log.requests.length >= 4, srv, victims);
         victims.inject(failure);
-        await until(() => victims.recorder.closes.closedByClient + victims.recorder.closes.reset >= 1);
+        await until(() => victims.recorder.closes.closedByClient + victims.recorder.closes.reset >= 1, srv, victims);
         const result = victims.finish(null);
         assert.equal(failure === 'close' ? result.closedByClient : result.reset, 1, failure);
         assert.equal(result.preopened, 2);
@@ -196,7 +225,7 @@ describe('HeartbeatFleet', () => {
     try {
       await fleet.warmUp();
       fleet.start(monotonicClock.nowUs());
-      await until(() => srv.log.requests.length >= 5);
+      await until(() => srv.log.requests.length >= 5, srv, fleet);
       const result = fleet.finish(null);
       assert.equal(result.maxOpen, 1, 'never two sockets of one client');
       assert.equal(srv.log.accepted, srv.log.requests.length, 'still one connection per beat');

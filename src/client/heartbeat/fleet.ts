@@ -63,6 +63,7 @@ export class HeartbeatFleet implements HeartbeatOwner {
   private readonly deadlines = new DeadlineQueue();
   private readonly timeoutUs: number;
   private timeoutCount = 0;
+  private changed: (() => void) | null = null;
   private pacer: BeatPacer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private expiryQueued = false;
@@ -199,6 +200,15 @@ export class HeartbeatFleet implements HeartbeatOwner {
 
   socketGone(): void {
     this.liveSockets--;
+    this.changed?.();
+  }
+
+  /**
+   * Call `listener` after each client timeout and each closed socket (the moments a test waits for), instead of a
+   * poll; null removes it. One listener: the fleet's own driver never needs one.
+   */
+  watch(listener: (() => void) | null): void {
+    this.changed = listener;
   }
 
   /**
@@ -239,6 +249,7 @@ export class HeartbeatFleet implements HeartbeatOwner {
       if (client.sentUs === sentUs) {
         this.timeoutCount++;
         client.deadlineMissed(now);
+        this.changed?.();
       }
     }
   };

@@ -39,6 +39,7 @@ const SCENARIOS: readonly Scenario[] = [
 const CPU_TARGET = 0.66;
 
 interface Run extends PairFigures {
+  readonly round: number;
   /** Handshakes nginx logged in the window, and how many of them it resumed. */
   handshakes: number;
   resumed: number;
@@ -117,7 +118,7 @@ async function main(): Promise<number> {
               continue;
             }
             const log = logSince(accessLog, offset);
-            const run: Run = { ...outcome.figures, handshakes: log.handshakes, resumed: log.resumed };
+            const run: Run = { ...outcome.figures, round, handshakes: log.handshakes, resumed: log.resumed };
             if (!runs.has(key)) runs.set(key, []);
             runs.get(key)!.push(run);
             process.stderr.write(
@@ -150,7 +151,11 @@ async function main(): Promise<number> {
     const left = runs.get(a);
     const right = runs.get(b);
     if (!left || !right) return null;
-    const ratios = left.flatMap((r, i) => (right[i] && metric(right[i]!) > 0 ? [metric(r) / metric(right[i]!)] : []));
+    // Paired by round: a run that was skipped in one round leaves that round out of the ratio.
+    const ratios = left.flatMap((r) => {
+      const other = right.find((candidate) => candidate.round === r.round);
+      return other && metric(other) > 0 ? [metric(r) / metric(other)] : [];
+    });
     return ratios.length > 0 ? round3(median(ratios)) : null;
   };
   const clientCpu = (r: Run): number => r.generatorCpuSec / Math.max(1, r.completed);
@@ -165,7 +170,10 @@ async function main(): Promise<number> {
     const plain = runs.get('native 1.0 plain');
     if (!tls || !plain) return null;
     const pick = (r: Run): number => perRequestUs(side === 'client' ? r.generatorCpuSec : r.serverCpuSec, r);
-    const diffs = tls.flatMap((r, i) => (plain[i] ? [pick(r) - pick(plain[i]!)] : []));
+    const diffs = tls.flatMap((r) => {
+      const base = plain.find((candidate) => candidate.round === r.round);
+      return base ? [pick(r) - pick(base)] : [];
+    });
     return diffs.length > 0 ? Math.round(median(diffs)) : null;
   };
   const handshakes = {

@@ -49,6 +49,10 @@ export const ERROR_CODES = {
   H1B_CAPTURE_FAILED: { description: 'tcpdump did not start or wrote no capture; the message carries its stderr.', exitCode: 1 },
   H1B_NETNS_FAILED: { description: 'The private network namespace could not be created or entered (needs root and iproute2).', exitCode: 1 },
 
+  // Emulated network paths (--rtt, --path): one namespace per side, linked by netem or the user-space delay line.
+  H1B_PATH_UNAVAILABLE: { description: 'An emulated network path cannot be set up here: it needs root, iproute2 (ip, tc) and, for the delay line, socat; --path netem also needs a kernel with sch_netem. The message names what is missing.', exitCode: 2 },
+  H1B_PATH_FAILED: { description: 'Setting up or running the emulated network path failed (namespace, link, TUN device, socat bridge or relay); the message carries the command and its stderr.', exitCode: 1 },
+
   // Comparison / CI.
   H1B_REGRESSION: { description: 'bench compare found a significant change beyond a --fail-on threshold.', exitCode: 1 },
   H1B_BROWSER_FAILED: { description: 'Chromium could not be launched to check the HTML report.', exitCode: 1 },

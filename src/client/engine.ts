@@ -130,4 +130,30 @@ export interface Engine {
   run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult>;
   /** Current progress, cheap to call from a timer. */
   progress(): LoadProgress;
+  /**
+   * Resolves true when this engine's load counts its first completed response, false when the load ends without
+   * one (or failed to start). An event for callers that act once traffic flows (tests abort on it), where the CLI
+   * polls progress() for display.
+   */
+  firstResponse(): Promise<boolean>;
+}
+
+/**
+ * The one-shot signal behind Engine.firstResponse(). An engine makes one (engines are single use), hands
+ * `counted` to its LoadRecorder's onFirstResponse and calls `ended` when run() settles.
+ */
+export class FirstResponseSignal {
+  readonly promise: Promise<boolean>;
+  /** For LoadRecorder.onFirstResponse: bound once, so the recorder calls it without a closure per response. */
+  readonly counted: () => void;
+  /** The load is over: a caller still waiting learns that no response came. */
+  readonly ended: () => void;
+
+  constructor() {
+    let settle: (value: boolean) => void = () => undefined;
+    this.promise = new Promise<boolean>((resolve) => (settle = resolve));
+    // A promise settles once: `ended` after `counted` changes nothing.
+    this.counted = () => settle(true);
+    this.ended = () => settle(false);
+  }
 }

@@ -42,6 +42,8 @@ export function describedFailure(reason: string, phase: FailurePhase, local: str
 export class LoadRecorder {
   active = false;
   sent = 0;
+  /** Request bytes put on the wire (counted with `sent`). */
+  bytesOut = 0;
   completed = 0;
   bytesIn = 0;
   /** Requests that ended in a classified failure (timeouts, resets, refused connects, parse errors). */
@@ -63,6 +65,8 @@ export class LoadRecorder {
   tlsSession: TlsSessionInfo | null = null;
   readonly timeline = new Timeline();
   readonly statuses = new StatusCounts();
+  /** Called once, when the first response is counted (Engine.firstResponse); null when nobody asked. */
+  onFirstResponse: (() => void) | null = null;
   private readonly failures = new CodeCounts<ErrorSample>(ERROR_SAMPLES_PER_CODE);
   private startUs = 0;
 
@@ -79,8 +83,11 @@ export class LoadRecorder {
     this.timeline.start(nowUs);
   }
 
-  requestsSent(count: number): void {
-    if (this.active) this.sent += count;
+  /** `count` requests, `bytes` long together, reached the wire (engines that do not see the bytes pass none). */
+  requestsSent(count: number, bytes = 0): void {
+    if (!this.active) return;
+    this.sent += count;
+    this.bytesOut += bytes;
   }
 
   bytes(count: number): void {
@@ -95,6 +102,7 @@ export class LoadRecorder {
     recordUs(this.latency, latencyUs);
     if (this.uncorrected !== null) recordUs(this.uncorrected, uncorrectedUs);
     this.timeline.request(nowUs, latencyUs);
+    if (this.completed === 1 && this.onFirstResponse !== null) this.onFirstResponse();
   }
 
   firstByte(ttfbUs: number): void {

@@ -20,7 +20,7 @@ export class StatsProbe {
   /** Probe connections the server closed first (each leaves a server-side TIME_WAIT socket). */
   serverClosedConnections = 0;
   private overhead: ServerStats | null = null;
-  /** Which snapshot (1, 2, …) produced a stats object: polls between two snapshots each cost one probe. */
+  /** Which probe (1, 2, …) produced a stats object: every probe between two of them costs one request. */
   private readonly sequenceOf = new WeakMap<ServerStats, number>();
   private snapshots = 0;
 
@@ -34,9 +34,14 @@ export class StatsProbe {
     private readonly ca: string | null = null,
   ) {}
 
-  async snapshot(): Promise<ServerStats> {
+  /** The counters now. */
+  snapshot(): Promise<ServerStats> {
+    return this.read('/stats', PROBE_TIMEOUT_MS);
+  }
+
+  private async read(target: string, timeoutMs: number): Promise<ServerStats> {
     const socket = this.socket ?? (await this.connect());
-    const text = await exchange(socket, `GET /stats HTTP/1.1\r\nHost: ${this.url.host}\r\nAccept: application/json\r\n\r\n`);
+    const text = await exchange(socket, `GET ${target} HTTP/1.1\r\nHost: ${this.url.host}\r\nAccept: application/json\r\n\r\n`, timeoutMs);
     const headerEnd = text.indexOf(HEADER_END);
     const head = text.slice(0, headerEnd);
     if (!/^HTTP\/1\.[01] 200 /.test(head)) {
@@ -62,17 +67,16 @@ export class StatsProbe {
     return second;
   }
 
-  /** Poll until only the probe's own connection is open (engine sockets closed and counted), bounded. */
-  async quiescent(limitMs = 2_000): Promise<ServerStats> {
-    const deadline = Date.now() + limitMs;
-    for (;;) {
-      const stats = await this.snapshot();
-      if (stats.connectionsOpen <= 1 || Date.now() >= deadline) return stats;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  /**
+   * The counters once only the probe's own connection is open (engine sockets closed and counted), or after
+   * `limitMs` as they are then: one `/stats?quiescent=` long-poll, which the server answers on the close that
+   * leaves it quiet. A server that ignores the parameter answers at once.
+   */
+  quiescent(limitMs = 2_000): Promise<ServerStats> {
+    return this.read(`/stats?quiescent=${Math.max(1, Math.round(limitMs))}`, PROBE_TIMEOUT_MS + limitMs);
   }
 
-  /** after − before − the cost of every probe taken since `before` (quiescent() may poll several times). */
+  /** after − before − the cost of every probe taken since `before` (each snapshot or quiescent() is one probe). */
   delta(before: ServerStats, after: ServerStats): ServerStats {
     let result = subtract(after, before);
     const probes = (this.sequenceOf.get(after) ?? 1) - (this.sequenceOf.get(before) ?? 0);
@@ -138,8 +142,8 @@ export class StatsProbe {
   }
 }
 
-/** Send one request and collect one Content-Length-framed response (all /stats ever sends). */
-function exchange(socket: net.Socket, request: string): Promise<string> {
+/** Send one request and collect one Content-Length-framed response (all /stats ever sends) within `timeoutMs`. */
+function exchange(socket: net.Socket, request: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let data = '';
     const onData = (chunk: Buffer): void => {
@@ -153,7 +157,7 @@ function exchange(socket: net.Socket, request: string): Promise<string> {
     };
     const onClose = (): void => done(new H1Error('H1B_CONNECT_RESET', '/stats connection closed before a full response'));
     const onError = (error: Error): void => done(new H1Error('H1B_SOCKET_ERROR', `/stats: ${error.message}`, { cause: error }));
-    const timer = setTimeout(() => done(new H1Error('H1B_TIMEOUT', `/stats gave no response within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    const timer = setTimeout(() => done(new H1Error('H1B_TIMEOUT', `/stats gave no response within ${timeoutMs} ms`)), timeoutMs);
     function done(error: Error | null): void {
       clearTimeout(timer);
       socket.off('data', onData);

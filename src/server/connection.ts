@@ -8,7 +8,8 @@ import type { ServerContext } from './context.js';
 import { armDeadline, PHASE_BODY, PHASE_CLOSING, PHASE_HEADERS, PHASE_IDLE, PHASE_NONE, PHASE_STALLED } from './deadlines.js';
 import { STATUS_AWAITING, STATUS_BODY, STATUS_CLOSING, STATUS_HEADERS, STATUS_IDLE, STATUS_STALLED } from './deadlines.js';
 import { END, KEEP_OPEN, OutputBatch } from './output.js';
-import type { CloseKind } from './stats.js';
+import type { CloseKind } from '../metrics/counters.js';
+import type { ServerConnection } from './contracts.js';
 
 /** Bodies above this size (slices of a shared buffer) are written after their head instead of being copied. */
 const COPY_BODY_BYTES = 64 * 1024;
@@ -34,7 +35,7 @@ function onClose(this: ConnSocket, hadError: boolean): void {
 
 let nextId = 1;
 
-export class Connection implements RequestSink {
+export class Connection implements RequestSink, ServerConnection {
   readonly id = nextId++;
   readonly parser: RequestParser;
   /** The request being answered (kept for deferred answers). */
@@ -80,6 +81,7 @@ export class Connection implements RequestSink {
     socket.on('end', onEnd);
     socket.on('error', onError);
     socket.on('close', onClose);
+    if (ctx.events.wants.connection) ctx.events.emit('connection', this);
   }
 
   get remoteAddress(): string | undefined {
@@ -91,7 +93,9 @@ export class Connection implements RequestSink {
   }
 
   onData(chunk: Buffer): void {
-    this.ctx.stats.bytesIn += chunk.length;
+    const ctx = this.ctx;
+    ctx.stats.bytesIn += chunk.length;
+    if (ctx.events.wants.data) ctx.events.emit('data', this, chunk.length);
     if (this.ending) return; // lingering close: drain and drop what the peer still sends
     if (this.leftover !== null) {
       // Already-buffered data can still arrive after pause(); keep it in order behind the leftover.
@@ -130,6 +134,7 @@ export class Connection implements RequestSink {
   onRequest(req: ParsedRequest): void {
     const ctx = this.ctx;
     ctx.stats.requests++;
+    if (ctx.events.wants.request) ctx.events.emit('request', this, req.method, req.target);
     const max = ctx.config.maxRequestsPerConnection;
     this.served++;
     this.req = req;
@@ -198,7 +203,9 @@ export class Connection implements RequestSink {
 
   private answered(status: number): void {
     this.responded = true;
-    this.ctx.stats.countStatus(status);
+    const ctx = this.ctx;
+    ctx.stats.countStatus(status);
+    if (ctx.events.wants.response) ctx.events.emit('response', this, status);
     if (this.disposition === CLOSE) this.endAfterFlush = true;
     if (!this.batching) {
       // A deferred answer: send it, then continue with any pipelined requests held back meanwhile.
@@ -262,6 +269,7 @@ export class Connection implements RequestSink {
   private fail(error: ParseError): void {
     const ctx = this.ctx;
     ctx.stats.countStatus(error.status);
+    if (ctx.events.wants.response) ctx.events.emit('response', this, error.status);
     this.leftover = null;
     this.disposition = CLOSE;
     const body = Buffer.from(`${error.reason}\n`, 'latin1');
@@ -354,5 +362,7 @@ export class Connection implements RequestSink {
     const kind: CloseKind = this.closeKind ?? (hadError ? 'reset' : 'client');
     ctx.stats.countClose(kind);
     for (const hook of ctx.closeHooks) hook(this, kind);
+    if (ctx.events.wants.closed) ctx.events.emit('closed', this, kind);
+    ctx.events.afterClose(ctx.stats.open);
   }
 }

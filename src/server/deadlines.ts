@@ -4,7 +4,9 @@
 // insert/refresh per request), and one interval walks the open connections, as node:http's
 // connectionsCheckingInterval does for its headers timeout. A deadline fires within one tick after it passes.
 
+import type { IntervalHandle } from '../clock.js';
 import type { ServerContext } from './context.js';
+import type { DeadlineSlot } from './contracts.js';
 
 // What a connection's single deadline means right now (Connection.onDeadline acts on it).
 export const PHASE_NONE = 0;
@@ -30,12 +32,6 @@ export const STATUS_CLOSING = 5;
 /** After we send FIN, how long a peer may keep its side open (we drain its input) before we drop it. */
 const CLOSE_LINGER_US = 2_000_000;
 
-/** The deadline fields a connection carries. */
-export interface DeadlineSlot {
-  phase: number;
-  deadlineUs: number;
-  phaseServed: number;
-}
 
 /**
  * Set the deadline for the connection's current status. Deadlines that must not be extended by a trickle of
@@ -88,8 +84,9 @@ function sweep(ctx: ServerContext): void {
   }
 }
 
-export function startDeadlineSweep(ctx: ServerContext): NodeJS.Timeout {
-  const timer = setInterval(sweep, sweepIntervalMs(ctx), ctx);
+/** Start the sweep on `ctx.timers` (Node's timers in production; a test's ManualTimers fire it as its clock moves). */
+export function startDeadlineSweep(ctx: ServerContext): IntervalHandle {
+  const timer = ctx.timers.setInterval(sweep, sweepIntervalMs(ctx), ctx);
   // The listening socket keeps the process alive while the server runs; the sweep alone must not.
   timer.unref();
   return timer;

@@ -2,18 +2,18 @@
 
 import { StaticResponse } from '../http/response-writer.js';
 import type { ParsedRequest } from '../http/request.js';
-import type { Connection } from './connection.js';
+import type { ServerConnection as Connection, ServerPlugin } from './contracts.js';
 import type { ServerContext } from './context.js';
 import { LivenessRegistry, type LivenessEvent, type LivenessState } from './liveness.js';
-import type { ServerPlugin } from './plugins.js';
-import type { CloseKind } from './stats.js';
+import type { CloseKind } from '../metrics/counters.js';
 
 const TEXT = 'text/plain';
 const JSON_TYPE = 'application/json';
 
 /**
  * Where `--log-liveness` events go. Only the CLI prints, so `bench serve` installs a sink that
- * writes JSON lines to stderr; without one (or without the flag) events are not materialised.
+ * writes JSON lines to stderr (with the flag). Events are materialised only for state changes and
+ * connection ends, never per beat, and handed to the sink and the server's `liveness` listeners.
  */
 let livenessSink: ((event: LivenessEvent) => void) | null = null;
 
@@ -63,7 +63,10 @@ export function heartbeatRoutes(ctx: ServerContext): ServerPlugin {
   const registry = new LivenessRegistry({
     clock: ctx.clock,
     timeoutMs: ctx.config.heartbeatTimeoutMs,
-    onEvent: ctx.config.logLiveness ? (event) => livenessSink?.(event) : undefined,
+    onEvent: (event) => {
+      if (ctx.config.logLiveness) livenessSink?.(event);
+      if (ctx.events.wants.liveness) ctx.events.emit('liveness', event);
+    },
   });
   registry.start();
   /** Which client a connection carries heartbeats for (by connection id), so its close can be recorded. */

@@ -1,16 +1,16 @@
 // The embedded HTTP/1.x target: listen on raw node:net (or node:tls) sockets, hand each to a Connection, shut down gracefully.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { monotonicClock, type Clock } from '../clock.js';
+import { monotonicClock, systemTimers, type Clock, type IntervalHandle, type Timers } from '../clock.js';
 import { H1Error } from '../errors.js';
 import { DateCache } from '../http/date-cache.js';
 import { ConnectionHeaders, StaticResponse } from '../http/response-writer.js';
 import type { ServerStats } from '../measurements.js';
 import type { ServerConfig } from '../types.js';
-import { notFound } from './builtin-routes.js';
 import { Connection } from './connection.js';
 import type { ServerContext } from './context.js';
 import { startDeadlineSweep } from './deadlines.js';
+import { DEFAULT_WAIT_MS, ServerEvents, type ServerEventMap, type ServerEventName, type ServerListener } from './events.js';
 import { PLUGINS, type ServerPlugin } from './plugins.js';
 import { RouteTable } from './routes.js';
 import { StatsCounters } from './stats.js';
@@ -19,10 +19,12 @@ import { createTlsServer, dropTlsSockets, type TlsServer } from './tls-listener.
 
 export type { ServerContext } from './context.js';
 export type { Connection } from './connection.js';
+export type { ServerConnection } from './contracts.js';
 export type { Route, RouteHandler } from './routes.js';
 export type { ServerPlugin, PluginFactory } from './plugins.js';
-export type { CloseKind } from './stats.js';
+export type { CloseKind } from '../metrics/counters.js';
 export type { TlsCertificateInfo } from './tls-identity.js';
+export type { ServerEventMap, ServerEventName, ServerListener } from './events.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:41234/, or https://127.0.0.1:41234/ with TLS */
@@ -32,6 +34,21 @@ export interface RunningServer {
   /** The served certificate (PEM, fingerprint) when serving HTTPS; null for plain HTTP. */
   readonly tls: TlsCertificateInfo | null;
   stats(): ServerStats;
+  /**
+   * Listen to what the server does: `connection`, `data`, `request`, `response`, `closed` (with who closed first),
+   * `idle` (no connection open) and `liveness` (see ServerEventMap). Listeners run synchronously on the server's
+   * path and must not throw; with none attached an event costs one branch.
+   */
+  on<K extends ServerEventName>(event: K, listener: ServerListener<K>): void;
+  off<K extends ServerEventName>(event: K, listener: ServerListener<K>): void;
+  /**
+   * The arguments of the next `event` that `predicate` accepts (the predicate sees each one, so it may count);
+   * rejects with H1B_TIMEOUT after `timeoutMs` (default 10 s) so a test fails instead of hanging. Attach it before
+   * causing the event.
+   */
+  waitFor<K extends ServerEventName>(event: K, predicate?: (...args: ServerEventMap[K]) => boolean, timeoutMs?: number): Promise<ServerEventMap[K]>;
+  /** Resolves once no connection is open (at once if none is); rejects with H1B_TIMEOUT after `timeoutMs`. */
+  whenIdle(timeoutMs?: number): Promise<void>;
   /** Stop accepting, close idle connections, let in-flight answers finish for up to graceMs, then drop the rest. */
   close(graceMs?: number): Promise<void>;
 }
@@ -39,6 +56,8 @@ export interface RunningServer {
 /** Test seams; production callers pass only the config. */
 export interface StartOptions {
   readonly clock?: Clock;
+  /** Timers of the deadline sweep; pass ManualTimers over the same ManualClock to drive timeouts by hand. */
+  readonly timers?: Timers;
 }
 
 /** The text of `/` for a body of `size` bytes: "Hello, World!" repeated and cut to size. */
@@ -50,6 +69,7 @@ function rootBody(size: number): Buffer {
 function onConnection(this: Server & { ctx: ServerContext }, socket: Socket): void {
   const ctx = this.ctx;
   ctx.stats.accepted++;
+  if (ctx.events.wants.accepted) ctx.events.emit('accepted');
   ctx.stats.open++;
   if (ctx.config.tcpKeepAliveMs > 0) socket.setKeepAlive(true, ctx.config.tcpKeepAliveMs);
   ctx.connections.add(new Connection(socket, ctx));
@@ -71,17 +91,21 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const dates = new DateCache();
   dates.get(Date.now());
   const connectionHeaders = new ConnectionHeaders(config.keepAliveTimeoutMs);
+  const notFound = new StaticResponse(404, 'text/plain', Buffer.from('Not Found\n', 'latin1'), connectionHeaders, dates);
   const ctx: ServerContext = {
     config,
     clock: options.clock ?? monotonicClock,
+    timers: options.timers ?? systemTimers,
+    events: new ServerEvents(),
     stats: new StatsCounters(identity !== null),
     dates,
     connectionHeaders,
-    routes: new RouteTable(notFound),
+    // Anything no route matches: one handler per server, reading nothing per request but the response.
+    routes: new RouteTable((conn) => conn.sendStatic(notFound)),
     connections: new Set(),
     closeHooks: [],
     root: new StaticResponse(200, 'text/plain', rootBody(config.bodySize), connectionHeaders, dates),
-    notFound: new StaticResponse(404, 'text/plain', Buffer.from('Not Found\n', 'latin1'), connectionHeaders, dates),
+    notFound,
     shuttingDown: false,
   };
   const plugins: ServerPlugin[] = PLUGINS.map((factory) => factory(ctx));
@@ -132,6 +156,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         ? null
         : { certificatePem: identity.certificatePem, fingerprint256: identity.fingerprint256, origin: identity.origin, selfSigned: identity.selfSigned },
     stats: () => ctx.stats.snapshot(),
+    on: (event, listener) => ctx.events.on(event, listener),
+    off: (event, listener) => ctx.events.off(event, listener),
+    waitFor: (event, predicate, timeoutMs) => ctx.events.waitFor(event, predicate, timeoutMs),
+    async whenIdle(timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
+      if (ctx.stats.open > 0) await ctx.events.waitFor('idle', undefined, timeoutMs);
+    },
     close(graceMs = config.shutdownGraceMs): Promise<void> {
       closing ??= shutdown(server, tlsServer, ctx, sweep, plugins, graceMs);
       return closing;
@@ -143,7 +173,7 @@ async function shutdown(
   server: Server,
   tlsServer: TlsServer | null,
   ctx: ServerContext,
-  sweep: NodeJS.Timeout,
+  sweep: IntervalHandle,
   plugins: ServerPlugin[],
   graceMs: number,
 ): Promise<void> {
@@ -158,13 +188,11 @@ async function shutdown(
     if (tlsServer !== null) dropTlsSockets(tlsServer);
   }, graceMs);
   await stopped;
-  // net.Server reports 'close' from the sockets' _destroy, a tick before their 'close' events update our counters;
-  // a TLS socket dropped mid-handshake is counted (tlsClientError) a few ticks after its TCP socket closed. Bounded
-  // in turns so that a miscount can never hang close().
-  for (let turn = 0; turn < 1000 && (ctx.connections.size > 0 || ctx.stats.open > 0); turn++) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  // net.Server reports 'close' from the sockets' _destroy, a tick before their 'close' events update our counters:
+  // wait for the close that leaves none open. Unbounded on purpose: the grace timer destroys every socket, and a
+  // destroyed socket always emits 'close'.
+  if (ctx.stats.open > 0) await new Promise<void>((resolve) => ctx.events.once('idle', resolve));
   clearTimeout(grace);
-  clearInterval(sweep);
+  ctx.timers.clearInterval(sweep);
   for (const plugin of plugins) plugin.close?.();
 }

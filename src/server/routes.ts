@@ -1,21 +1,9 @@
 // Route dispatch: a small table of exact paths and prefixes; plugins add routes without touching the connection code.
 
 import type { ParsedRequest } from '../http/request.js';
-import type { Connection } from './connection.js';
+import type { Route, RouteHandler, ServerConnection } from './contracts.js';
 
-/**
- * Answers one request. It must call exactly one of conn.sendStatic / conn.send, either before returning or later
- * (a deferred answer: the connection stops parsing pipelined requests until it is sent, so order is kept).
- * `path` and `query` are the request-target split at '?' (absolute-form targets reduced to their path).
- */
-export type RouteHandler = (conn: Connection, req: ParsedRequest, path: string, query: string) => void;
-
-export interface Route {
-  /** '/stats' matches exactly; with prefix: true, '/bytes/' matches every path starting with it. */
-  readonly path: string;
-  readonly prefix?: boolean;
-  readonly handle: RouteHandler;
-}
+export type { Route, RouteHandler } from './contracts.js';
 
 export class RouteTable {
   private readonly exact = new Map<string, RouteHandler>();
@@ -36,7 +24,7 @@ export class RouteTable {
     this.fallback = handle;
   }
 
-  dispatch(conn: Connection, req: ParsedRequest): void {
+  dispatch(conn: ServerConnection, req: ParsedRequest): void {
     const target = req.target;
     let path = target;
     let query = '';

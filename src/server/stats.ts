@@ -3,7 +3,6 @@
 import type { ServerStats, TlsHandshakeStats } from '../measurements.js';
 import { CloseCounts, StatusCounts, type CloseKind } from '../metrics/counters.js';
 
-export type { CloseKind } from '../metrics/counters.js';
 
 /** Distinct failure codes kept per server; later new codes are counted under `other` (bounded memory). */
 const MAX_FAILURE_CODES = 16;

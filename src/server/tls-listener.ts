@@ -34,6 +34,7 @@ function onTcpAccept(this: TlsServer, socket: Socket): void {
   // Runs after node:tls's own 'connection' listener has wrapped the socket in a TLSSocket (registered first).
   const ctx = this.ctx;
   ctx.stats.accepted++;
+  if (ctx.events.wants.accepted) ctx.events.emit('accepted');
   ctx.stats.open++;
   if (ctx.config.tcpKeepAliveMs > 0) socket.setKeepAlive(true, ctx.config.tcpKeepAliveMs);
   (socket as TcpSocket)[kServer] = this;
@@ -63,7 +64,10 @@ function onSecureConnection(this: TlsServer, socket: TLSSocket): void {
 function onTlsClientError(this: TlsServer, err: NodeJS.ErrnoException, socket: TLSSocket): void {
   const ctx = this.ctx;
   ctx.stats.open--;
-  ctx.stats.tls!.countFailure(err.code ?? 'unknown');
+  const code = err.code ?? 'unknown';
+  ctx.stats.tls!.countFailure(code);
+  if (ctx.events.wants.tlsFailed) ctx.events.emit('tlsFailed', code);
+  ctx.events.afterClose(ctx.stats.open);
   // node destroys the socket on protocol errors but not on ERR_TLS_HANDSHAKE_TIMEOUT; destroy() is idempotent.
   socket.destroy();
 }

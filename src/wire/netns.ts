@@ -49,9 +49,14 @@ export class PrivateNetns {
     process.once('exit', this.onExit);
   }
 
-  /** Create `h1b-<pid>-<rand>` and bring its loopback up (a fresh namespace has lo down). */
-  static async create(): Promise<PrivateNetns> {
-    const name = `h1b-${process.pid}-${randomBytes(4).toString('hex')}`;
+  /**
+   * Create `h1b-<pid>-<rand>` and bring its loopback up (a fresh namespace has lo down). With a
+   * `label` (lower-case letters, digits, dashes) the name is `h1b-<pid>-<rand>-<label>`: a part of a
+   * larger resource (an emulated network path) whose own sweep also ends the processes inside, so
+   * sweepStaleNetns leaves it alone.
+   */
+  static async create(label?: string): Promise<PrivateNetns> {
+    const name = `h1b-${process.pid}-${randomBytes(4).toString('hex')}${label ? `-${label}` : ''}`;
     await ip(['netns', 'add', name]);
     const netns = new PrivateNetns(name);
     try {

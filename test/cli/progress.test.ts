@@ -15,6 +15,7 @@ const engine = (progress: LoadProgress): Engine => ({
   name: 'native',
   progress: () => progress,
   run: () => Promise.reject(new Error('not used')),
+  firstResponse: () => Promise.resolve(false),
 });
 
 test('on a pipe: one line for the target and per phase, nothing once stopped', () => {

@@ -33,13 +33,32 @@ function refused(url: string): Promise<boolean> {
   });
 }
 
-/** Bounded poll: a SIGKILLed child's listener disappears a moment after the signal, not at once. */
-async function eventuallyRefused(url: string): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    if (await refused(url)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return false;
+/**
+ * A SIGKILLed child's listener disappears a moment after the signal, not at once. Rather than poll, hold a
+ * connection: if one is still accepted, its close (the server's shutdown, or the kernel closing a dead process's
+ * sockets, listener first) is the event after which a new connect must be refused. Bounded by `limitMs`.
+ */
+function eventuallyRefused(url: string, limitMs = 5_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    let connected = false;
+    let timedOut = false;
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1');
+    const guard = setTimeout(() => {
+      timedOut = true;
+      socket.destroy();
+    }, limitMs);
+    socket.once('connect', () => {
+      connected = true;
+      socket.resume();
+    });
+    socket.on('error', () => undefined); // refused or reset: the 'close' below decides
+    socket.once('close', () => {
+      clearTimeout(guard);
+      if (timedOut) resolve(false);
+      else if (!connected) resolve(true);
+      else void refused(url).then(resolve);
+    });
+  });
 }
 
 const completedIn = (line: string): number => Number(/ (\d+) req /.exec(line)?.[1] ?? 0);

@@ -12,13 +12,14 @@ async function against(serverMode: ServerMode, over: Partial<LoadConfig>) {
   const server = await startServer({ ...DEFAULT_SERVER_CONFIG, mode: serverMode, port: 0 });
   try {
     const before = server.stats();
-    const result = await new NativeEngine().run(
+    const engine = new NativeEngine();
+    const result = await engine.run(
       loadConfig(server.url, over),
       new AbortController().signal,
     );
-    // The server learns of the last closes a moment after the client: poll (bounded) until it has no open connection.
-    const deadline = Date.now() + 5000;
-    while (server.stats().connectionsOpen > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(await engine.firstResponse(), true);
+    // The server learns of the last closes a moment after the client: wait until it has no open connection.
+    await server.whenIdle();
     const after = server.stats();
     return { result, accepted: after.connectionsAccepted - before.connectionsAccepted, stats: after, before };
   } finally {

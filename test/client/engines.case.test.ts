@@ -28,10 +28,7 @@ function caseConfig(mode: ClientMode, url: string): LoadConfig {
 
 /** The server counts a request when it has parsed it, possibly after the client has gone: wait until it is idle. */
 async function settledStats(server: RunningServer): Promise<ServerStats> {
-  const deadline = Date.now() + 5_000;
-  while (server.stats().connectionsOpen > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await server.whenIdle();
   return server.stats();
 }
 

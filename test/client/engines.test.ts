@@ -70,9 +70,8 @@ describe('reference engines against the embedded server', () => {
       const engine = new Engine();
       const controller = new AbortController();
       const running = engine.run(config(server.url, { requests: null, durationMs: 30_000 }), controller.signal);
-      // Bounded poll: abort once the first responses are in.
-      const deadline = Date.now() + 10_000;
-      while (engine.progress().completed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      // Abort once the first response is in (bounded by the load's own 30 s: false if none came).
+      assert.equal(await engine.firstResponse(), true);
       controller.abort();
       const result = await running;
       assert.equal(result.interrupted, true);
@@ -85,16 +84,20 @@ describe('reference engines against the embedded server', () => {
 describe('reference engines against a closed port', () => {
   test('undici counts every refused request and completes none', async () => {
     const port = await closedPort();
-    const result = await new UndiciEngine().run(config(`http://127.0.0.1:${port}/`, { requests: 20 }), new AbortController().signal);
+    const engine = new UndiciEngine();
+    const result = await engine.run(config(`http://127.0.0.1:${port}/`, { requests: 20 }), new AbortController().signal);
     assert.equal(result.completed, 0);
+    assert.equal(await engine.firstResponse(), false, 'a load with no response says so when it ends');
     assert.equal(result.errors['H1B_CONNECT_REFUSED'], 20);
     assert.equal(result.connections?.opened, 0);
   });
 
   test('autocannon counts refused connects', async () => {
     const port = await closedPort();
-    const result = await new AutocannonEngine().run(config(`http://127.0.0.1:${port}/`, { requests: 20 }), new AbortController().signal);
+    const engine = new AutocannonEngine();
+    const result = await engine.run(config(`http://127.0.0.1:${port}/`, { requests: 20 }), new AbortController().signal);
     assert.equal(result.completed, 0);
+    assert.equal(await engine.firstResponse(), false);
     assert.ok((result.errors['H1B_CONNECT_REFUSED'] ?? 0) > 0);
     assert.equal(result.connections?.opened, 0);
   });

@@ -1,7 +1,7 @@
 // Test helper: literal bytes over node:net and a tiny Content-Length response splitter (no HTTP library involved).
 
 import { connect, type Socket } from 'node:net';
-import { startServer, type RunningServer } from '../../src/server/index.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/server/index.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../../src/types.js';
 
 export interface RawResponse {
@@ -126,16 +126,48 @@ export const TCP_TRANSPORT: RawTransport = {
   openSocket: (server) => openSocket(server.port),
 };
 
-/** Start the embedded server on 127.0.0.1:0 with overrides. */
-export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
-  return startServer(Object.freeze({ ...DEFAULT_SERVER_CONFIG, host: '127.0.0.1', port: 0, ...overrides }));
+/** Start the embedded server on 127.0.0.1:0 with overrides (and test seams: a manual clock and timers). */
+export function startTestServer(overrides: Partial<ServerConfig> = {}, options: StartOptions = {}): Promise<RunningServer> {
+  return startServer(Object.freeze({ ...DEFAULT_SERVER_CONFIG, host: '127.0.0.1', port: 0, ...overrides }), options);
 }
 
-/** Bounded poll for a server-side condition (a counter reaching a value): not a sleep used as synchronisation. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+/** Every event the server emits about connections and requests: a counter can only change on one of them. */
+const TRAFFIC_EVENTS = ['accepted', 'connection', 'data', 'request', 'response', 'closed', 'tlsFailed', 'idle'] as const;
+
+/**
+ * Resolve once `check()` holds, re-checked after each server event (not on a timer); reject after `timeoutMs`
+ * naming `what`. The re-check runs in a microtask, after the server's handler has returned, so counters bumped
+ * right after an event (a backpressure pause follows its response) are seen.
+ */
+export function until(server: RunningServer, check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  if (check()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let queued = false;
+    const recheck = (): void => {
+      queued = false;
+      if (!check()) return;
+      finish();
+      resolve();
+    };
+    const onEvent = (): void => {
+      if (queued) return;
+      queued = true;
+      queueMicrotask(recheck);
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const finish = (): void => {
+      clearTimeout(timer);
+      for (const event of TRAFFIC_EVENTS) server.off(event, onEvent);
+    };
+    for (const event of TRAFFIC_EVENTS) server.on(event, onEvent);
+  });
+}
+
+/** Resolve once the server has read `bytes` bytes on the connection whose client end is `socket`. */
+export function serverRead(server: RunningServer, socket: Socket, bytes: number): Promise<unknown> {
+  let read = 0;
+  return server.waitFor('data', (conn, n) => conn.remotePort === socket.localPort && (read += n) >= bytes);
 }

@@ -1,7 +1,7 @@
 // A test Engine: records the configs it was given and, when asked, sends real requests (one connection each) with node:http.
 
 import http from 'node:http';
-import type { Engine, LoadConfig, LoadProgress } from '../../src/client/engine.js';
+import { FirstResponseSignal, type Engine, type LoadConfig, type LoadProgress } from '../../src/client/engine.js';
 import type { LoadResult } from '../../src/measurements.js';
 import { createHistogram, recordUs } from '../../src/metrics/histogram.js';
 
@@ -27,9 +27,11 @@ function getOnce(url: URL): Promise<number> {
 export function fakeEngineFactory(log: FakeLog, options: { real?: number; untilAbort?: boolean } = {}): () => Engine {
   return () => {
     let phase: LoadProgress['phase'] = 'idle';
+    const first = new FirstResponseSignal();
     return {
       name: 'native',
       progress: () => ({ phase, elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0 }),
+      firstResponse: () => first.promise,
       async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
         log.configs.push(config);
         phase = 'measure';
@@ -41,12 +43,13 @@ export function fakeEngineFactory(log: FakeLog, options: { real?: number; untilA
           for (let i = 0; i < options.real; i++) {
             await getOnce(config.url);
             recordUs(latency, 100);
-            completed++;
+            if (completed++ === 0) first.counted();
           }
         }
         if (options.untilAbort && !signal.aborted) {
           await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
         }
+        first.ended();
         return {
           engine: 'native',
           engineVersion: 'fake',

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { Client } from 'undici';
 import type { RunningServer } from '../../src/server/index.js';
 import type { ServerMode } from '../../src/types.js';
-import { startTestServer, waitFor } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/raw-http.js';
 
 function nodeGet(url: string, agent: http.Agent | false, method = 'GET'): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
@@ -93,7 +93,7 @@ for (const mode of ['close', 'keep-alive'] as ServerMode[]) {
       } finally {
         agent.destroy();
       }
-      await waitFor(() => server.stats().connectionsOpen === 0, 'agent sockets to close');
+      await server.whenIdle();
     });
 
     test('curl --http1.0 and --http1.1', async (t) => {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningServer } from '../../src/server/index.js';
 import type { ServerMode } from '../../src/types.js';
-import { splitResponses, TCP_TRANSPORT, waitFor, type RawTransport } from '../helpers/raw-http.js';
+import { splitResponses, TCP_TRANSPORT, type RawTransport } from '../helpers/raw-http.js';
 
 const GET = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
@@ -160,7 +160,7 @@ export function runServerCases(mode: ServerMode, transport: RawTransport = TCP_T
       try {
         const n = 5;
         for (let i = 0; i < n; i++) assert.equal((await exchange(own, 'GET / HTTP/1.0\r\n\r\n')).closedByServer, true);
-        await waitFor(() => own.stats().connectionsOpen === 0, 'connections to close');
+        await own.whenIdle();
         const stats = own.stats();
         assert.equal(stats.connectionsAccepted, n);
         assert.equal(stats.closedByServer, n);
@@ -184,7 +184,7 @@ export function runServerCases(mode: ServerMode, transport: RawTransport = TCP_T
         if (keepAlive) {
           const ex = await exchange(own, Array.from({ length: n }, () => GET('/')).join(''), { responses: n });
           assert.equal(ex.responses.length, n);
-          await waitFor(() => own.stats().connectionsOpen === 0, 'the client close to be seen');
+          await own.whenIdle();
           const stats = own.stats();
           assert.equal(stats.connectionsAccepted, 1);
           assert.equal(stats.closedByClient, 1);
@@ -192,7 +192,7 @@ export function runServerCases(mode: ServerMode, transport: RawTransport = TCP_T
           if (own.tls !== null) assert.deepEqual(stats.tlsHandshakes, { full: 1, resumed: 0, failed: 0 });
         } else {
           for (let i = 0; i < n; i++) await exchange(own, GET('/'));
-          await waitFor(() => own.stats().connectionsOpen === 0, 'connections to close');
+          await own.whenIdle();
           assert.equal(own.stats().connectionsAccepted, n);
           assert.equal(own.stats().closedByServer, n);
           if (own.tls !== null) assert.equal(own.stats().tlsHandshakes!.full + own.stats().tlsHandshakes!.resumed, n);

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exchange, startTestServer, waitFor } from '../helpers/raw-http.js';
+import { exchange, startTestServer } from '../helpers/raw-http.js';
 
 const VALID =
   'GET / HTTP/1.1\r\nHost: t\r\n\r\nPOST /bytes/3 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n' +
@@ -35,7 +35,7 @@ test('random and mutated input over 150 connections: every connection ends, the 
     }
     const ok = await exchange(server.port, 'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n');
     assert.equal(ok.responses[0]?.status, 200);
-    await waitFor(() => server.stats().connectionsOpen === 0, 'every connection to close');
+    await server.whenIdle();
     const s = server.stats();
     assert.equal(s.connectionsAccepted, 151);
     assert.equal(s.closedByServer + s.closedByClient + s.reset, 151);

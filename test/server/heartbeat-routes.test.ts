@@ -37,14 +37,13 @@ async function clients(port: number, query = ''): Promise<Record<string, unknown
   return JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
 }
 
-/** Bounded poll of /clients until `check` holds (the verdict comes from the server's own sweep). */
-async function until(port: number, check: (body: Record<string, unknown>) => boolean, query = ''): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const body = await clients(port, query);
-    if (check(body) || Date.now() > deadline) return body;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Resolves once each of `ids` has gone offline: the verdict comes from the server's own sweep, as a liveness event. */
+function offline(server: RunningServer, ...ids: string[]): Promise<unknown> {
+  const pending = new Set(ids);
+  return server.waitFor('liveness', (event) => {
+    if (event.type === 'transition' && event.to === 'offline') pending.delete(event.id);
+    return pending.size === 0;
+  });
 }
 
 describe('heartbeat routes', () => {
@@ -77,17 +76,15 @@ describe('heartbeat routes', () => {
   });
 
   test('a silent client goes offline; the server records a client FIN and an RST (not its own closes)', async () => {
+    const verdicts = offline(server, 'fin', 'rst', 'silent');
     const fin = await beatOn(server.port, 'fin');
     const rst = await beatOn(server.port, 'rst');
     const silent = await beatOn(server.port, 'silent');
     const before = (await clients(server.port))['connectionEnds'] as Record<string, number>;
     fin.end();
     rst.resetAndDestroy();
-    const body = await until(
-      server.port,
-      (b) => ['fin', 'rst', 'silent'].every((id) => (b['list'] as Array<{ id: string }>).some((c) => c.id === id)),
-      '?state=offline',
-    );
+    await verdicts;
+    const body = await clients(server.port, '?state=offline');
     const list = body['list'] as Array<{ id: string; lastEnd: string | null; sinceUs: number; lastSeenUs: number }>;
     const byId = new Map(list.map((c) => [c.id, c]));
     assert.equal(byId.get('fin')?.lastEnd, 'close');
@@ -102,8 +99,11 @@ describe('heartbeat routes', () => {
   });
 
   test('a late beat brings a client back online', async () => {
+    const verdict = offline(server, 'late');
     const socket = await beatOn(server.port, 'late');
-    await until(server.port, (b) => (b['list'] as Array<{ id: string }>).some((c) => c.id === 'late'), '?state=offline');
+    await verdict;
+    const offlineNow = (await clients(server.port, '?state=offline'))['list'] as Array<{ id: string }>;
+    assert.ok(offlineNow.some((c) => c.id === 'late'));
     await new Promise<void>((resolve) => {
       socket.once('data', () => resolve());
       socket.write('GET /heartbeat?id=late HTTP/1.1\r\nHost: x\r\n\r\n');

@@ -20,9 +20,10 @@ test('close(): idle connections close, an in-flight answer completes with Connec
   const firstByte = new Promise<void>((resolve) => busy.once('readable', () => resolve()));
   busy.write('GET / HTTP/1.1\r\nHost: t\r\n\r\n');
   await firstByte; // the first answer is in: the connection is established and served
+  // Let the server see the delayed request before shutting down.
+  const delayed = server.waitFor('request', (_conn, _method, target) => target === '/delay/200');
   busy.write('GET /delay/200 HTTP/1.1\r\nHost: t\r\n\r\n');
-  // Let the server see the delayed request before shutting down (bounded poll on its counter).
-  for (let i = 0; i < 500 && server.stats().requests < 2; i++) await new Promise((r) => setTimeout(r, 2));
+  await delayed;
   await server.close(3000);
   assert.equal((await idleDone).length, 0);
   const answers = splitResponses(await busyDone).responses;
@@ -46,8 +47,9 @@ test('close(): the grace period bounds the wait; unfinished connections are drop
   const server = await startTestServer({ maxDelayMs: 60_000 });
   const slow = await openSocket(server.port);
   const done = untilClose(slow);
+  const seen = server.waitFor('request');
   slow.write('GET /delay/60000 HTTP/1.1\r\nHost: t\r\n\r\n');
-  for (let i = 0; i < 500 && server.stats().requests < 1; i++) await new Promise((r) => setTimeout(r, 2));
+  await seen;
   await server.close(100);
   assert.equal((await done).length, 0);
   assert.equal(server.stats().connectionsOpen, 0);

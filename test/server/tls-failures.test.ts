@@ -7,7 +7,7 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { RunningServer } from '../../src/server/index.js';
 import type { ServerStats } from '../../src/measurements.js';
-import { splitResponses, waitFor } from '../helpers/raw-http.js';
+import { splitResponses, until } from '../helpers/raw-http.js';
 import { captureClientHello, openTlsSocket, startTlsTestServer, tlsExchange, tlsOptions } from '../helpers/raw-tls.js';
 
 const GOOD = 'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n';
@@ -51,7 +51,7 @@ describe('bad TLS input: counted as failed, the socket dropped, the server keeps
     socket.on('error', () => {}); // a reset from the server is one of the expected outcomes
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
     misbehave(socket);
-    await waitFor(() => server.stats().tlsHandshakes!.failed === failed + 1, 'the failed handshake to be counted');
+    await until(server, () => server.stats().tlsHandshakes!.failed === failed + 1, 'the failed handshake to be counted');
     await closed; // the server destroyed its side
     const after = server.stats().tlsFailuresByCode!;
     const code = Object.keys(after).find((k) => after[k] !== before[k]) ?? '?';
@@ -113,11 +113,11 @@ describe('bad TLS input: counted as failed, the socket dropped, the server keeps
   test('a client offering only h2 in ALPN gets a fatal alert (no_application_protocol)', async () => {
     const failed = server.stats().tlsHandshakes!.failed;
     await assert.rejects(openTlsSocket(server, { ALPNProtocols: ['h2'] }), /no application protocol|ALPN/i);
-    await waitFor(() => server.stats().tlsHandshakes!.failed === failed + 1, 'the failed handshake to be counted');
+    await until(server, () => server.stats().tlsHandshakes!.failed === failed + 1, 'the failed handshake to be counted');
   });
 
   test('the counts add up: accepted = closed + reset + failed, failures by code', async () => {
-    await waitFor(() => server.stats().connectionsOpen === 0, 'every connection to close');
+    await server.whenIdle();
     const stats = server.stats();
     assertAccounted(stats);
     assert.ok(stats.tlsHandshakes!.failed >= 7, JSON.stringify(stats.tlsFailuresByCode));
@@ -139,7 +139,7 @@ describe('HTTPS lifecycle: half-close, deadlines, shutdown, backpressure', () =>
         await closed;
         assert.deepEqual(splitResponses(Buffer.concat(parts)).responses.map((r) => r.body.length), [13, 3, 3], `round ${round}`);
       }
-      await waitFor(() => server.stats().connectionsOpen === 0, 'the server to see the closes');
+      await server.whenIdle();
       assert.equal(server.stats().closedByClient, 5);
       assert.deepEqual(server.stats().tlsHandshakes, { full: 5, resumed: 0, failed: 0 });
     } finally {
@@ -157,7 +157,7 @@ describe('HTTPS lifecycle: half-close, deadlines, shutdown, backpressure', () =>
       socket.write('GET / HTTP/1.1\r\nHost: t\r\n');
       await closed;
       assert.deepEqual(splitResponses(Buffer.concat(parts)).responses.map((r) => r.status), [408]);
-      await waitFor(() => server.stats().connectionsOpen === 0, 'the server to see the close');
+      await server.whenIdle();
       assertAccounted(server.stats());
       assert.equal(server.stats().closedByServer, 1);
     } finally {
@@ -178,7 +178,7 @@ describe('HTTPS lifecycle: half-close, deadlines, shutdown, backpressure', () =>
     const silent = await tcp(server.port);
     silent.on('error', () => {});
     const silentClosed = new Promise<void>((resolve) => silent.on('close', () => resolve()));
-    await waitFor(() => server.stats().requests === 1 && server.stats().connectionsAccepted === 3, 'the delayed request and the silent accept');
+    await until(server, () => server.stats().requests === 1 && server.stats().connectionsAccepted === 3, 'the delayed request and the silent accept');
     const started = Date.now();
     await server.close(400);
     assert.ok(Date.now() - started < 3000, `close() took ${Date.now() - started} ms`);
@@ -199,15 +199,15 @@ describe('HTTPS lifecycle: half-close, deadlines, shutdown, backpressure', () =>
     try {
       const socket = await openTlsSocket(server);
       socket.write(`GET /bytes/${size} HTTP/1.1\r\nHost: t\r\n\r\n`.repeat(requests));
-      await waitFor(() => server.stats().backpressurePauses >= 1, 'the server to pause the connection');
+      await until(server, () => server.stats().backpressurePauses >= 1, 'the server to pause the connection');
       const paused = server.stats();
       assert.ok(paused.bytesOut < 32 * 1024 * 1024, `bytesOut ${paused.bytesOut}`);
       assert.ok(paused.requests < requests / 4, `requests ${paused.requests}`);
       let received = 0;
       socket.on('data', (chunk: Buffer) => (received += chunk.length));
-      await waitFor(() => server.stats().requests === requests, 'all requests answered after the client reads', 20_000);
+      await until(server, () => server.stats().requests === requests, 'all requests answered after the client reads', 20_000);
       socket.destroy();
-      await waitFor(() => server.stats().connectionsOpen === 0, 'the connection to close');
+      await server.whenIdle();
       assert.ok(received > 0);
       assertAccounted(server.stats());
     } finally {

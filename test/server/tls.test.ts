@@ -14,7 +14,7 @@ import type { RunningServer } from '../../src/server/index.js';
 import { CERTIFICATE_LINE, formatCertificateLine } from '../../src/server/tls-identity.js';
 import type { ServerStats } from '../../src/measurements.js';
 import type { ServerMode } from '../../src/types.js';
-import { exchange, startTestServer, waitFor } from '../helpers/raw-http.js';
+import { exchange, startTestServer } from '../helpers/raw-http.js';
 import { openTlsSocket, startTlsTestServer, tlsExchange, tlsOptions } from '../helpers/raw-tls.js';
 
 const handshakes = (stats: ServerStats): number => stats.tlsHandshakes!.full + stats.tlsHandshakes!.resumed;
@@ -129,7 +129,7 @@ for (const mode of ['close', 'keep-alive'] as ServerMode[]) {
     async function counted(n: number, keepAliveAccepts: number, body: () => Promise<void>): Promise<ServerStats> {
       const start = server.stats();
       await body();
-      await waitFor(() => server.stats().connectionsOpen === 0, 'client connections to close');
+      await server.whenIdle();
       const end = server.stats();
       const accepted = end.connectionsAccepted - start.connectionsAccepted;
       if (mode === 'close') assert.equal(accepted, n, 'TCP accepts');
@@ -245,7 +245,7 @@ for (const version of ['TLSv1.2', 'TLSv1.3'] as SecureVersion[]) {
         assert.equal(second.reused, true);
         const third = await visit(server, version, second.session ?? first.session);
         assert.equal(third.reused, true);
-        await waitFor(() => server.stats().connectionsOpen === 0, 'connections to close');
+        await server.whenIdle();
         assert.deepEqual(server.stats().tlsHandshakes, { full: 1, resumed: 2, failed: 0 });
       } finally {
         await server.close(1000);
@@ -261,7 +261,7 @@ for (const version of ['TLSv1.2', 'TLSv1.3'] as SecureVersion[]) {
         assert.ok(first.session, 'the client has a session to offer');
         const second = await visit(server, version, first.session);
         assert.equal(second.reused, false, 'resumption refused');
-        await waitFor(() => server.stats().connectionsOpen === 0, 'connections to close');
+        await server.whenIdle();
         assert.deepEqual(server.stats().tlsHandshakes, { full: 2, resumed: 0, failed: 0 });
       } finally {
         await server.close(1000);

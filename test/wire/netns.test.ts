@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NETNS_ENV, PrivateNetns, runInPrivateNetns, sweepStaleNetns } from '../../src/wire/netns.js';
@@ -26,6 +26,25 @@ const server = net.createServer((s) => s.end()).listen(0, '127.0.0.1', async () 
   fs.writeFileSync(process.argv[1], JSON.stringify({ delta: opens() - before, env: process.env.${NETNS_ENV} }));
 });
 `;
+
+/** Resolves once `name` exists in `dir`: an inotify event (fs.watch, set up before the check), bounded by `limitMs`. */
+function fileAppears(dir: string, name: string, limitMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dir, (_type, filename) => {
+      if (filename === name) done();
+    });
+    const guard = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${name} did not appear in ${dir} within ${limitMs} ms`));
+    }, limitMs);
+    function done(): void {
+      clearTimeout(guard);
+      watcher.close();
+      resolve();
+    }
+    if (existsSync(join(dir, name))) done();
+  });
+}
 
 describe('network namespaces', { concurrency: false }, () => {
   let skip: string | null = null;
@@ -66,11 +85,11 @@ describe('network namespaces', { concurrency: false }, () => {
   test('a SIGINT to the parent is forwarded once to the child, and the namespace is still deleted', async (t) => {
     if (skip) return t.skip(skip);
     const ready = join(dir, 'ready');
+    const started = fileAppears(dir, 'ready', 10_000);
     const waitForSigint = `process.on('SIGINT', () => process.exit(7)); require('node:fs').writeFileSync(${JSON.stringify(ready)}, ''); setTimeout(() => process.exit(1), 20000);`;
     const running = runInPrivateNetns(process.execPath, ['-e', waitForSigint]);
-    // Bounded poll of an external condition: the child writes the file once its SIGINT handler is installed.
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(ready) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The child writes the file once its SIGINT handler is installed.
+    await started;
     assert.ok(existsSync(ready), 'child started inside the namespace');
     process.emit('SIGINT', 'SIGINT');
     const result = await running;

@@ -4,7 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { monotonicClock, type Clock } from '../../clock.js';
 import { classifySocketError, H1Error } from '../../errors.js';
 import type { LoadResult } from '../../measurements.js';
-import { IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
 import { ReferenceRun } from './reference-run.js';
 import { tlsConnectOptions } from '../tls-context.js';
@@ -116,6 +116,7 @@ function baseOptions(config: LoadConfig): Omit<AutocannonOptions, 'duration' | '
 export class AutocannonEngine implements Engine {
   readonly name = 'autocannon' as const;
   private current: ReferenceRun | null = null;
+  private readonly first = new FirstResponseSignal();
 
   constructor(private readonly clock: Clock = monotonicClock) {}
 
@@ -123,7 +124,16 @@ export class AutocannonEngine implements Engine {
     return this.current === null ? IDLE_PROGRESS : this.current.progress();
   }
 
-  async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  firstResponse(): Promise<boolean> {
+    return this.first.promise;
+  }
+
+  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+    // Whatever becomes of the load, a caller waiting for its first response is answered.
+    return this.load(config, signal).finally(this.first.ended);
+  }
+
+  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     if (config.rate !== null) {
       throw new H1Error(
         'H1B_INVALID_OPTION',
@@ -138,6 +148,7 @@ export class AutocannonEngine implements Engine {
     const tls = config.tls ?? null;
     const recorder = new ReferenceRun(this.clock, false, config.durationMs, config.requests, tls !== null);
     this.current = recorder;
+    recorder.counts.onFirstResponse = this.first.counted;
     let own: AutocannonResult | null = null;
     if (!signal.aborted) {
       const options: Omit<AutocannonOptions, 'setupClient'> = { ...base, duration: config.durationMs / 1000 };

@@ -5,7 +5,7 @@ import { monotonicClock, type Clock } from '../../clock.js';
 import { H1Error } from '../../errors.js';
 import { TOOL } from '../../version.js';
 import type { LoadResult } from '../../measurements.js';
-import { IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { LoadRun } from '../load-run.js';
 
 /** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
@@ -97,6 +97,7 @@ function addressOf(config: LoadConfig): string {
 export class NativeEngine implements Engine {
   readonly name = 'native' as const;
   private current: LoadRun | null = null;
+  private readonly first = new FirstResponseSignal();
 
   constructor(private readonly clock: Clock = monotonicClock) {}
 
@@ -104,10 +105,20 @@ export class NativeEngine implements Engine {
     return this.current === null ? IDLE_PROGRESS : this.current.progress();
   }
 
-  async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  firstResponse(): Promise<boolean> {
+    return this.first.promise;
+  }
+
+  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+    // Whatever becomes of the load, a caller waiting for its first response is answered.
+    return this.load(config, signal).finally(this.first.ended);
+  }
+
+  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     validate(config);
     const run = new LoadRun(config, this.clock, addressOf(config));
     this.current = run;
+    run.recorder.onFirstResponse = this.first.counted;
     const onAbort = (): void => run.interrupt();
     if (signal.aborted) run.interrupted = true;
     else signal.addEventListener('abort', onAbort, { once: true });

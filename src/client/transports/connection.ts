@@ -7,7 +7,10 @@ import type { FailurePhase } from '../../measurements.js';
 import type { FailureContext } from '../../metrics/recorder.js';
 import type { ConnectionOwner } from './transport.js';
 
-export type { ConnectionOwner, Dialer, Transport } from './transport.js';
+export type { ConnectionOwner, Transport } from './transport.js';
+
+/** How a run opens its connections' sockets (ConnectionOwner.dial), as the connection module sees it. */
+export type Dialer = (conn: ClientConnection) => Socket;
 
 /** One read buffer for every socket: `onread` parses synchronously, so no read outlives its callback. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
@@ -36,6 +39,8 @@ class ConnSocket extends Socket {
 export class ClientConnection implements FailureContext {
   readonly owner: ConnectionOwner;
   readonly parser: ResponseParser;
+  /** requestSlices[k]: k of this connection's requests back to back (index 0 unused); usually the owner's. */
+  readonly requestSlices: readonly Buffer[];
   /** The socket while a connection is open or opening; null between connections. */
   socket: Socket | null = null;
   private reusable: ConnSocket | null = null;
@@ -70,8 +75,11 @@ export class ClientConnection implements FailureContext {
   private timer: NodeJS.Timeout | null = null;
   private retireTimer: NodeJS.Timeout | null = null;
 
-  constructor(owner: ConnectionOwner, head: boolean) {
+  /** `requestSlices`: this connection's own request bytes (a heartbeat client's id); default: the owner's. */
+  constructor(owner: ConnectionOwner, head: boolean, requestSlices: readonly Buffer[] | undefined = owner.requestSlices) {
+    if (requestSlices === undefined) throw new TypeError('a ClientConnection needs request bytes: its own or its owner\'s requestSlices');
     this.owner = owner;
+    this.requestSlices = requestSlices;
     this.parser = new ResponseParser({ head });
     const depth = owner.transport.depth;
     this.starts = new Float64Array(depth);
@@ -118,8 +126,9 @@ export class ClientConnection implements FailureContext {
     // Before the handshake completes the ring is the queue: onConnect writes it in one go (cheaper than letting
     // net.Socket buffer the write behind a once('connect') closure). `sent` counts requests put on the wire.
     if (this.connected) {
-      this.owner.recorder.requestsSent(count);
-      this.socket!.write(this.owner.requestSlices[count]!);
+      const bytes = this.requestSlices[count]!;
+      this.owner.recorder.requestsSent(count, bytes.length);
+      this.socket!.write(bytes);
     }
     this.armTimer();
   }
@@ -144,6 +153,25 @@ export class ClientConnection implements FailureContext {
     if (this.socket === null) return;
     if (!this.serverEnded) this.clientEnded = true;
     this.socket.destroy();
+  }
+
+  /** Abort with an RST instead of a FIN (SO_LINGER 0, `resetAndDestroy`): counted as a reset, not a client close. */
+  resetSocket(): void {
+    if (this.socket === null) return;
+    if (!this.serverEnded) this.clientEnded = true;
+    this.errorCode ??= 'H1B_CONNECT_RESET';
+    this.socket.resetAndDestroy();
+  }
+
+  /**
+   * The oldest request waited too long: fail every request in flight as H1B_TIMEOUT and close (the connection may be
+   * wedged). The per-request timer ends here; so does an owner that keeps its own deadlines (owner `timeoutMs` 0).
+   */
+  expire(nowUs: number): void {
+    if (this.inflight === 0 || this.socket === null) return;
+    this.timedOut = true;
+    this.failInflight(nowUs, 'H1B_TIMEOUT');
+    this.destroySocket();
   }
 
   /** Stop using this socket; wait for the server's FIN (bounded), which it announced. */
@@ -187,7 +215,10 @@ export class ClientConnection implements FailureContext {
 
   failureReason(): string {
     if (this.errorReason !== null) return this.errorReason;
-    if (this.timedOut) return `no complete response within ${this.owner.timeoutMs} ms`;
+    if (this.timedOut) {
+      const ms = this.owner.timeoutMs;
+      return ms > 0 ? `no complete response within ${ms} ms` : "no complete response before its owner's deadline";
+    }
     return this.handshaken ? 'the server closed the connection (FIN) before a complete response' : 'the connection closed before its handshake completed';
   }
 
@@ -248,10 +279,11 @@ function onConnect(this: ConnSocket): void {
   conn.connectedUs = now;
   conn.backoffMs = 0;
   owner.recorder.socketOpened(now, now - conn.connectStartUs);
-  owner.connected(now);
+  owner.connected(conn, now);
   if (conn.inflight > 0) {
-    owner.recorder.requestsSent(conn.inflight);
-    this.write(owner.requestSlices[conn.inflight]!);
+    const bytes = conn.requestSlices[conn.inflight]!;
+    owner.recorder.requestsSent(conn.inflight, bytes.length);
+    this.write(bytes);
   }
 }
 
@@ -361,10 +393,7 @@ export function onClose(this: Socket & { readonly conn: ClientConnection }): voi
 }
 
 function onTimeout(conn: ClientConnection): void {
-  if (conn.inflight === 0 || conn.socket === null) return;
-  conn.timedOut = true;
-  conn.failInflight(conn.owner.clock.nowUs(), 'H1B_TIMEOUT');
-  conn.destroySocket();
+  conn.expire(conn.owner.clock.nowUs());
 }
 
 function onRetireTimeout(conn: ClientConnection): void {

@@ -79,10 +79,11 @@ function onSecureConnect(this: TlsConnSocket): void {
   conn.connected = true;
   conn.connectedUs = now;
   conn.backoffMs = 0;
-  owner.connected(now);
+  owner.connected(conn, now);
   if (conn.inflight > 0) {
-    recorder.requestsSent(conn.inflight);
-    this.write(owner.requestSlices[conn.inflight]!);
+    const bytes = conn.requestSlices[conn.inflight]!;
+    recorder.requestsSent(conn.inflight, bytes.length);
+    this.write(bytes);
   }
 }
 

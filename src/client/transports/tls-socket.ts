@@ -9,30 +9,50 @@ import type { LoadTls } from '../engine.js';
 import { clientSecureContext, sessionInfo, tlsConnectOptions } from '../tls-context.js';
 import { onClose, onEnd, readResponses, type ClientConnection, type Dialer } from './connection.js';
 
+/** A kept session older than this is replaced by the next connection's (tickets live minutes: nginx 5, OpenSSL 120). */
+const SESSION_REFRESH_US = 60_000_000;
+
 /**
  * The TLS side of one load: the connect options every connection shares (one SecureContext, SNI, ALPN,
- * verification) and, with resumption on, the most recent session any connection of the load received.
+ * verification) and, with resumption on, the session the load keeps.
  *
- * Resumption rule, as a browser does it: a connection offers the latest session (TLS 1.2 ticket, TLS 1.3 PSK
- * ticket) the load holds when it starts connecting; a load starts with none. Tickets are reused, not spent once:
- * servers that issue stateless tickets (nginx, node, OpenSSL's default) accept a ticket again, and every resumed
- * TLS 1.3 handshake brings new ones, so the latest is always fresh.
+ * Resumption rule, as a browser does it: a connection offers the session the load keeps (a TLS 1.2 ticket or
+ * session ID, a TLS 1.3 PSK ticket) when it starts connecting; a load starts with none. The kept session is the
+ * latest one received by a connection that listens for sessions: every connection while none is kept, while the
+ * kept one is more than 60 s old, or while the server speaks TLS 1.2 (its ticket comes inside the handshake); over
+ * TLS 1.3 also every connection whose handshake was full after all (its ticket was refused). A TLS 1.3 connection
+ * that resumed does not listen: node serialises every ticket it receives for a listener (two per connection from
+ * OpenSSL servers), a tenth of a resumed connection's CPU, and the kept ticket is still good. Tickets are reused,
+ * not spent once: servers that issue stateless tickets (nginx, node, OpenSSL's default) accept a ticket again.
+ * So in 1.0 mode with -c N: exactly N full handshakes (the first connections, opened before any ticket arrived),
+ * then every connection resumes while the server accepts the ticket.
  */
 export class TlsDialer {
   /** Shared by every tls.connect of the load (tls.connect copies its options). */
   readonly options: ConnectionOptions & { host: string; port: number };
   readonly resume: boolean;
   session: Buffer | null = null;
+  /** When the kept session arrived (µs, the load's clock). */
+  sessionAtUs = 0;
+  /** The last handshake of the load negotiated TLS 1.3 (post-handshake tickets); false until one did. */
+  tls13 = false;
 
   constructor(tls: LoadTls, host: string, port: number) {
     this.options = { ...tlsConnectOptions(tls, clientSecureContext(tls)), host, port, checkServerIdentity: identityCheck(tls.verifyName) };
     this.resume = tls.resume;
   }
 
+  /** A connection starting at `nowUs` listens for sessions from its start (see the rule above). */
+  listensFromStart(nowUs: number): boolean {
+    return this.resume && (this.session === null || !this.tls13 || nowUs - this.sessionAtUs > SESSION_REFRESH_US);
+  }
 }
 
-/** Our state on the socket; `setSession` is documented (tlsSocket.setSession) but missing from @types/node 20. */
-type TlsConnSocket = TLSSocket & { conn: ClientConnection; dialer: TlsDialer; setSession(session: Buffer): void };
+/**
+ * Our state on the socket; `setSession` is documented (tlsSocket.setSession) but missing from @types/node 20.
+ * `listening`: a 'session' listener is attached (node enables its session callbacks only for a listener).
+ */
+type TlsConnSocket = TLSSocket & { conn: ClientConnection; dialer: TlsDialer; listening: boolean; setSession(session: Buffer): void };
 
 /** A Dialer for `dialer`'s load: one new TLSSocket per connection. */
 export function tlsDial(dialer: TlsDialer): Dialer {
@@ -49,7 +69,8 @@ export function tlsDial(dialer: TlsDialer): Dialer {
     socket.setNoDelay(true);
     socket.on('connect', onTcpConnect);
     socket.on('secureConnect', onSecureConnect);
-    if (dialer.resume) socket.on('session', onSession);
+    socket.listening = dialer.listensFromStart(conn.connectStartUs);
+    if (socket.listening) socket.on('session', onSession);
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onTlsError);
@@ -74,8 +95,16 @@ function onSecureConnect(this: TlsConnSocket): void {
   const owner = conn.owner;
   const recorder = owner.recorder;
   const now = owner.clock.nowUs();
-  recorder.tlsSecured(now - conn.connectedUs, this.isSessionReused());
+  const reused = this.isSessionReused();
+  recorder.tlsSecured(now - conn.connectedUs, reused);
   if (recorder.wantsTlsSession) recorder.noteTlsSession(sessionInfo(this));
+  const dialer = this.dialer;
+  dialer.tls13 = this.getProtocol() === 'TLSv1.3';
+  // TLS 1.3 tickets come after the handshake: a full handshake over a kept ticket (refused) still gets a new one.
+  if (dialer.resume && !this.listening && !reused) {
+    this.listening = true;
+    this.on('session', onSession);
+  }
   conn.connected = true;
   conn.connectedUs = now;
   conn.backoffMs = 0;
@@ -88,7 +117,9 @@ function onSecureConnect(this: TlsConnSocket): void {
 }
 
 function onSession(this: TlsConnSocket, session: Buffer): void {
-  this.dialer.session = session;
+  const dialer = this.dialer;
+  dialer.session = session;
+  dialer.sessionAtUs = this.conn.owner.clock.nowUs();
 }
 
 function onData(this: TlsConnSocket, chunk: Buffer): void {

@@ -9,6 +9,9 @@ import type { LoadTls } from '../engine.js';
 import { clientSecureContext, sessionInfo, tlsConnectOptions } from '../tls-context.js';
 import { onClose, onEnd, readResponses, type ClientConnection, type Dialer } from './connection.js';
 
+/** One read buffer for every TLS socket of the process: onread parses synchronously, so no read outlives its call. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 /** A kept session older than this is replaced by the next connection's (tickets live minutes: nginx 5, OpenSSL 120). */
 const SESSION_REFRESH_US = 60_000_000;
 
@@ -38,7 +41,15 @@ export class TlsDialer {
   tls13 = false;
 
   constructor(tls: LoadTls, host: string, port: number) {
-    this.options = { ...tlsConnectOptions(tls, clientSecureContext(tls)), host, port, checkServerIdentity: identityCheck(tls.verifyName) };
+    this.options = {
+      ...tlsConnectOptions(tls, clientSecureContext(tls)),
+      host,
+      port,
+      checkServerIdentity: identityCheck(tls.verifyName),
+      // Decrypted bytes go straight to the parser, as on the plain socket: no Buffer and no 'data' event per read
+      // (tls.connect documents `onread` like net.Socket's).
+      onread: { buffer: READ_BUFFER, callback: onTlsRead },
+    } as ConnectionOptions & { host: string; port: number };
     this.resume = tls.resume;
   }
 
@@ -71,7 +82,6 @@ export function tlsDial(dialer: TlsDialer): Dialer {
     socket.on('secureConnect', onSecureConnect);
     socket.listening = dialer.listensFromStart(conn.connectStartUs);
     if (socket.listening) socket.on('session', onSession);
-    socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onTlsError);
     socket.on('close', onClose);
@@ -122,8 +132,8 @@ function onSession(this: TlsConnSocket, session: Buffer): void {
   dialer.sessionAtUs = this.conn.owner.clock.nowUs();
 }
 
-function onData(this: TlsConnSocket, chunk: Buffer): void {
-  readResponses(this.conn, chunk.length, chunk);
+function onTlsRead(this: TlsConnSocket, nread: number, buf: Buffer): boolean {
+  return readResponses(this.conn, nread, buf);
 }
 
 /**

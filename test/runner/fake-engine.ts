@@ -29,7 +29,7 @@ export function fakeEngineFactory(log: FakeLog, options: { real?: number; untilA
     let phase: LoadProgress['phase'] = 'idle';
     return {
       name: 'native',
-      progress: () => ({ phase, elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0 }),
+      progress: () => ({ phase, elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0, live: null }),
       async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
         log.configs.push(config);
         phase = 'measure';

@@ -3,7 +3,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clientWantsPersistence } from '../../src/http/keep-alive.js';
+import { clientWantsPersistence } from '../../src/http/rules/connection.js';
 import { RequestParser, type ParsedRequest, type RequestSink } from '../../src/http/request-parser.js';
 import { ResponseParser } from '../../src/http/response-parser.js';
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from '../../src/types.js';

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clientWantsPersistence } from '../../src/http/keep-alive.js';
+import { clientWantsPersistence } from '../../src/http/rules/connection.js';
 import { DateCache } from '../../src/http/date-cache.js';
 import { CLOSE, ConnectionHeaders, KEEP_ALIVE, KEEP_ALIVE_ECHO, StaticResponse } from '../../src/http/response-writer.js';
 

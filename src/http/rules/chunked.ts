@@ -100,23 +100,20 @@ export class ChunkFraming {
   execute(buf: Uint8Array, offset: number, end: number): number {
     const state = this.state;
     if (state === S_FAILED) return CHUNK_FAILED;
-    if (state === S_DATA_CR || state === S_SIZE_FIRST) {
-      const next = this.wholeLine(buf, offset, end, state === S_DATA_CR);
-      if (next > 0) return next;
-    }
+    if (state === S_DATA_CR || state === S_SIZE_FIRST) return this.lineStart(buf, offset, end, state === S_DATA_CR);
     return this.scan(buf, offset, end);
   }
 
   /**
-   * The usual case in one pass: "[CRLF] 1*HEXDIG CRLF" whole in buf[offset, end), with the CRLF after data first when
-   * `afterData`; no extension; at most 13 digits (below 2^52, so neither bound can be reached). Returns the index past
-   * the LF with the line consumed, or 0 to leave every byte to the byte-by-byte scan, which applies the same grammar
-   * and reports any error.
+   * A chunk-size line from its start (after the CRLF that ends the previous chunk's data, when `afterData`), in one
+   * pass for the usual case: 1*HEXDIG CRLF whole in buf, at most 13 digits (below 2^52, so neither bound is reached).
+   * Anything else (an extension, a line cut by the end of the read, an error) goes on in `scan` from the byte where
+   * this pass stopped, with what it read, so no byte is read twice. Same returns as `execute`.
    */
-  private wholeLine(buf: Uint8Array, offset: number, end: number, afterData: boolean): number {
+  private lineStart(buf: Uint8Array, offset: number, end: number, afterData: boolean): number {
     let i = offset;
     if (afterData) {
-      if (end - i < 2 || buf[i] !== CR || buf[i + 1] !== LF) return 0;
+      if (end - i < 2 || buf[i] !== CR || buf[i + 1] !== LF) return this.scan(buf, offset, end);
       i += 2;
     }
     const start = i;
@@ -126,10 +123,17 @@ export class ChunkFraming {
       if (digit === 255) break;
       size = size * 16 + digit;
     }
-    if (i === start || i - start > 13 || end - i < 2 || buf[i] !== CR || buf[i + 1] !== LF) return 0;
+    const digits = i - start;
+    if (digits > 0 && digits <= 13 && end - i >= 2 && buf[i] === CR && buf[i + 1] === LF) {
+      this.size = size;
+      this.lineDone();
+      return i + 2;
+    }
+    // Hand over: the size so far (scan applies the bound), and the line's bytes so far (scan applies that bound too).
     this.size = size;
-    this.lineDone();
-    return i + 2;
+    this.state = digits > 0 ? S_SIZE : S_SIZE_FIRST;
+    this.lineBytes = digits;
+    return this.scan(buf, i, end);
   }
 
   private fail(error: number): number {

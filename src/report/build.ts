@@ -331,6 +331,7 @@ export function summarizeRun(report: RunReport): RunSummary {
     ttfbMs: { ...report.ttfbMs },
     handshakesPerRequest: report.handshakes.perRequest,
     cpu: { userSec: report.cpu.userSec, systemSec: report.cpu.systemSec },
+    serverCpuSec: report.server.cpuSec,
     ...(report.tlsMs !== undefined ? { tlsMs: { ...report.tlsMs } } : {}),
     ...(report.handshakes.tls !== undefined ? { tlsHandshakes: { ...report.handshakes.tls } } : {}),
   };

@@ -118,6 +118,8 @@ export const RunSummary = closedObject({
   ttfbMs: LatencySummary,
   handshakesPerRequest: Type.Number(),
   cpu: CpuSeconds,
+  /** The embedded server's CPU (s) in this run; null for other servers; absent in reports written before it existed. */
+  serverCpuSec: Type.Optional(Nullable(Type.Number())),
   /** HTTPS only: TLS handshake time of the connections opened. */
   tlsMs: Type.Optional(LatencySummary),
   /** HTTPS only: the client's handshakes by kind. */

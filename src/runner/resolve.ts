@@ -138,24 +138,30 @@ export function probeConnect(address: ResolvedAddress, port: number, timeoutMs: 
  * races them, a benchmark wants one fixed address). The probe is one TCP connect, closed before any byte is sent.
  * @throws H1Error H1B_CONNECT_REFUSED naming every address tried and why each failed.
  */
-export async function probeTarget(resolution: Resolution, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<Located> {
+export async function probeTarget(resolution: Resolution, timeoutMs: number = PROBE_TIMEOUT_MS, onNone: 'throw' | 'first' = 'throw'): Promise<Located> {
   const attempts: ProbeAttempt[] = [];
   for (const address of resolution.addresses) {
     const failure = await probeConnect(address, resolution.port, timeoutMs);
     attempts.push({ address, failure });
     if (failure === null) return { resolution, chosen: address, attempts };
   }
+  // `bench trace` wants to see the refusal itself: it loads the first address anyway.
+  if (onNone === 'first') return { resolution, chosen: resolution.addresses[0]!, attempts };
   const tried = attempts.map((attempt) => `${formatEndpoint(attempt.address.address, resolution.port)} (${attempt.failure})`).join(', ');
   const name = resolution.source === 'literal' ? '' : ` (${resolution.host} → ${resolution.addresses.length} address${resolution.addresses.length === 1 ? '' : 'es'})`;
   throw new H1Error('H1B_CONNECT_REFUSED', `nothing accepts a connection at the target${name}: tried ${tried}`);
 }
 
-/** Resolve once, then probe: what every measuring command does before its warm-up. */
+/**
+ * Resolve once, then probe: what every measuring command does before its warm-up. `onNone`: throw when no address
+ * accepts (the default), or take the first one anyway (`bench trace`, which draws the refused connection).
+ */
 export async function locateTarget(
   url: URL,
   port: number,
   pins: readonly ResolvePin[] = [],
   lookupAll: LookupAll = systemLookup,
+  onNone: 'throw' | 'first' = 'throw',
 ): Promise<Located> {
-  return probeTarget(await resolveTarget(url, port, pins, lookupAll));
+  return probeTarget(await resolveTarget(url, port, pins, lookupAll), PROBE_TIMEOUT_MS, onNone);
 }

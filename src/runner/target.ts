@@ -20,6 +20,8 @@ export interface TargetSpec {
   readonly tls?: boolean;
   /** `--resolve` pins for the URL's host. */
   readonly resolve?: readonly ResolvePin[];
+  /** When no address accepts the probe: fail (default), or load the first anyway (`bench trace` draws the refusal). */
+  readonly unreachable?: 'throw' | 'first';
 }
 
 /** How a target is reached; the resolver is injectable so tests can answer ::1 before 127.0.0.1. */
@@ -93,7 +95,7 @@ export async function openTarget(spec: TargetSpec, options: OpenOptions = {}): P
   const lookup = options.lookup ?? systemLookup;
   if (spec.url !== null) {
     const url = new URL(spec.url);
-    const located = await locateTarget(url, portOf(url), spec.resolve ?? [], lookup);
+    const located = await locateTarget(url, portOf(url), spec.resolve ?? [], lookup, spec.unreachable ?? 'throw');
     return { url, port: portOf(url), located, ca: null, serverMode: null, server: null, probe: null, release: async () => {} };
   }
   const server = await startEmbeddedServer(spec.serverMode, spec.serverArgs ?? [], spec.tls === true);

@@ -22,8 +22,9 @@ export interface TraceConfig {
 }
 
 /**
- * Open the target (resolved and probed once), capture the exchange, release the target (always). `onTarget` is
- * called once the target is up, before any traffic, so the caller can say what is being traced.
+ * Open the target (resolved once; probed, but a target that accepts nothing is traced anyway: its refusal is what
+ * the user asked to see), capture the exchange, release the target (always). `onTarget` is called once the target
+ * is up, before any traffic, so the caller can say what is being traced.
  */
 export async function runTrace(config: TraceConfig, onTarget?: (target: ResolvedTarget) => void): Promise<LiveTrace> {
   const tlsConfig = config.tls ?? null;
@@ -32,6 +33,7 @@ export async function runTrace(config: TraceConfig, onTarget?: (target: Resolved
     serverMode: defaultServerMode(config.mode),
     tls: config.url === null && tlsConfig !== null,
     resolve: config.resolve ?? [],
+    unreachable: 'first',
   });
   try {
     onTarget?.(describeTarget(target));

@@ -1,5 +1,6 @@
-// A target that is not there fails fast in every measuring command: one probe before any warm-up or client,
-// exit 1 at once naming the address(es) tried, and no report of things that did not happen.
+// A target that is not there fails fast in the measuring commands: one probe before any warm-up or client, exit 1 at
+// once naming the address(es) tried, and no report of things that did not happen. (`bench trace` draws the refusal
+// instead: test/cli/trace.test.ts.)
 
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,11 +44,5 @@ describe('fail fast on a closed port', () => {
     const port = await closedPort();
     const out = join(dir, 'suite.json');
     await failsFast(['suite', '--url', `http://127.0.0.1:${port}/`, '--runs', '1', '--out', out], port, out);
-  });
-
-  test('bench trace --url: before tcpdump starts', async () => {
-    const port = await closedPort();
-    const out = join(dir, 'trace.pcap');
-    await failsFast(['trace', '--url', `http://127.0.0.1:${port}/`, '--write', out], port, out);
   });
 });

@@ -97,13 +97,11 @@ function toAddress(address: string): ResolvedAddress {
   return { address, family: isIP(address) === 6 ? 6 : 4 };
 }
 
-/** Longest wait for the server's FIN after the probe ended its side, so the probe's teardown is over before any capture. */
-const PROBE_CLOSE_MS = 1_000;
-
 /**
- * One TCP connect to `address:port`, ended at once without sending a byte: null when it was accepted, else why not.
- * It resolves once the connection is closed both ways (the server answers our FIN with its own, bounded), so the
- * probe never shows up half-closed in a capture or a server's open-connection count that starts right after.
+ * One TCP connect to `address:port`, aborted at once with an RST (SO_LINGER 0) before any byte is sent: null when it
+ * was accepted, else why not. An RST, not a FIN, because a FIN would leave a TIME_WAIT socket on the target's port
+ * for 60 s, counted in the run's `timeWait`; an aborted connection leaves none on either side. It resolves once the
+ * socket is closed, so the probe is over before any capture or measured phase starts.
  */
 export function probeConnect(address: ResolvedAddress, port: number, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<string | null> {
   return new Promise((resolve) => {
@@ -117,11 +115,8 @@ export function probeConnect(address: ResolvedAddress, port: number, timeoutMs: 
     socket.once('connect', () => {
       accepted = true;
       clearTimeout(timer);
-      socket.resume();
-      socket.end();
-      setTimeout(() => socket.destroy(), PROBE_CLOSE_MS).unref();
+      socket.resetAndDestroy();
     });
-    // After the connect, an error (a reset in reply to our FIN) still means the address accepted.
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (!accepted) failure ??= error.code ?? error.message;
     });

@@ -3,7 +3,7 @@
 
 import type { KernelDeltas, ServerStats, TimeWaitCount, WireCounts } from '../measurements.js';
 import { readTcpSnmp, readTimeWait, snmpDelta, type TcpSnmp } from '../metrics/kernel.js';
-import { cpuDelta, readProcessUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
+import { cpuDelta, readProcessTreeUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
 import { startRunCapture, type RunCapture } from '../wire/run-wire.js';
 import type { ActiveTarget } from './target.js';
 
@@ -45,14 +45,14 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
   const statsBefore = await serverSnapshot(target, notes, 'before', true);
   const capture: RunCapture | null = options.capture ? await startRunCapture(options.capture.file, target.port, options.capture.run) : null;
   const kernelBefore = await readTcpSnmp();
-  const serverBefore = target.server ? await readProcessUsage(target.server.pid) : null;
+  const serverBefore = target.server ? await readProcessTreeUsage(target.server.pid) : null;
   const selfBefore = selfUsage();
   return {
     async close(): Promise<Observation> {
       const selfAfter = selfUsage();
       const kernelAfter = await readTcpSnmp();
       const wire = capture ? await capture.finish() : null;
-      const serverAfter = target.server ? await readProcessUsage(target.server.pid) : null;
+      const serverAfter = target.server ? await readProcessTreeUsage(target.server.pid) : null;
       const statsAfter = statsBefore ? await serverSnapshot(target, notes, 'after', false) : null;
       const timeWait = await readTimeWait(target.port);
       if (target.probe && target.probe.serverClosedConnections > 0) {

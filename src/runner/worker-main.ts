@@ -5,24 +5,20 @@ import { NativeEngine } from '../client/engines/native.js';
 import { isH1Error } from '../errors.js';
 import { readThreadCpu } from '../metrics/process-usage.js';
 import { round6 } from '../numbers.js';
-import { PHASE_CODES, PROGRESS_FIELDS, toPortable, type FromWorker, type ToWorker, type WorkerData } from './worker-protocol.js';
+import { toPortable, type FromWorker, type ToWorker, type WorkerData } from './worker-protocol.js';
 
-/** How often the thread copies its progress into the shared buffer: the CLI redraws every 200 ms at most. */
+/** How often the thread posts its progress: the CLI redraws every 200 ms at most. */
 const PROGRESS_EVERY_MS = 100;
 
 const port = parentPort!;
 const data = workerData as WorkerData;
 const engine = new NativeEngine();
 const abort = new AbortController();
-const slots = new Float64Array(data.progress, data.index * PROGRESS_FIELDS * Float64Array.BYTES_PER_ELEMENT, PROGRESS_FIELDS);
 
 const send = (message: FromWorker): void => port.postMessage(message);
 
 function publishProgress(): void {
-  const progress = engine.progress();
-  slots[0] = progress.completed;
-  slots[1] = progress.errors;
-  slots[2] = PHASE_CODES[progress.phase];
+  send({ type: 'progress', progress: engine.progress() });
 }
 
 async function run(startAtUs: number): Promise<void> {

@@ -1,6 +1,6 @@
 // The messages between a `--workers` load and its generator threads, and a LoadResult in a form that crosses threads.
 
-import type { LoadConfig } from '../client/engine.js';
+import type { LoadConfig, LoadProgress } from '../client/engine.js';
 import type { LoadResult } from '../measurements.js';
 import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
 
@@ -11,16 +11,7 @@ export type PortableLoadConfig = Omit<LoadConfig, 'url'> & { readonly url: strin
 export interface WorkerData {
   readonly index: number;
   readonly config: PortableLoadConfig;
-  /**
-   * Progress slots shared with the main thread, {@link PROGRESS_FIELDS} numbers per worker, written by the worker
-   * on a timer (so progress costs the hot path nothing) and summed by the main thread.
-   */
-  readonly progress: SharedArrayBuffer;
 }
-
-/** Per worker in the progress buffer: completed, errors, phase code (0 idle, 1 measure, 2 drain). */
-export const PROGRESS_FIELDS = 3;
-export const PHASE_CODES = { idle: 0, measure: 1, drain: 2 } as const;
 
 /** Main thread → worker. */
 export type ToWorker =
@@ -35,6 +26,11 @@ export type FromWorker =
   | { readonly type: 'ready' }
   /** The worker's load counted its first response (Engine.firstResponse). */
   | { readonly type: 'first' }
+  /**
+   * The worker's progress, posted on a timer (every 100 ms while it loads), so progress costs its hot path nothing;
+   * the main thread sums the latest of each worker when the CLI asks.
+   */
+  | { readonly type: 'progress'; readonly progress: LoadProgress }
   | { readonly type: 'done'; readonly result: PortableLoadResult; readonly cpu: { readonly userSec: number; readonly systemSec: number } }
   /** The load could not run (an H1Error's code and message, or another error's message). */
   | { readonly type: 'failed'; readonly code: string | null; readonly message: string };

@@ -6,13 +6,15 @@ import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type 
 import type { EngineFactory } from '../client/engines/index.js';
 import { ERROR_CODES, H1Error, type ErrorCode } from '../errors.js';
 import type { LoadResult, WorkerShare } from '../measurements.js';
+import type { LiveFigures } from '../metrics/recorder.js';
+import { mergeTimelines } from '../metrics/timeline-merge.js';
+import { addCounts } from '../report/merge.js';
 import { mergeLoadResults } from './merge-load.js';
 import { splitLoad, type LoadPart } from './split.js';
 import { countFailures } from '../report/build.js';
-import { fromPortable, PHASE_CODES, PROGRESS_FIELDS, type FromWorker, type PortableLoadConfig, type ToWorker, type WorkerData } from './worker-protocol.js';
+import { fromPortable, type FromWorker, type PortableLoadConfig, type ToWorker, type WorkerData } from './worker-protocol.js';
 
 const WORKER_MAIN = new URL('./worker-main.js', import.meta.url);
-const PHASES: readonly LoadProgress['phase'][] = ['idle', 'measure', 'drain'];
 
 /** What one thread handed back, or why it could not run. */
 type Outcome = { readonly result: LoadResult; readonly share: WorkerShare } | { readonly failure: Error };
@@ -38,7 +40,8 @@ export function workersEngineFactory(workers: number): EngineFactory {
 export class WorkersEngine implements Engine {
   readonly name = 'native' as const;
   private readonly first = new FirstResponseSignal();
-  private progressSlots: Float64Array | null = null;
+  /** Each thread's latest progress message (null until its first). */
+  private latest: Array<LoadProgress | null> = [];
   private config: LoadConfig | null = null;
   private startUs = -1;
 
@@ -48,26 +51,25 @@ export class WorkersEngine implements Engine {
   ) {}
 
   progress(): LoadProgress {
-    const slots = this.progressSlots;
     const config = this.config;
-    if (slots === null || config === null || this.startUs < 0) return IDLE_PROGRESS;
+    if (config === null || this.startUs < 0) return IDLE_PROGRESS;
+    const reported = this.latest.filter((progress): progress is LoadProgress => progress !== null);
     let completed = 0;
     let errors = 0;
-    let phase = 0;
-    for (let i = 0; i < this.workers; i++) {
-      completed += slots[i * PROGRESS_FIELDS]!;
-      errors += slots[i * PROGRESS_FIELDS + 1]!;
-      // The load is measuring while any thread is, then draining while any thread drains.
-      const code = slots[i * PROGRESS_FIELDS + 2]!;
-      if (code === PHASE_CODES.measure || (code === PHASE_CODES.drain && phase !== PHASE_CODES.measure)) phase = code;
+    for (const progress of reported) {
+      completed += progress.completed;
+      errors += progress.errors;
     }
+    // The load is measuring while any thread is, then draining while any thread drains.
+    const phase = reported.some((progress) => progress.phase === 'measure') ? 'measure' : reported.some((progress) => progress.phase === 'drain') ? 'drain' : 'measure';
     return {
-      phase: PHASES[phase] ?? 'measure',
+      phase,
       elapsedMs: Math.max(0, (this.clock.nowUs() - this.startUs) / 1000),
       totalMs: config.requests === null ? config.durationMs : null,
       completed,
       targetRequests: config.requests,
       errors,
+      live: combineLive(reported.map((progress) => progress.live)),
     };
   }
 
@@ -81,11 +83,10 @@ export class WorkersEngine implements Engine {
 
   private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     const parts = splitLoad({ connections: config.connections, requests: config.requests, rate: config.rate }, this.workers, { option: '--workers' });
-    const buffer = new SharedArrayBuffer(this.workers * PROGRESS_FIELDS * Float64Array.BYTES_PER_ELEMENT);
-    this.progressSlots = new Float64Array(buffer);
+    this.latest = parts.map(() => null);
     this.config = config;
-    const threads = parts.map((part) => new Worker(WORKER_MAIN, { workerData: workerDataFor(config, part, buffer) }));
-    const outcomes = threads.map((thread, index) => outcomeOf(thread, parts[index]!, this.first));
+    const threads = parts.map((part) => new Worker(WORKER_MAIN, { workerData: workerDataFor(config, part) }));
+    const outcomes = threads.map((thread, index) => outcomeOf(thread, parts[index]!, this.first, (progress) => (this.latest[index] = progress)));
     try {
       await Promise.all(threads.map((thread) => readyOrGone(thread)));
       const stop = (): void => {
@@ -116,7 +117,7 @@ export class WorkersEngine implements Engine {
 }
 
 /** Worker `part.index`'s config: its share, its schedule offset after the load's own, and its turn of the addresses. */
-function workerDataFor(config: LoadConfig, part: LoadPart, progress: SharedArrayBuffer): WorkerData {
+function workerDataFor(config: LoadConfig, part: LoadPart): WorkerData {
   const addresses = config.localAddresses ?? null;
   // Each thread walks every --source address, starting at a different one, so the first connects spread too.
   const rotated = addresses === null || addresses.length === 0 ? null : [...addresses.slice(part.index % addresses.length), ...addresses.slice(0, part.index % addresses.length)];
@@ -131,7 +132,7 @@ function workerDataFor(config: LoadConfig, part: LoadPart, progress: SharedArray
     startOffsetUs: (config.startOffsetUs ?? 0) + part.startOffsetUs,
     localAddresses: rotated,
   };
-  return { index: part.index, config: portable, progress };
+  return { index: part.index, config: portable };
 }
 
 /** Resolves when the thread says it is ready; a thread that dies first resolves too (its outcome carries the error). */
@@ -151,12 +152,13 @@ function readyOrGone(thread: Worker): Promise<void> {
   });
 }
 
-/** The thread's result (histograms decoded) or its failure; never rejects. */
-function outcomeOf(thread: Worker, part: LoadPart, first: FirstResponseSignal): Promise<Outcome> {
+/** The thread's result (histograms decoded) or its failure, reporting its progress meanwhile; never rejects. */
+function outcomeOf(thread: Worker, part: LoadPart, first: FirstResponseSignal, onProgress: (progress: LoadProgress) => void): Promise<Outcome> {
   return new Promise((resolve) => {
     let outcome: Outcome | null = null;
     thread.on('message', (message: FromWorker) => {
-      if (message.type === 'first') first.counted();
+      if (message.type === 'progress') onProgress(message.progress);
+      else if (message.type === 'first') first.counted();
       else if (message.type === 'failed') outcome = { failure: failureOf(message.code, message.message) };
       else if (message.type === 'done') {
         const result = fromPortable(message.result);
@@ -194,4 +196,22 @@ function destroyHistograms(result: LoadResult): void {
   result.connect.destroy();
   result.ttfb.destroy();
   result.uncorrectedLatency?.destroy();
+}
+
+/**
+ * The live panel's figures of the whole load from the threads' own: the latest second any thread finished (summed
+ * over the threads that finished it; they share one origin), open connections and errors summed.
+ */
+function combineLive(all: ReadonlyArray<LiveFigures | null>): LiveFigures | null {
+  const figures = all.filter((live): live is LiveFigures => live !== null);
+  if (figures.length === 0) return null;
+  const points = figures.map((live) => live.lastSecond).filter((point) => point !== null);
+  const second = Math.max(-1, ...points.map((point) => point.second));
+  const latest = points.filter((point) => point.second === second);
+  const open = figures.map((live) => live.openConnections);
+  return {
+    lastSecond: latest.length === 0 ? null : { ...mergeTimelines(latest.map((point) => ({ points: [{ ...point, second: 0 }], shiftSec: 0 })))[0]!, second },
+    openConnections: open.some((value) => value === null) ? null : open.reduce<number>((total, value) => total + (value ?? 0), 0),
+    errorsByKind: figures.reduce((total, live) => addCounts(total, live.errorsByKind), {} as Record<string, number>),
+  };
 }

@@ -115,7 +115,7 @@ describe('mergeRunReports', () => {
 describe('render-text', () => {
   test('run summary names the figures and the report path', () => {
     const text = renderRunSummary(runReport({ result: loadResult({ errors: { H1B_ADDR_NOT_AVAIL: 2 } }) }), 'results/x.json');
-    for (const needle of ['mode 1.0', 'latency', 'connect', 'ttfb', '2,000.00 req/s', 'client 1,000', 'server 1,000', '1.000 per request', 'TIME_WAIT', 'report: results/x.json']) {
+    for (const needle of ['mode 1.0', 'latency', 'connect', 'first byte', '2,000 req/s', 'client 1,000', 'server 1,000', '1.000 per request', 'TIME_WAIT', 'report: results/x.json']) {
       assert.ok(text.includes(needle), `summary lacks '${needle}':\n${text}`);
     }
     assert.match(text, /H1B_ADDR_NOT_AVAIL: .*ephemeral ports/, 'error codes come with their advice');
@@ -130,7 +130,7 @@ describe('render-text', () => {
     });
     const text = renderSideBySide([closeRun, keepAlive]);
     assert.match(text, /mode 1\.0.*mode 1\.1.*mode 1\.1 ÷ mode 1\.0/);
-    assert.match(text, /handshakes per request\s*│\s*1\.000\s*│\s*0\.01\s\s*│\s*0\.01×/);
-    assert.match(text, /requests\/s\s*│\s*2,000\.00\s*│\s*4,000\.00\s*│\s*2×/);
+    assert.match(text, /handshakes per request\s*│\s*1\.000\s*│\s*0\.0100\s*│\s*0\.0100×/);
+    assert.match(text, /requests\/s\s*│\s*2,000\s*│\s*4,000\s*│\s*2\.00×/);
   });
 });

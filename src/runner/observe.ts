@@ -1,6 +1,7 @@
 // The views around a measured phase: server /stats, kernel counters, process CPU, TIME_WAIT and the wire, taken
 // before and after it so their deltas cover exactly the phase. Every measuring command uses this, in this order.
 
+import { isIP } from 'node:net';
 import type { KernelDeltas, ServerStats, TimeWaitCount, WireCounts } from '../measurements.js';
 import { readTcpSnmp, readTimeWait, snmpDelta, type TcpSnmp } from '../metrics/kernel.js';
 import { cpuDelta, readProcessTreeUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
@@ -54,7 +55,7 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
       const wire = capture ? await capture.finish() : null;
       const serverAfter = target.server ? await readProcessTreeUsage(target.server.pid) : null;
       const statsAfter = statsBefore ? await serverSnapshot(target, notes, 'after', false) : null;
-      const timeWait = await readTimeWait(target.port);
+      const timeWait = await readTimeWait(target.port, undefined, targetAddress(target));
       if (target.probe && target.probe.serverClosedConnections > 0) {
         notes.push(
           `timeWait.serverSide includes ${target.probe.serverClosedConnections} connection(s) of h1bench's own /stats probes ` +
@@ -97,4 +98,10 @@ function usageDelta(before: ProcessUsage | null, after: ProcessUsage | null): Ob
   if (!before || !after) return null;
   const cpu = cpuDelta(before, after);
   return { cpuSec: cpu.userSec + cpu.systemSec, maxRssBytes: after.maxRssBytes };
+}
+
+/** The target's IP (a literal URL host or the embedded server's), so TIME_WAIT is split by address and port; else null. */
+function targetAddress(target: ActiveTarget): string | null {
+  const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) === 0 ? null : host;
 }

@@ -7,30 +7,28 @@ import { decodeHistogram, encodeHistogram } from '../metrics/histogram.js';
 /** A LoadConfig that survives structured cloning: the URL as its href. */
 export type PortableLoadConfig = Omit<LoadConfig, 'url'> & { readonly url: string };
 
-/** What a generator thread is started with (`workerData`). */
-export interface WorkerData {
-  readonly index: number;
-  readonly config: PortableLoadConfig;
-}
-
 /** Main thread → worker. */
 export type ToWorker =
-  /** Start the measured load at this monotonic µs (shared by all workers of the load). */
-  | { readonly type: 'start'; readonly startAtUs: number }
-  /** Ctrl-C: stop now and send what was measured. */
+  /**
+   * Run one load (a warm-up or the measured load) on this thread's share, counted from `startAtUs` (monotonic µs,
+   * shared by every thread of the load). A thread runs one load at a time and stays for the next.
+   */
+  | { readonly type: 'run'; readonly config: PortableLoadConfig; readonly startAtUs: number }
+  /** Ctrl-C: stop the current load now and send what was measured. */
   | { readonly type: 'abort' };
 
 /** Worker → main thread. */
 export type FromWorker =
-  /** Modules loaded, engine constructed: ready for `start`. */
+  /** Modules loaded: ready for its first `run`. */
   | { readonly type: 'ready' }
-  /** The worker's load counted its first response (Engine.firstResponse). */
+  /** The current load counted its first response (Engine.firstResponse). */
   | { readonly type: 'first' }
   /**
-   * The worker's progress, posted on a timer (every 100 ms while it loads), so progress costs its hot path nothing;
-   * the main thread sums the latest of each worker when the CLI asks.
+   * The current load's progress, posted on a timer (every 100 ms while it runs), so progress costs its hot path
+   * nothing; the main thread sums the latest of each thread when the CLI asks.
    */
   | { readonly type: 'progress'; readonly progress: LoadProgress }
+  /** The load ended; `cpu` is this thread's CPU over it (/proc/thread-self/stat). */
   | { readonly type: 'done'; readonly result: PortableLoadResult; readonly cpu: { readonly userSec: number; readonly systemSec: number } }
   /** The load could not run (an H1Error's code and message, or another error's message). */
   | { readonly type: 'failed'; readonly code: string | null; readonly message: string };

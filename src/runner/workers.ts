@@ -8,31 +8,70 @@ import { ERROR_CODES, H1Error, type ErrorCode } from '../errors.js';
 import type { LoadResult, WorkerShare } from '../measurements.js';
 import type { LiveFigures } from '../metrics/recorder.js';
 import { mergeTimelines } from '../metrics/timeline-merge.js';
+import { countFailures } from '../report/build.js';
 import { addCounts } from '../report/merge.js';
 import { mergeLoadResults } from './merge-load.js';
 import { splitLoad, type LoadPart } from './split.js';
-import { countFailures } from '../report/build.js';
-import { fromPortable, type FromWorker, type PortableLoadConfig, type ToWorker, type WorkerData } from './worker-protocol.js';
+import { fromPortable, type FromWorker, type PortableLoadConfig, type ToWorker } from './worker-protocol.js';
 
 const WORKER_MAIN = new URL('./worker-main.js', import.meta.url);
 
 /** What one thread handed back, or why it could not run. */
 type Outcome = { readonly result: LoadResult; readonly share: WorkerShare } | { readonly failure: Error };
 
-/** A factory for `bench run --workers N` (N ≥ 2): every load, warm-up included, runs on N fresh threads. */
+/**
+ * N generator threads kept for every load of a run: the warm-up then runs on the very threads (and JIT-compiled code)
+ * the measured load uses, and starting threads is not part of what is measured. Threads are unref'd between loads,
+ * so an idle pool never keeps the process alive; one that died is started again for the next load.
+ */
+export class WorkerPool {
+  private readonly threads: Array<Worker | null>;
+  private readonly ready: Array<Promise<void> | null>;
+
+  constructor(readonly size: number) {
+    this.threads = new Array<Worker | null>(size).fill(null);
+    this.ready = new Array<Promise<void> | null>(size).fill(null);
+  }
+
+  /** Every thread, started if needed and ready for a load. */
+  async acquire(): Promise<Worker[]> {
+    for (let index = 0; index < this.size; index++) {
+      if (this.threads[index] !== null) continue;
+      const thread = new Worker(WORKER_MAIN);
+      thread.unref();
+      this.threads[index] = thread;
+      this.ready[index] = readyOrGone(thread);
+      thread.once('exit', () => {
+        if (this.threads[index] === thread) this.threads[index] = null;
+      });
+    }
+    await Promise.all(this.ready);
+    return this.threads.map((thread, index) => {
+      if (thread === null) throw new Error(`generator thread ${index} exited while starting`);
+      return thread;
+    });
+  }
+
+  /** Stop every thread (tests; a CLI run simply exits, the unref'd threads with it). */
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((thread) => thread?.terminate()));
+  }
+}
+
+/** A factory for `bench run --workers N` (N ≥ 2): every load of the run, warm-up included, on one pool of N threads. */
 export function workersEngineFactory(workers: number): EngineFactory {
-  return () => new WorkersEngine(workers);
+  const pool = new WorkerPool(workers);
+  return () => new WorkersEngine(pool);
 }
 
 /**
- * The Engine of a `--workers N` load. Single use, like every engine.
+ * The Engine of a `--workers N` load. Single use, like every engine; its threads come from a {@link WorkerPool}.
  *
  * `run` splits the load with {@link splitLoad} (connections, -n and --rate exact; worker i's open-loop schedule offset
- * by i / (N · its rate) after the shared start, so the arrival rate stays constant), starts N worker threads
- * (runner/worker-main.ts), waits until every one has loaded its modules, then starts them all at one monotonic
- * instant, so their timelines and schedules share an origin. Each thread records its own HdrHistograms; the results
- * are merged by {@link mergeLoadResults}. Aborting `signal` stops every thread, and each still returns what it
- * measured, so an interrupted load is one whole result.
+ * by i / (N · its rate) after the shared start, so the arrival rate stays constant), hands each thread its share and
+ * one monotonic start instant, so their timelines and schedules share an origin. Each thread records its own
+ * HdrHistograms; the results are merged by {@link mergeLoadResults}. Aborting `signal` stops every thread, and each
+ * still returns what it measured, so an interrupted load is one whole result.
  *
  * @throws H1Error H1B_INVALID_OPTION when the load cannot be split (more workers than connections) or a thread
  *   refused its share; any thread's failure fails the load with that thread's error.
@@ -46,9 +85,13 @@ export class WorkersEngine implements Engine {
   private startUs = -1;
 
   constructor(
-    readonly workers: number,
+    private readonly pool: WorkerPool,
     private readonly clock: Clock = monotonicClock,
   ) {}
+
+  get workers(): number {
+    return this.pool.size;
+  }
 
   progress(): LoadProgress {
     const config = this.config;
@@ -83,23 +126,36 @@ export class WorkersEngine implements Engine {
 
   private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     const parts = splitLoad({ connections: config.connections, requests: config.requests, rate: config.rate }, this.workers, { option: '--workers' });
+    const threads = await this.pool.acquire();
     this.latest = parts.map(() => null);
     this.config = config;
-    const threads = parts.map((part) => new Worker(WORKER_MAIN, { workerData: workerDataFor(config, part) }));
-    const outcomes = threads.map((thread, index) => outcomeOf(thread, parts[index]!, this.first, (progress) => (this.latest[index] = progress)));
+    const detach: Array<() => void> = [];
+    const outcomes = threads.map((thread, index) => {
+      const { outcome, stop } = outcomeOf(thread, parts[index]!, this.first, (progress) => (this.latest[index] = progress));
+      detach.push(stop);
+      return outcome;
+    });
+    const abort = (): void => {
+      for (const thread of threads) thread.postMessage({ type: 'abort' } satisfies ToWorker);
+    };
     try {
-      await Promise.all(threads.map((thread) => readyOrGone(thread)));
-      const stop = (): void => {
-        for (const thread of threads) thread.postMessage({ type: 'abort' } satisfies ToWorker);
-      };
+      // Held while the load runs: an unref'd thread would not keep the process alive for its answer.
+      for (const thread of threads) thread.ref();
       this.startUs = this.clock.nowUs();
       // One shared origin: a thread that reads the message a little later still counts from this instant.
-      for (const thread of threads) thread.postMessage({ type: 'start', startAtUs: this.startUs } satisfies ToWorker);
-      // Messages arrive in order: an abort after the start stops a load that has begun, which still reports.
-      if (signal.aborted) stop();
-      else signal.addEventListener('abort', stop, { once: true });
-      const settled = await Promise.all(outcomes);
-      signal.removeEventListener('abort', stop);
+      threads.forEach((thread, index) => thread.postMessage({ type: 'run', config: portableShare(config, parts[index]!), startAtUs: this.startUs } satisfies ToWorker));
+      // Messages arrive in order: an abort after the run message stops a load that has begun, which still reports.
+      if (signal.aborted) abort();
+      else signal.addEventListener('abort', abort, { once: true });
+      // A thread that failed fails the load: the others stop now instead of running their whole share.
+      const settled = await Promise.all(
+        outcomes.map((outcome) =>
+          outcome.then((value) => {
+            if ('failure' in value) abort();
+            return value;
+          }),
+        ),
+      );
       const failed = settled.find((outcome): outcome is { failure: Error } => 'failure' in outcome);
       if (failed !== undefined) throw failed.failure;
       const done = settled as Array<{ result: LoadResult; share: WorkerShare }>;
@@ -110,37 +166,36 @@ export class WorkersEngine implements Engine {
       for (const outcome of done) destroyHistograms(outcome.result);
       return { ...merged, notes: [`${this.workers} worker threads, each running the native engine on its share of the load (perWorker)`, ...merged.notes] };
     } finally {
-      // A thread that already ended ignores this; one still running (a failure elsewhere) is stopped.
-      await Promise.all(threads.map((thread) => thread.terminate()));
+      signal.removeEventListener('abort', abort);
+      for (const stop of detach) stop();
+      for (const thread of threads) thread.unref();
     }
   }
 }
 
-/** Worker `part.index`'s config: its share, its schedule offset after the load's own, and its turn of the addresses. */
-function workerDataFor(config: LoadConfig, part: LoadPart): WorkerData {
+/** Thread `part.index`'s config: its share, its schedule offset after the load's own, and its turn of the addresses. */
+function portableShare(config: LoadConfig, part: LoadPart): PortableLoadConfig {
   const addresses = config.localAddresses ?? null;
   // Each thread walks every --source address, starting at a different one, so the first connects spread too.
-  const rotated = addresses === null || addresses.length === 0 ? null : [...addresses.slice(part.index % addresses.length), ...addresses.slice(0, part.index % addresses.length)];
-  // startAtUs is the main thread's to give, in the start message.
+  const turn = addresses === null || addresses.length === 0 ? 0 : part.index % addresses.length;
+  // startAtUs is the main thread's to give, in the run message.
   const { url, startAtUs: _startAtUs, ...rest } = config;
-  const portable: PortableLoadConfig = {
+  return {
     ...rest,
     url: url.href,
     connections: part.connections,
     requests: part.requests,
     rate: part.rate,
     startOffsetUs: (config.startOffsetUs ?? 0) + part.startOffsetUs,
-    localAddresses: rotated,
+    localAddresses: addresses === null || addresses.length === 0 ? null : [...addresses.slice(turn), ...addresses.slice(0, turn)],
   };
-  return { index: part.index, config: portable };
 }
 
-/** Resolves when the thread says it is ready; a thread that dies first resolves too (its outcome carries the error). */
+/** Resolves when the thread says it is ready; a thread that dies first resolves too (acquire() then reports it). */
 function readyOrGone(thread: Worker): Promise<void> {
   return new Promise((resolve) => {
     const onMessage = (message: FromWorker): void => {
-      if (message.type !== 'ready') return;
-      done();
+      if (message.type === 'ready') done();
     };
     const done = (): void => {
       thread.off('message', onMessage);
@@ -152,38 +207,51 @@ function readyOrGone(thread: Worker): Promise<void> {
   });
 }
 
-/** The thread's result (histograms decoded) or its failure, reporting its progress meanwhile; never rejects. */
-function outcomeOf(thread: Worker, part: LoadPart, first: FirstResponseSignal, onProgress: (progress: LoadProgress) => void): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let outcome: Outcome | null = null;
-    thread.on('message', (message: FromWorker) => {
+/**
+ * The thread's result for this load (histograms decoded) or its failure, reporting its progress meanwhile; never
+ * rejects. `stop` removes the listeners once the load is over (the thread stays for the next).
+ */
+function outcomeOf(
+  thread: Worker,
+  part: LoadPart,
+  first: FirstResponseSignal,
+  onProgress: (progress: LoadProgress) => void,
+): { outcome: Promise<Outcome>; stop: () => void } {
+  let stop: () => void = () => undefined;
+  const outcome = new Promise<Outcome>((resolve) => {
+    let crash: Error | null = null;
+    const onMessage = (message: FromWorker): void => {
       if (message.type === 'progress') onProgress(message.progress);
       else if (message.type === 'first') first.counted();
-      else if (message.type === 'failed') outcome = { failure: failureOf(message.code, message.message) };
+      else if (message.type === 'failed') resolve({ failure: failureOf(message.code, message.message) });
       else if (message.type === 'done') {
         const result = fromPortable(message.result);
-        outcome = {
-          result,
-          share: {
-            index: part.index,
-            connections: part.connections,
-            requests: part.requests,
-            completed: result.completed,
-            errors: countFailures(result.errors),
-            cpu: message.cpu,
-          },
+        const share: WorkerShare = {
+          index: part.index,
+          connections: part.connections,
+          requests: part.requests,
+          completed: result.completed,
+          errors: countFailures(result.errors),
+          cpu: message.cpu,
         };
+        resolve({ result, share });
       }
-    });
-    // An uncaught exception in the thread ('error') is followed by 'exit'; either way the outcome is settled at exit.
-    let crash: Error | null = null;
-    thread.once('error', (error) => {
+    };
+    // An uncaught exception in the thread ('error') is followed by 'exit'.
+    const onError = (error: Error): void => {
       crash = error;
-    });
-    thread.once('exit', (code) => {
-      resolve(outcome ?? { failure: crash ?? new Error(`worker thread ${part.index} exited (code ${code}) without a result`) });
-    });
+    };
+    const onExit = (code: number): void => resolve({ failure: crash ?? new Error(`generator thread ${part.index} exited (code ${code}) during a load`) });
+    thread.on('message', onMessage);
+    thread.on('error', onError);
+    thread.on('exit', onExit);
+    stop = () => {
+      thread.off('message', onMessage);
+      thread.off('error', onError);
+      thread.off('exit', onExit);
+    };
   });
+  return { outcome, stop };
 }
 
 /** An H1Error when the thread reported one of h1bench's codes, so the CLI keeps its exit code and message. */

@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import net, { isIP } from 'node:net';
 import { NativeEngine } from '../../src/client/engines/native.js';
 import { isH1Error } from '../../src/errors.js';
-import { WorkersEngine } from '../../src/runner/workers.js';
+import { WorkerPool, WorkersEngine } from '../../src/runner/workers.js';
 import { loadConfig } from '../helpers/load-config.js';
 
 /** A 1.0-style server on 127.0.0.1 that answers and closes, counting connections per client address. */
@@ -39,7 +39,9 @@ test('1.0 -n 300 with three source addresses: exactly 100 connections from each'
 test('with --workers every thread walks every address, so the spread stays even', async () => {
   const server = await countingServer();
   try {
-    const result = await new WorkersEngine(2).run(loadConfig(server.url, { mode: '1.0', connections: 4, requests: 600, localAddresses: SOURCES }), new AbortController().signal);
+    const pool = new WorkerPool(2);
+    const result = await new WorkersEngine(pool).run(loadConfig(server.url, { mode: '1.0', connections: 4, requests: 600, localAddresses: SOURCES }), new AbortController().signal);
+    await pool.close();
     assert.equal(result.completed, 600);
     assert.deepEqual(Object.fromEntries(server.bySource), { '127.0.0.2': 200, '127.0.0.3': 200, '127.0.0.4': 200 });
   } finally {

@@ -7,22 +7,27 @@ import { isH1Error } from '../../src/errors.js';
 import { countFailures } from '../../src/report/build.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { DEFAULT_SERVER_CONFIG } from '../../src/types.js';
-import { WorkersEngine } from '../../src/runner/workers.js';
+import { WorkerPool, WorkersEngine } from '../../src/runner/workers.js';
 import { loadConfig } from '../helpers/load-config.js';
 
 describe('WorkersEngine', () => {
   let server: RunningServer;
+  const pools = [2, 3, 5].map((size) => new WorkerPool(size));
+  const engine = (size: number): WorkersEngine => new WorkersEngine(pools.find((pool) => pool.size === size)!);
   before(async () => {
     server = await startServer({ ...DEFAULT_SERVER_CONFIG, port: 0 });
   });
-  after(() => server.close(0));
+  after(async () => {
+    await Promise.all(pools.map((pool) => pool.close()));
+    await server.close(0);
+  });
 
   const config = (over: Partial<LoadConfig>): LoadConfig => loadConfig(server.url, { durationMs: 60_000, timeoutMs: 0, ...over });
 
   test('1.1 -c 7 -n 3001 on 3 threads: exactly 3001 completed, 7 handshakes seen by client and server, shares dealt', async () => {
     await server.whenIdle();
     const before = server.stats();
-    const result = await new WorkersEngine(3).run(config({ connections: 7, requests: 3001 }), new AbortController().signal);
+    const result = await engine(3).run(config({ connections: 7, requests: 3001 }), new AbortController().signal);
     await server.whenIdle();
     const after = server.stats();
     assert.equal(result.completed, 3001);
@@ -48,7 +53,7 @@ describe('WorkersEngine', () => {
   test('1.0 -c 4 -n 400 on 2 threads: one handshake per request on both sides', async () => {
     await server.whenIdle();
     const before = server.stats();
-    const result = await new WorkersEngine(2).run(config({ mode: '1.0', connections: 4, requests: 400 }), new AbortController().signal);
+    const result = await engine(2).run(config({ mode: '1.0', connections: 4, requests: 400 }), new AbortController().signal);
     await server.whenIdle();
     const after = server.stats();
     assert.equal(result.completed, 400);
@@ -58,23 +63,23 @@ describe('WorkersEngine', () => {
     assert.equal(result.httpVersionOnWire, '1.0');
   });
 
-  test('an abort stops every thread and still gives one whole result', async () => {
+  test('an abort stops every thread and still gives one whole result (threads reused from the previous load)', async () => {
     const controller = new AbortController();
-    const engine = new WorkersEngine(2);
-    const running = engine.run(config({ connections: 4, requests: null, durationMs: 60_000 }), controller.signal);
-    assert.equal(await engine.firstResponse(), true);
+    const load = engine(2);
+    const running = load.run(config({ connections: 4, requests: null, durationMs: 60_000 }), controller.signal);
+    assert.equal(await load.firstResponse(), true);
     controller.abort();
     const result = await running;
     assert.equal(result.interrupted, true);
     assert.ok(result.completed > 0);
     assert.equal(result.perWorker!.reduce((sum, share) => sum + share.completed, 0), result.completed);
     assert.equal(result.perWorker!.reduce((sum, share) => sum + share.errors, 0), countFailures(result.errors));
-    assert.ok(engine.progress().completed > 0, 'progress sums the threads');
+    assert.ok(load.progress().completed > 0, 'progress sums the threads');
   });
 
   test('more threads than connections is refused before any traffic', async () => {
     await assert.rejects(
-      new WorkersEngine(5).run(config({ connections: 4, requests: 10 }), new AbortController().signal),
+      engine(5).run(config({ connections: 4, requests: 10 }), new AbortController().signal),
       (error: unknown) => isH1Error(error) && error.code === 'H1B_INVALID_OPTION' && /--workers: 5 parts need at least 5 connections/.test(error.message),
     );
   });

@@ -122,6 +122,12 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
     for (const [code] of errors) {
       const spec = (ERROR_CODES as Record<string, { description: string } | undefined>)[code as ErrorCode];
       if (spec) lines.push(`  ${code}: ${spec.description}`);
+      // The first kept sample says why this time, where in the exchange, and on which connection.
+      const sample = report.errorSamples[code]?.[0];
+      if (sample !== undefined) {
+        const ends = sample.local === null ? (sample.remote ?? '') : `${sample.local} → ${sample.remote ?? '?'}`;
+        lines.push(`    e.g. at ${sample.atSec.toFixed(3)} s, ${sample.phase}${ends === '' ? '' : `, ${ends}`}: ${sample.reason}`);
+      }
     }
   }
   // Where two counts that should agree do not, say why right here (the report's `sources` says it too).

@@ -122,6 +122,12 @@ describe('render-text', () => {
     assert.doesNotMatch(text, /\x1b\[/, 'no ANSI colours');
   });
 
+  test('run summary quotes an error sample: when, which phase, both ends, the reason', () => {
+    const sample = { reason: 'invalid Content-Length', phase: 'head' as const, local: '127.0.0.1:41000', remote: '127.0.0.1:8080', atSec: 0.25 };
+    const text = renderRunSummary(runReport({ result: loadResult({ errors: { H1B_PARSE_ERROR: 3 }, errorSamples: { H1B_PARSE_ERROR: [sample] } }) }), null);
+    assert.match(text, /e\.g\. at 0\.250 s, head, 127\.0\.0\.1:41000 → 127\.0\.0\.1:8080: invalid Content-Length/);
+  });
+
   test('side by side shows handshakes per request and a ratio column for two runs', () => {
     const closeRun = runReport();
     const keepAlive = runReport({

@@ -2,6 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { isH1Error } from '../../src/errors.js';
 import { startCluster, type ClusterServer } from '../../src/server/cluster.js';
@@ -100,4 +101,19 @@ test('bench serve --workers 2 prints one URL line and exits 0 on SIGTERM', async
   assert.equal(result.code, 0, result.stderr);
   assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   assert.equal(result.stdout.trim().split('\n').length, 1);
+});
+
+test('a worker that dies on its own stops the cluster: exit 1, the reason on stderr', async () => {
+  let killed = 0;
+  const result = await runCli(['serve', '--workers', '2', '--port', '0'], {
+    limitMs: 30_000,
+    onStdoutLine: (_line, child) => {
+      const workers = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+      killed = workers[0]!;
+      process.kill(killed, 'SIGKILL');
+    },
+  });
+  assert.ok(killed > 0);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, new RegExp(`server worker ${killed} exited on its own \\(SIGKILL\\); its counters are lost; the other workers were stopped`));
 });

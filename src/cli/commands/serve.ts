@@ -148,14 +148,20 @@ export function parseServeWorkers(value: string | undefined): number {
 /** `--workers N` (N > 1): a cluster; one URL line; a worker that dies on its own stops the cluster with exit 1. */
 async function serveCluster(config: ServerConfig, workers: number): Promise<void> {
   const server = await startCluster(config, workers);
-  process.stdout.write(`${server.url}\n`);
-  const outcome = await new Promise<Error | null>((resolve) => {
+  // Listen for the stop signals before printing the URL: a script may signal as soon as it reads it.
+  const outcome = new Promise<Error | null>((resolve) => {
     process.once('SIGINT', () => resolve(null));
     process.once('SIGTERM', () => resolve(null));
     void server.failure.then(resolve);
   });
-  await server.close(outcome === null ? config.shutdownGraceMs : 0);
-  if (outcome !== null) throw outcome;
+  process.stdout.write(`${server.url}\n`);
+  const failure = await outcome;
+  await server.close(failure === null ? config.shutdownGraceMs : 0);
+  if (failure !== null) {
+    process.stderr.write(`bench: ${failure.message}; the other workers were stopped\n`);
+    process.exitCode = 1;
+    return;
+  }
   setTimeout(() => process.exit(0), 1000).unref();
 }
 
@@ -166,11 +172,13 @@ async function handler(argv: ServeArgs): Promise<void> {
   if (config.logLiveness) setLivenessSink((event) => process.stderr.write(formatLivenessEvent(event, Date.now())));
   const server = await startServer(config);
   if (server.tls !== null) process.stderr.write(`${formatCertificateLine(server.tls)}\n`);
-  process.stdout.write(`${server.url}\n`);
-  await new Promise<void>((resolve) => {
+  // Signals first, then the URL: a script may signal as soon as it reads the line (without a listener, SIGTERM kills).
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  process.stdout.write(`${server.url}\n`);
+  await stopped;
   await server.close();
   // Everything is closed, so the process exits by itself; this unref'd timer only guards against a stray handle.
   setTimeout(() => process.exit(0), 1000).unref();

@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   H1B_INVALID_DURATION: { description: 'A duration is not of the form 500ms, 10s, 2m (or a bare number of seconds).', exitCode: 2 },
   H1B_INVALID_URL: { description: 'The target URL is not an absolute http:// URL with a host.', exitCode: 2 },
   H1B_TLS_CONFIG: { description: 'The TLS options cannot be used: --cert and --key go together (with --tls), both must be readable PEM files, the key must match the certificate, and --cert-out must be writable; the message names the file.', exitCode: 2 },
-  H1B_UNSUPPORTED_TARGET: { description: 'The target is not loopback or a namespace address; h1bench only loads machines you own (use 127.0.0.1 or ::1).', exitCode: 2 },
+  H1B_UNSUPPORTED_TARGET: { description: 'The target is not loopback or a namespace address; h1bench only loads machines you own (use 127.0.0.1 or ::1). A shard of a run spread over machines (--shard I/N) may load any host.', exitCode: 2 },
 
   // Listening and process boundaries.
   H1B_LISTEN_FAILED: { description: 'The server could not bind the host/port (in use, or no permission); pick another --port or use --port 0.', exitCode: 1 },

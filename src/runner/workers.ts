@@ -27,10 +27,12 @@ type Outcome = { readonly result: LoadResult; readonly share: WorkerShare } | { 
 export class WorkerPool {
   private readonly threads: Array<Worker | null>;
   private readonly ready: Array<Promise<void> | null>;
+  private readonly crashes: Array<Error | null>;
 
   constructor(readonly size: number) {
     this.threads = new Array<Worker | null>(size).fill(null);
     this.ready = new Array<Promise<void> | null>(size).fill(null);
+    this.crashes = new Array<Error | null>(size).fill(null);
   }
 
   /** Every thread, started if needed and ready for a load. */
@@ -41,13 +43,18 @@ export class WorkerPool {
       thread.unref();
       this.threads[index] = thread;
       this.ready[index] = readyOrGone(thread);
+      // An uncaught exception in a thread is an 'error' event, which must have a listener or it would end this
+      // process: kept for the message, and the thread (which then exits) is started again for the next load.
+      thread.on('error', (error) => {
+        this.crashes[index] = error;
+      });
       thread.once('exit', () => {
         if (this.threads[index] === thread) this.threads[index] = null;
       });
     }
     await Promise.all(this.ready);
     return this.threads.map((thread, index) => {
-      if (thread === null) throw new Error(`generator thread ${index} exited while starting`);
+      if (thread === null) throw new Error(`generator thread ${index} exited while starting: ${this.crashes[index]?.message ?? 'no error reported'}`);
       return thread;
     });
   }

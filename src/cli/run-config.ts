@@ -6,6 +6,7 @@ import os from 'node:os';
 import { H1Error } from '../errors.js';
 import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
 import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
+import { parseScaleArgs, type ScaleArgs } from './scale-config.js';
 
 export const CLIENT_MODES: readonly ClientMode[] = ['1.0', '1.1', 'pipeline'];
 export const ENGINE_NAMES: readonly EngineName[] = ['native', 'undici', 'autocannon'];
@@ -27,7 +28,7 @@ export const RUN_DEFAULTS = Object.freeze({
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
-export interface RunArgs {
+export interface RunArgs extends ScaleArgs {
   mode?: string | string[];
   url?: string;
   serverMode?: string;
@@ -98,7 +99,8 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (rate !== null && modes.includes('pipeline')) {
     throw invalid('--rate (open loop) cannot be combined with --mode pipeline: pipelined requests are not sent on a schedule');
   }
-  const url = args.url === undefined ? null : validateUrl(args.url);
+  // A shard loads a target on another machine (a service its pods reach): that is the point of sharding.
+  const url = args.url === undefined ? null : validateUrl(args.url, { anyHost: args.shard !== undefined });
   if (url !== null && args.serverMode !== undefined) {
     throw invalid('--server-mode applies to the embedded server only; drop it or drop --url');
   }
@@ -118,15 +120,18 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     throw invalid('--rate cannot be combined with --engine autocannon: its rate limit does not correct for coordinated omission; use --engine native or undici');
   }
 
+  const connections = parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000);
+  const scale = parseScaleArgs(args, { load: { connections, requests, rate }, engine, url, modes: modes.length, nowMs: Date.now() });
   const base = {
     engine,
     url,
     serverMode,
-    connections: parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000),
+    // With --shard, this process's share of -c, -n and --rate; otherwise the values as given.
+    connections: scale.load.connections,
     durationMs,
-    requests,
+    requests: scale.load.requests,
     warmupMs: parseDurationMs(args.warmup ?? RUN_DEFAULTS.warmup, 'warmup'),
-    rate,
+    rate: scale.load.rate,
     timeoutMs: parseDurationMs(args.timeout ?? RUN_DEFAULTS.timeout, 'timeout'),
     method,
     headers: Object.freeze(list(args.header).map(parseHeader)),
@@ -134,6 +139,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     label: args.label ?? null,
     runs: parseInteger(args.runs ?? RUN_DEFAULTS.runs, 'runs', 1, 1000),
     netns: args.netns === true,
+    ...scale.fields,
   };
   const pipelining = parseInteger(args.pipelining ?? RUN_DEFAULTS.pipelining, 'pipelining', 1, 1024);
   return modes.map((mode) =>
@@ -169,8 +175,11 @@ function parseHeader(text: string): readonly [string, string] {
   return Object.freeze([name, value] as const);
 }
 
-/** Absolute http:// URL to a host this machine owns (loopback or one of its interface addresses). */
-export function validateUrl(text: string): string {
+/**
+ * Absolute http:// URL to a host this machine owns (loopback or one of its interface addresses); with `anyHost`
+ * (a `--shard` of a run spread over machines) any host.
+ */
+export function validateUrl(text: string, options: { anyHost?: boolean } = {}): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -182,10 +191,10 @@ export function validateUrl(text: string): string {
   }
   if (url.hostname === '') throw new H1Error('H1B_INVALID_URL', `--url '${text}' has no host`);
   if (url.username || url.password) throw new H1Error('H1B_INVALID_URL', `--url '${text}': credentials in the URL are not supported`);
-  if (!isOwnHost(url.hostname)) {
+  if (options.anyHost !== true && !isOwnHost(url.hostname)) {
     throw new H1Error(
       'H1B_UNSUPPORTED_TARGET',
-      `--url host '${url.hostname}' is not loopback or an address of this machine; h1bench only loads machines you own (use 127.0.0.1 or [::1])`,
+      `--url host '${url.hostname}' is not loopback or an address of this machine; h1bench only loads machines you own (use 127.0.0.1 or [::1]; a --shard I/N of a run spread over machines may name any host)`,
     );
   }
   return url.href;

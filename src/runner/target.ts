@@ -41,7 +41,13 @@ export function portOf(url: URL): number {
 
 /** The target a run config asks for. */
 export function targetSpecFor(config: RunConfig): TargetSpec {
-  return { url: config.url, serverMode: config.serverMode ?? defaultServerMode(config.mode) };
+  const serverWorkers = config.serverWorkers ?? 1;
+  return {
+    url: config.url,
+    serverMode: config.serverMode ?? defaultServerMode(config.mode),
+    // --server-workers: the embedded server runs as a cluster (server/cluster.ts); /stats still sums every worker.
+    ...(serverWorkers > 1 ? { serverArgs: ['--workers', String(serverWorkers)] } : {}),
+  };
 }
 
 /** How the report names a target. */

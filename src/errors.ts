@@ -31,7 +31,7 @@ export const ERROR_CODES = {
     description: 'A report, HTML page or capture cannot be written (a parent is a file, the directory is not writable); checked before measuring, and nothing partial is left behind.',
     exitCode: 1,
   },
-  H1B_REPORT_MISMATCH: { description: 'Two reports cannot be compared (different kinds or no common cases).', exitCode: 2 },
+  H1B_REPORT_MISMATCH: { description: 'Two reports cannot be compared (different kinds or no common cases), or shard reports cannot be merged (different targets, modes, engines or shard counts; a missing or repeated shard index; a report that is no shard); the message names the files.', exitCode: 2 },
   H1B_SUITE_FILE: { description: 'A suite definition (--preset in bench/suites/ or --file) is missing, not JSON, or has an invalid field; the message names it.', exitCode: 2 },
 
   // Reaching the target: checked once, before the warm-up (runner/resolve.ts).
@@ -43,7 +43,7 @@ export const ERROR_CODES = {
   H1B_TLS_HANDSHAKE: { description: 'The TLS handshake failed for another reason (no common protocol version or cipher, an alert from the server, a reset mid-handshake); the message carries the TLS stack\'s code.', exitCode: 1 },
   H1B_CONNECT_RESET: { description: 'The peer reset the connection (RST).', exitCode: 1 },
   H1B_TIMEOUT: { description: 'A request got no complete response within --timeout.', exitCode: 1 },
-  H1B_ADDR_NOT_AVAIL: { description: 'EADDRNOTAVAIL: the client ran out of ephemeral ports (TIME_WAIT). Lower -c, widen net.ipv4.ip_local_port_range, enable net.ipv4.tcp_tw_reuse, or use --mode 1.1.', exitCode: 1 },
+  H1B_ADDR_NOT_AVAIL: { description: 'EADDRNOTAVAIL (or EADDRINUSE binding a --source address): the client ran out of ephemeral ports, held in TIME_WAIT for 60 s (~28,000 per source address on Linux defaults). Spread connections over more local addresses with --source 127.0.0.2-127.0.0.50 (--workers adds CPU, not ports: every worker shares the same ranges), lower -c, widen net.ipv4.ip_local_port_range, enable net.ipv4.tcp_tw_reuse, or use --mode 1.1.', exitCode: 1 },
   H1B_PARSE_ERROR: { description: 'The server sent bytes that are not a valid HTTP/1.x response.', exitCode: 1 },
   H1B_PREMATURE_CLOSE: { description: 'The server closed the connection (FIN, no RST) before a complete response; often an idle keep-alive timeout racing a new request.', exitCode: 1 },
   H1B_SOCKET_ERROR: { description: 'Any other socket error (the message carries the system code).', exitCode: 1 },
@@ -95,6 +95,9 @@ export function classifySocketError(err: unknown): ErrorCode {
     case 'ETIMEDOUT':
       return 'H1B_TIMEOUT';
     case 'EADDRNOTAVAIL':
+    // A client socket bound to a --source address gets its port at bind(2), which fails with EADDRINUSE (not
+    // EADDRNOTAVAIL) once every port of that address is taken, TIME_WAIT included: the same exhaustion.
+    case 'EADDRINUSE':
       return 'H1B_ADDR_NOT_AVAIL';
     default:
       // TLS errors reach here from engines that see one error per request (undici, autocannon).

@@ -130,6 +130,29 @@ export interface RunConfig {
   readonly tls: TlsClientConfig | null;
   /** `--resolve HOST:PORT:ADDR` pins (curl's meaning): used instead of DNS for a matching URL host and port. */
   readonly resolve: readonly ResolvePin[];
+  /** `--workers N`: generator threads sharing the load (native engine); absent = 1, the generator runs in-process. */
+  readonly workers?: number;
+  /** `--server-workers N`: processes of the embedded server (`bench serve --workers N`); absent = 1. */
+  readonly serverWorkers?: number;
+  /** `--source`: local addresses new connections bind to, round-robin per connect; absent or null = the kernel picks. */
+  readonly source?: readonly string[] | null;
+  /**
+   * `--shard I/N`: this process runs part I of N (connections, -n and --rate above are already this part's share);
+   * absent or null = the whole load.
+   */
+  readonly shard?: ShardAssignment | null;
+  /** `--start-at`: wall-clock epoch ms this process waits for before its first load; absent or null = start at once. */
+  readonly startAtMs?: number | null;
+}
+
+/** Which part of a split load a `--shard I/N` process runs, and where its open-loop schedule starts. */
+export interface ShardAssignment {
+  /** 0-based shard index I. */
+  readonly index: number;
+  /** Shard count N. */
+  readonly count: number;
+  /** µs after the shared start at which this shard's open-loop schedule starts (`I / total rate`); 0 in closed loop. */
+  readonly startOffsetUs: number;
 }
 
 /** The highest TLS version a client offers (`--tls-max`); node's names. */

@@ -1,4 +1,4 @@
-// A throwaway nginx (one worker, config in a temp dir, a free loopback port): the nginx peer of bench/ and the nginx tests.
+// A throwaway nginx (one worker unless asked for more, config in a temp dir, a free loopback port): the nginx peer of bench/ and the nginx tests.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ export interface NginxOptions {
    * `$status $ssl_protocol $ssl_session_reused $connection $connection_requests` (`r` = resumed, `.` = full).
    */
   readonly tls?: NginxTls;
+  /** worker_processes; absent = 1 (the peer benchmarks compare one-core servers). */
+  readonly workers?: number;
 }
 
 export interface NginxTls {
@@ -66,7 +68,7 @@ function nginxConf(options: NginxOptions, port: number, plainPort: number | null
     ssl_session_tickets ${tls.sessionTickets ? 'on' : 'off'};
 `
     : '';
-  return `worker_processes 1;
+  return `worker_processes ${options.workers ?? 1};
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;

@@ -4,6 +4,7 @@
 import { H1Error } from '../errors.js';
 import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
 import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
+import { parseScaleArgs, type ScaleArgs } from './scale-config.js';
 import { parseResolvePins, parseTlsClient, validateUrl, type TargetArgs } from './target-options.js';
 
 export { validateUrl } from './target-options.js';
@@ -28,7 +29,7 @@ export const RUN_DEFAULTS = Object.freeze({
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
-export interface RunArgs extends TargetArgs {
+export interface RunArgs extends TargetArgs, ScaleArgs {
   mode?: string | string[];
   serverMode?: string;
   connections?: unknown;
@@ -98,6 +99,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (rate !== null && modes.includes('pipeline')) {
     throw invalid('--rate (open loop) cannot be combined with --mode pipeline: pipelined requests are not sent on a schedule');
   }
+  // A shard loads a target on another machine (a service its pods reach): that is the point of sharding.
   const url = args.url === undefined ? null : validateUrl(args.url);
   if (url !== null && args.serverMode !== undefined) {
     throw invalid('--server-mode applies to the embedded server only; drop it or drop --url');
@@ -121,15 +123,18 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     throw invalid('--rate cannot be combined with --engine autocannon: its rate limit does not correct for coordinated omission; use --engine native or undici');
   }
 
+  const connections = parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000);
+  const scale = parseScaleArgs(args, { load: { connections, requests, rate }, engine, url, modes: modes.length, nowMs: Date.now() });
   const base = {
     engine,
     url,
     serverMode,
-    connections: parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000),
+    // With --shard, this process's share of -c, -n and --rate; otherwise the values as given.
+    connections: scale.load.connections,
     durationMs,
-    requests,
+    requests: scale.load.requests,
     warmupMs: parseDurationMs(args.warmup ?? RUN_DEFAULTS.warmup, 'warmup'),
-    rate,
+    rate: scale.load.rate,
     timeoutMs: parseDurationMs(args.timeout ?? RUN_DEFAULTS.timeout, 'timeout'),
     method,
     headers: Object.freeze(list(args.header).map(parseHeader)),
@@ -139,6 +144,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     netns: args.netns === true,
     tls,
     resolve: Object.freeze(resolve),
+    ...scale.fields,
   };
   const pipelining = parseInteger(args.pipelining ?? RUN_DEFAULTS.pipelining, 'pipelining', 1, 1024);
   return modes.map((mode) =>

@@ -46,6 +46,18 @@ export interface LoadConfig
   readonly durationMs: number;
   /** Stop after this many finished (completed or failed) requests; null = run for durationMs. */
   readonly requests: number | null;
+  /**
+   * µs after the load's start at which its open-loop schedule starts: a part of a split load (`--shard`, a worker)
+   * offsets its schedule so the parts interleave into one constant rate (runner/split.ts). Absent = 0.
+   */
+  readonly startOffsetUs?: number;
+  /**
+   * Monotonic µs (Clock.nowUs) at which the measured load starts, shared by the workers of one load so their
+   * schedules and timelines have one origin; absent = when run() begins. Native engine only.
+   */
+  readonly startAtUs?: number;
+  /** Local addresses connections bind to, round-robin per connect (`--source`); absent or null = the kernel picks. */
+  readonly localAddresses?: readonly string[] | null;
 }
 
 /** Where the runner found the target: its URL, the address that accepted, and a CA to trust (embedded TLS server). */
@@ -94,6 +106,8 @@ export function loadConfigFor(config: RunConfig, target: LoadTarget, phase: 'war
     tls: loadTlsFor(config.tls, target),
     durationMs: phase === 'warmup' ? config.warmupMs : config.durationMs,
     requests: phase === 'warmup' ? null : config.requests,
+    startOffsetUs: config.shard?.startOffsetUs ?? 0,
+    localAddresses: config.source ?? null,
   };
 }
 

@@ -52,6 +52,8 @@ export interface RunRecord {
   readonly heartbeat: HeartbeatSection | null;
   /** Runner-side remarks (probe traffic, missing views); appended to the engine's notes. */
   readonly notes: readonly string[];
+  /** `--start-at`: how late (ms) the measured phase began after its planned instant; absent or null without it. */
+  readonly startSkewMs?: number | null;
 }
 
 const HOST_SCOPE_NOTE =
@@ -92,6 +94,12 @@ export function configReport(config: RunConfig): ConfigReport {
             maxVersion: config.tls.maxVersion,
           },
     resolve: config.resolve.map((pin) => ({ host: pin.host, port: pin.port, addresses: [...pin.addresses] })),
+    // Scale-out options appear only when given, so an ordinary run's config reads as before.
+    ...((config.workers ?? 1) > 1 ? { workers: config.workers } : {}),
+    ...((config.serverWorkers ?? 1) > 1 ? { serverWorkers: config.serverWorkers } : {}),
+    ...(config.source ? { source: [...config.source] } : {}),
+    ...(config.shard ? { shard: { index: config.shard.index, count: config.shard.count } } : {}),
+    ...(config.startAtMs != null ? { startAt: new Date(config.startAtMs).toISOString() } : {}),
   };
 }
 
@@ -205,6 +213,10 @@ export function buildRunReport(record: RunRecord): RunReport {
     report.histograms.tlsUs = encodeHistogram(result.tls.handshake);
   }
   if (record.heartbeat !== null) report.heartbeat = record.heartbeat;
+  report.workers = config.workers ?? 1;
+  if (result.perWorker !== undefined) report.perWorker = result.perWorker.map((share) => ({ ...share, cpu: { ...share.cpu } }));
+  if (config.shard) report.shard = { index: config.shard.index, count: config.shard.count, host: record.machine.hostname };
+  if (record.startSkewMs != null) report.startSkewMs = record.startSkewMs;
   return report;
 }
 
@@ -302,7 +314,7 @@ function sources(record: RunRecord): Record<string, FigureSource> {
     out['target.tls'] = client('first connection', 'TLSSocket getProtocol(), getCipher().name, alpnProtocol');
   }
   if (record.serverUsage) {
-    out['server.cpuSec'] = { source: 'kernel', resolution: '10 ms (/proc/<pid>/stat)', note: 'embedded server process' };
+    out['server.cpuSec'] = { source: 'kernel', resolution: '10 ms (/proc/<pid>/stat)', note: 'embedded server process, with --server-workers its worker processes too' };
   }
   if (record.wire !== null) {
     out['handshakes.wire'] = {

@@ -16,6 +16,7 @@ import {
   TlsClientHandshakes,
   TlsSessionInfo,
   WireSection,
+  WorkerShare,
 } from '../measurements.js';
 
 /** The only schema version this build reads and writes; readers refuse any other (H1B_REPORT_SCHEMA). */
@@ -85,6 +86,16 @@ export const ConfigReport = closedObject({
   ),
   /** `--resolve` pins. Absent in reports before they existed. */
   resolve: Type.Optional(Type.Array(closedObject({ host: Type.String(), port: Type.Integer(), addresses: Type.Array(Type.String()) }))),
+  /** `--workers N`, present when N > 1. */
+  workers: Type.Optional(Type.Integer({ minimum: 2 })),
+  /** `--server-workers N` (embedded server processes), present when N > 1. */
+  serverWorkers: Type.Optional(Type.Integer({ minimum: 2 })),
+  /** `--source`: the local addresses connections bound to, ranges expanded; present when given. */
+  source: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+  /** `--shard I/N`, present when given; connections, requests and rate above are then this shard's share. */
+  shard: Type.Optional(closedObject({ index: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1 }) })),
+  /** `--start-at`, ISO 8601 UTC; present when given. */
+  startAt: Type.Optional(Type.String()),
 });
 export type ConfigReport = Static<typeof ConfigReport>;
 
@@ -187,6 +198,21 @@ export const HeartbeatSection = closedObject({
 });
 export type HeartbeatSection = Static<typeof HeartbeatSection>;
 
+/** One shard of a merged report (`bench merge`): where and when it ran, and its own headline figures. */
+export const ShardSummary = closedObject({
+  index: Type.Integer({ minimum: 0 }),
+  /** The host name the shard ran on (its pod's name under Kubernetes). */
+  host: Type.String(),
+  /** The shard's measured phase began, ISO 8601 UTC. */
+  startedAt: Type.String(),
+  /** How late the shard's measured phase began after its planned instant (--start-at); null without --start-at. */
+  startSkewMs: Nullable(Type.Number()),
+  /** Generator threads of the shard (--workers). */
+  workers: Type.Integer({ minimum: 1 }),
+  summary: RunSummary,
+});
+export type ShardSummary = Static<typeof ShardSummary>;
+
 /** A `bench run` (or `bench heartbeat`) report. */
 export const RunReport = closedObject({
   ...identity,
@@ -265,6 +291,19 @@ export const RunReport = closedObject({
   heartbeat: Type.Optional(HeartbeatSection),
   /** Present with --capture. */
   wire: Type.Optional(WireSection),
+  /** Generator threads that ran the load (--workers; the sum over shards in a merged report); absent in older reports. */
+  workers: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Present with --workers N > 1: each thread's share, completed requests and CPU. */
+  perWorker: Type.Optional(Type.Array(WorkerShare)),
+  /** Present with --shard I/N: which shard this is and the host it ran on. */
+  shard: Type.Optional(closedObject({ index: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1 }), host: Type.String() })),
+  /**
+   * Present with --start-at: how late (ms, negative = early) the measured phase began after its planned instant,
+   * the --start-at instant plus the warm-up and a fixed slack (see README, Scale out); by this machine's clock.
+   */
+  startSkewMs: Type.Optional(Type.Number()),
+  /** Present in a report merged from shards (`bench merge`): each shard's own summary, in index order. */
+  shards: Type.Optional(Type.Array(ShardSummary)),
 });
 export type RunReport = Static<typeof RunReport>;
 

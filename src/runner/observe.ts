@@ -1,9 +1,10 @@
 // The views around a measured phase: server /stats, kernel counters, process CPU, TIME_WAIT and the wire, taken
 // before and after it so their deltas cover exactly the phase. Every measuring command uses this, in this order.
 
+import { isIP } from 'node:net';
 import type { KernelDeltas, ServerStats, TimeWaitCount, WireCounts } from '../measurements.js';
 import { readTcpSnmp, readTimeWait, snmpDelta, type TcpSnmp } from '../metrics/kernel.js';
-import { cpuDelta, readProcessUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
+import { cpuDelta, readProcessTreeUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
 import { startRunCapture, type RunCapture } from '../wire/run-wire.js';
 import type { ActiveTarget } from './target.js';
 
@@ -45,16 +46,16 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
   const statsBefore = await serverSnapshot(target, notes, 'before', true);
   const capture: RunCapture | null = options.capture ? await startRunCapture(options.capture.file, target.port, options.capture.run) : null;
   const kernelBefore = await readTcpSnmp();
-  const serverBefore = target.server ? await readProcessUsage(target.server.pid) : null;
+  const serverBefore = target.server ? await readProcessTreeUsage(target.server.pid) : null;
   const selfBefore = selfUsage();
   return {
     async close(): Promise<Observation> {
       const selfAfter = selfUsage();
       const kernelAfter = await readTcpSnmp();
       const wire = capture ? await capture.finish() : null;
-      const serverAfter = target.server ? await readProcessUsage(target.server.pid) : null;
+      const serverAfter = target.server ? await readProcessTreeUsage(target.server.pid) : null;
       const statsAfter = statsBefore ? await serverSnapshot(target, notes, 'after', false) : null;
-      const timeWait = await readTimeWait(target.port);
+      const timeWait = await readTimeWait(target.port, undefined, targetAddress(target));
       if (target.probe && target.probe.serverClosedConnections > 0) {
         notes.push(
           `timeWait.serverSide includes ${target.probe.serverClosedConnections} connection(s) of h1bench's own /stats probes ` +
@@ -97,4 +98,10 @@ function usageDelta(before: ProcessUsage | null, after: ProcessUsage | null): Ob
   if (!before || !after) return null;
   const cpu = cpuDelta(before, after);
   return { cpuSec: cpu.userSec + cpu.systemSec, maxRssBytes: after.maxRssBytes };
+}
+
+/** The target's IP (a literal URL host or the embedded server's), so TIME_WAIT is split by address and port; else null. */
+function targetAddress(target: ActiveTarget): string | null {
+  const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) === 0 ? null : host;
 }

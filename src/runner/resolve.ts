@@ -149,7 +149,8 @@ export async function probeTarget(resolution: Resolution, timeoutMs: number = PR
 
 /**
  * Resolve once, then probe: what every measuring command does before its warm-up. `onNone`: throw when no address
- * accepts (the default), or take the first one anyway (`bench trace`, which draws the refused connection).
+ * accepts (the default), or take the first one anyway (`bench trace`, which draws the refused connection). `family`:
+ * probe only addresses of that family (`--source`), when there are any.
  */
 export async function locateTarget(
   url: URL,
@@ -157,6 +158,20 @@ export async function locateTarget(
   pins: readonly ResolvePin[] = [],
   lookupAll: LookupAll = systemLookup,
   onNone: 'throw' | 'first' = 'throw',
+  family?: 4 | 6,
 ): Promise<Located> {
-  return probeTarget(await resolveTarget(url, port, pins, lookupAll), PROBE_TIMEOUT_MS, onNone);
+  const resolution = await resolveTarget(url, port, pins, lookupAll);
+  const located = await probeTarget(preferFamily(resolution, family), PROBE_TIMEOUT_MS, onNone);
+  // The report lists every resolved address, also those a --source family left out of the probe.
+  return { ...located, resolution };
+}
+
+/**
+ * Only the addresses of `family` (connections bound to --source addresses of that family cannot reach the others),
+ * in resolver order; all of them when none is of that family (the engine then refuses the mismatch, naming both).
+ */
+export function preferFamily(resolution: Resolution, family: 4 | 6 | undefined): Resolution {
+  if (family === undefined) return resolution;
+  const addresses = resolution.addresses.filter((address) => address.family === family);
+  return addresses.length === 0 ? resolution : { ...resolution, addresses };
 }

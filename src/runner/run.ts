@@ -9,6 +9,7 @@ import type { RunReport } from '../report/schema.js';
 import type { RunConfig } from '../types.js';
 import { observe } from './observe.js';
 import type { LookupAll } from './resolve.js';
+import { plannedMeasureStartMs, waitUntilWallClock } from './start-at.js';
 import { describeTarget, loadTargetOf, openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
 /** What the runner reports while it works; the CLI turns these into progress output. */
@@ -71,6 +72,9 @@ export async function runSeries(config: RunConfig, options: RunOptions): Promise
  */
 export async function runOnce(config: RunConfig, target: ActiveTarget, options: RunOptions, run = 1): Promise<RunReport> {
   const { signal } = options;
+  // --start-at (first run only): wait for the shared instant before the warm-up, and measure from a planned instant.
+  const startAtMs = run === 1 ? (config.startAtMs ?? null) : null;
+  if (startAtMs !== null) await waitUntilWallClock(startAtMs, signal);
   if (config.warmupMs > 0 && !signal.aborted) {
     const warmup = options.createEngine();
     options.onEvent?.({ type: 'phase', phase: 'warmup', run, runs: config.runs, engine: warmup });
@@ -82,12 +86,15 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
     capture: config.capture === null ? null : { file: config.capture, run },
   });
   const engine = options.createEngine();
+  const measureAtMs = startAtMs === null ? null : plannedMeasureStartMs(startAtMs, config.warmupMs);
+  if (measureAtMs !== null) await waitUntilWallClock(measureAtMs, signal);
   options.onEvent?.({ type: 'phase', phase: 'measure', run, runs: config.runs, engine });
   const result = await engine.run(loadConfigFor(config, loadTargetOf(target), 'measure'), signal).catch(async (error: unknown) => {
     await observer.abort();
     throw error;
   });
   const seen = await observer.close();
+  const skewMs = measureAtMs === null ? null : result.startedAtMs - measureAtMs;
   return buildRunReport({
     config,
     target: describeTarget(target),
@@ -101,6 +108,18 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
     wire: seen.wire,
     netnsUnavailable: options.netnsUnavailable ?? null,
     heartbeat: null,
-    notes: seen.notes,
+    notes: [...seen.notes, ...lateStartNotes(skewMs)],
+    startSkewMs: skewMs,
   });
+}
+
+/** A measured phase this much later than planned did not load together with the other shards: say so. */
+const LATE_START_NOTE_MS = 100;
+
+function lateStartNotes(skewMs: number | null): string[] {
+  if (skewMs === null || skewMs < LATE_START_NOTE_MS) return [];
+  return [
+    `--start-at: the measured phase began ${skewMs} ms after its planned instant (startSkewMs), so this shard did not load ` +
+      'together with the others for that long; start the shards earlier (a later --start-at) or keep the clocks in sync',
+  ];
 }

@@ -1,6 +1,7 @@
 // Opens a run's target: the given --url or an embedded server child started in the mode the run needs, resolved
 // once and probed (runner/resolve.ts) before any load, so every engine connects to the one address that accepted.
 
+import { isIP } from 'node:net';
 import type { LoadTarget } from '../client/engine.js';
 import type { ResolvedTarget } from '../report/build.js';
 import type { ClientMode, ResolvePin, RunConfig, ServerMode } from '../types.js';
@@ -22,6 +23,8 @@ export interface TargetSpec {
   readonly resolve?: readonly ResolvePin[];
   /** When no address accepts the probe: fail (default), or load the first anyway (`bench trace` draws the refusal). */
   readonly unreachable?: 'throw' | 'first';
+  /** `--source` binds connections to addresses of this family: only the target's addresses of that family are probed. */
+  readonly family?: 4 | 6;
 }
 
 /** How a target is reached; the resolver is injectable so tests can answer ::1 before 127.0.0.1. */
@@ -59,11 +62,15 @@ export function portOf(url: URL): number {
 
 /** The target a run config asks for. */
 export function targetSpecFor(config: RunConfig): TargetSpec {
+  const serverWorkers = config.serverWorkers ?? 1;
   return {
     url: config.url,
     serverMode: config.serverMode ?? defaultServerMode(config.mode),
+    // --server-workers: the embedded server runs as a cluster (server/cluster.ts); /stats still sums every worker.
+    ...(serverWorkers > 1 ? { serverArgs: ['--workers', String(serverWorkers)] } : {}),
     tls: config.url === null && config.tls !== null,
     resolve: config.resolve,
+    ...(config.source?.[0] !== undefined ? { family: isIP(config.source[0]) === 6 ? (6 as const) : (4 as const) } : {}),
   };
 }
 
@@ -95,7 +102,7 @@ export async function openTarget(spec: TargetSpec, options: OpenOptions = {}): P
   const lookup = options.lookup ?? systemLookup;
   if (spec.url !== null) {
     const url = new URL(spec.url);
-    const located = await locateTarget(url, portOf(url), spec.resolve ?? [], lookup, spec.unreachable ?? 'throw');
+    const located = await locateTarget(url, portOf(url), spec.resolve ?? [], lookup, spec.unreachable ?? 'throw', spec.family);
     return { url, port: portOf(url), located, ca: null, serverMode: null, server: null, probe: null, release: async () => {} };
   }
   const server = await startEmbeddedServer(spec.serverMode, spec.serverArgs ?? [], spec.tls === true);

@@ -9,6 +9,7 @@ import { renderRunSummary, renderSideBySide } from '../../report/render-text.js'
 import type { RunReport } from '../../report/schema.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runSeries } from '../../runner/run.js';
+import { workersEngineFactory } from '../../runner/workers.js';
 import { preflightCapture } from '../../wire/capture.js';
 import { enterPrivateNetns } from '../../wire/netns.js';
 import { interruptibly } from '../interrupt.js';
@@ -64,10 +65,20 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" })
     .option('tls-resume', { type: 'string', describe: 'https://: on: offer the latest session on each new connection | off: every handshake full [default: on]' })
     .option('tls-max', { type: 'string', describe: 'https://: highest TLS version offered: 1.2 | 1.3 [default: 1.3]' })
+    .option('workers', { type: 'string', describe: 'Generator threads sharing -c, -n and --rate exactly (native engine); auto = the cores available [default: 1]' })
+    .option('server-workers', { type: 'string', describe: 'Processes of the embedded server sharing its port (bench serve --workers) [default: 1]' })
+    .option('source', {
+      type: 'string',
+      array: true,
+      describe: 'Local addresses to bind connections to, round-robin per connect: 127.0.0.2,127.0.0.3 or a range 127.0.0.2-127.0.0.50 (each adds a port range)',
+    })
+    .option('shard', { type: 'string', describe: 'Run shard I of N (0-based) of a load spread over machines: -c, -n and --rate are split exactly' })
+    .option('start-at', { type: 'string', describe: 'Wait until this instant (ISO 8601 with a zone, or Unix ms) before the warm-up; the shards of a run share it' })
     .example('$0 run --mode=1.0 --mode=1.1 -d 3s', 'HTTP/1.0 vs keep-alive against the embedded server')
     .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s')
     .example('$0 run --url https://example.com/ --mode 1.0 --tls-resume off -n 200', 'a full TLS handshake per request')
-    .example('$0 run --tls --mode=1.0 --mode=1.1 -d 3s', 'HTTPS against the embedded server') as unknown as Argv<RunArgs>;
+    .example('$0 run --tls --mode=1.0 --mode=1.1 -d 3s', 'HTTPS against the embedded server')
+    .example('$0 run --mode 1.0 --workers auto --server-workers 2 --source 127.0.0.2-127.0.0.20 -d 10s', 'every core, past the port limit') as unknown as Argv<RunArgs>;
 }
 
 /** This very command line, to re-run inside a private namespace (--netns). */
@@ -104,7 +115,7 @@ async function handler(argv: RunArgs): Promise<void> {
   await prepareOutputs(plannedOutputs(configs, output));
   // --capture: fail now, not after the warm-up, when tcpdump is missing or may not capture.
   if (configs.some((config) => config.capture !== null)) await preflightCapture();
-  const createEngine = await loadEngine(first.engine);
+  const createEngine = (first.workers ?? 1) > 1 ? workersEngineFactory(first.workers!) : await loadEngine(first.engine);
 
   const progress = output.progress ? new ProgressLine(process.stderr) : null;
   const interruption = interruptibly('the report', () => progress?.clear());

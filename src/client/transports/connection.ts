@@ -266,7 +266,10 @@ export function dialPlain(conn: ClientConnection): Socket {
   const owner = conn.owner;
   const socket = conn.reusablePlainSocket();
   if (owner.transport.noDelay) socket.setNoDelay(true);
-  socket.connect(owner.port, owner.host);
+  // --source: bind(2) to the chosen local address first; each address has its own ephemeral port range.
+  const localAddress = owner.nextLocalAddress?.() ?? null;
+  if (localAddress === null) socket.connect(owner.port, owner.host);
+  else socket.connect({ port: owner.port, host: owner.host, localAddress });
   return socket;
 }
 

@@ -32,7 +32,7 @@ const SESSION_REFRESH_US = 60_000_000;
  */
 export class TlsDialer {
   /** Shared by every tls.connect of the load (tls.connect copies its options). */
-  readonly options: ConnectionOptions & { host: string; port: number };
+  readonly options: ConnectionOptions & { host: string; port: number; localAddress?: string };
   readonly resume: boolean;
   session: Buffer | null = null;
   /** When the kept session arrived (µs, the load's clock). */
@@ -68,7 +68,11 @@ type TlsConnSocket = TLSSocket & { conn: ClientConnection; dialer: TlsDialer; li
 /** A Dialer for `dialer`'s load: one new TLSSocket per connection. */
 export function tlsDial(dialer: TlsDialer): Dialer {
   return function dialTls(conn: ClientConnection): Socket {
-    const socket = connect(dialer.options) as TlsConnSocket;
+    // --source: this connection's local address (tls.connect copies its options, so setting it here is per call).
+    const options = dialer.options;
+    const localAddress = conn.owner.nextLocalAddress?.() ?? null;
+    if (localAddress !== null) options.localAddress = localAddress;
+    const socket = connect(options) as TlsConnSocket;
     // The session is set here rather than passed as `session`: given as an option, node parses it twice (in
     // TLSSocket._init and again in tls.connect), and d2i_SSL_SESSION was a fifth of a resumed connection's CPU.
     // The ClientHello is built only once the TCP connect completes, so it still offers the session.

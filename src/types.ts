@@ -123,6 +123,32 @@ export interface RunConfig {
   readonly capture: string | null;
   /** `--netns`: run server and generator in a private network namespace (exact kernel counts). */
   readonly netns: boolean;
+  /** `--rtt` and friends: the generator reaches the embedded server across an emulated network path; null or absent = loopback. */
+  readonly path?: PathConfig | null;
+}
+
+/**
+ * An emulated network path between the generator and the embedded server (`--rtt`, `--jitter`, `--loss`,
+ * `--bandwidth`, `--path`, `--path-priority`): each end in its own network namespace, every packet delayed
+ * rttMs / 2 each way. Built by src/wire/path/.
+ */
+export interface PathConfig {
+  /** Round-trip time the path adds, ms. */
+  readonly rttMs: number;
+  /** ± ms on each one-way delay, uniformly drawn; 0 = none. */
+  readonly jitterMs: number;
+  /** Percentage of packets dropped in each direction, in [0, 100). */
+  readonly lossPct: number;
+  /** Rate of each direction, bit/s; null = unlimited. */
+  readonly bandwidthBitsPerSec: number | null;
+  /** The kernel's netem, the user-space delay line, or `auto` (netem where the kernel has it). */
+  readonly impl: 'netem' | 'delay-line' | 'auto';
+  /**
+   * `nice`: the path's helpers at nice −10. `realtime`: helpers SCHED_FIFO, and the embedded server and the
+   * generator SCHED_FIFO one band lower, so a busy machine does not move the timings (at the cost of everything
+   * else on it).
+   */
+  readonly priority: 'nice' | 'realtime';
 }
 
 /** HTTP version a heartbeat client speaks: 1.1 keeps one connection per client, 1.0 opens one per beat. */

@@ -1,6 +1,6 @@
 // Progress on stderr while a run works: a redrawn line on a terminal, plain lines when forced onto a pipe.
 
-import type { Engine } from '../client/engine.js';
+import type { EngineView } from '../client/engine.js';
 import type { RunEvent } from '../runner/run.js';
 
 const TICK_MS = 200;
@@ -9,7 +9,7 @@ const BAR_WIDTH = 24;
 
 /** Polls the active engine's progress() on a timer; never touches the engine's hot path. */
 export class ProgressLine {
-  private engine: Engine | null = null;
+  private engine: EngineView | null = null;
   private label = '';
   private timer: NodeJS.Timeout | null = null;
   private readonly tty: boolean;

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { H1Error } from '../errors.js';
 import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
 import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
+import { parseSinglePath, type PathArgs } from './path-options.js';
 
 export const CLIENT_MODES: readonly ClientMode[] = ['1.0', '1.1', 'pipeline'];
 export const ENGINE_NAMES: readonly EngineName[] = ['native', 'undici', 'autocannon'];
@@ -27,7 +28,7 @@ export const RUN_DEFAULTS = Object.freeze({
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
-export interface RunArgs {
+export interface RunArgs extends PathArgs {
   mode?: string | string[];
   url?: string;
   serverMode?: string;
@@ -112,6 +113,9 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (args.netns === true && url !== null) {
     throw invalid('--netns runs the embedded server inside a private namespace; it cannot reach a --url server outside it');
   }
+  const path = parseSinglePath(args);
+  if (path !== null && url !== null) throw invalid('--rtt puts the embedded server at the far end of an emulated path; it cannot carry a --url target');
+  if (path !== null && args.netns === true) throw invalid('--rtt already runs server and generator in private namespaces (exact kernel counts); drop --netns');
 
   const engine = parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES);
   if (rate !== null && engine === 'autocannon') {
@@ -134,6 +138,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     label: args.label ?? null,
     runs: parseInteger(args.runs ?? RUN_DEFAULTS.runs, 'runs', 1, 1000),
     netns: args.netns === true,
+    path,
   };
   const pipelining = parseInteger(args.pipelining ?? RUN_DEFAULTS.pipelining, 'pipelining', 1, 1024);
   return modes.map((mode) =>

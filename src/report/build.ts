@@ -5,6 +5,7 @@ import { encodeHistogram, summarizeMs } from '../metrics/histogram.js';
 import { round3, round6 } from '../numbers.js';
 import type { RunConfig, ServerMode } from '../types.js';
 import { TOOL } from '../version.js';
+import { buildPathSection, type PathObservation } from './path-section.js';
 import {
   SCHEMA_VERSION,
   type ConfigReport,
@@ -48,6 +49,8 @@ export interface RunRecord {
   readonly heartbeat: HeartbeatSection | null;
   /** Runner-side remarks (probe traffic, missing views); appended to the engine's notes. */
   readonly notes: readonly string[];
+  /** `--rtt`: the emulated network path the load crossed, as observed around the measured phase; absent or null otherwise. */
+  readonly path?: PathObservation | null;
 }
 
 const HOST_SCOPE_NOTE =
@@ -75,6 +78,7 @@ export function configReport(config: RunConfig): ConfigReport {
     runs: config.runs,
     capture: config.capture,
     netns: config.netns,
+    ...(config.path ? { path: { ...config.path } } : {}),
   };
 }
 
@@ -173,7 +177,19 @@ export function buildRunReport(record: RunRecord): RunReport {
     report.wire = structuredClone(record.wire.section);
   }
   if (record.heartbeat !== null) report.heartbeat = record.heartbeat;
+  if (record.path) {
+    report.path = buildPathSection(record.path, { mode: config.mode, latencyMs: report.latencyMs, connectMs: report.connectMs });
+    report.notes.push(pathNote(record.path));
+  }
   return report;
+}
+
+/** The one top-level line a path run carries; the figures are in `path` (one per run, so merged reports keep one). */
+function pathNote(path: PathObservation): string {
+  return (
+    `measured across an emulated network path (${path.impl}, ${path.configured.rttMs} ms RTT configured): generator and server in two ` +
+    'namespaces; see path.model for the latency beside the round-trip model and path.notes for what the path added'
+  );
 }
 
 const HEARTBEAT_SCHEDULE: RunReport['coordinatedOmission'] = {
@@ -252,11 +268,31 @@ function sources(record: RunRecord): Record<string, FigureSource> {
   if (record.serverUsage) {
     out['server.cpuSec'] = { source: 'kernel', resolution: '10 ms (/proc/<pid>/stat)', note: 'embedded server process' };
   }
+  if (record.path) {
+    out['path.measured'] = {
+      source: 'path',
+      resolution: 'µs',
+      note: 'UDP echo probes, one at a time, from a Node process in the client namespace to one in the server namespace, before the first run',
+    };
+    out['path.tcp'] = {
+      source: 'kernel',
+      resolution: 'count',
+      note: '/proc/net/snmp and /proc/net/netstat of each end’s namespace (the server’s read through /proc/<server pid>/net) over the measured phase: only this run lives there',
+    };
+    out['path.relay'] = { source: 'path', resolution: 'count; CPU 10 ms (/proc) for the bridges', note: 'the delay line relay’s own counters over the measured phase; null for netem' };
+    out.timeWait = {
+      source: 'kernel',
+      resolution: 'count',
+      note:
+        'TIME_WAIT sockets of the target port at the end of the run: serverSide from the server namespace (/proc/<server pid>/net/tcp{,6}), ' +
+        'clientSide from the client namespace; a snapshot, so it includes warm-up and earlier runs within the last 60 s',
+    };
+  }
   if (record.wire !== null) {
     out['handshakes.wire'] = {
       source: 'wire',
       resolution: 'count',
-      note: `tcpdump -i lo capture of the measured phase (${record.wire.section.files.join(', ')}): connections whose SYN, SYN-ACK and ACK were all seen`,
+      note: `tcpdump -i ${record.path ? 'any (in the client namespace)' : 'lo'} capture of the measured phase (${record.wire.section.files.join(', ')}): connections whose SYN, SYN-ACK and ACK were all seen`,
     };
     out['teardowns.wire'] = {
       source: 'wire',

@@ -103,9 +103,13 @@ export function runSamples(report: RunReport): RunSummary[] {
   return report.runs && report.runs.length > 0 ? report.runs : [summarizeRun(report)];
 }
 
-/** `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). */
-export function caseId(config: { readonly mode: string; readonly connections: number }): string {
-  return `${config.mode}-c${config.connections}`;
+/**
+ * `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). A case measured across an
+ * emulated network path carries its RTT: `1.0-c10-rtt10ms`, so it never matches a loopback case.
+ */
+export function caseId(config: { readonly mode: string; readonly connections: number; readonly path?: { readonly rttMs: number } | null }): string {
+  const base = `${config.mode}-c${config.connections}`;
+  return config.path ? `${base}-rtt${config.path.rttMs}ms` : base;
 }
 
 function side(values: number[], confidence: number): SideSummary {

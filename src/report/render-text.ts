@@ -3,6 +3,7 @@
 import Table from 'cli-table3';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
 import type { LatencySummary } from '../measurements.js';
+import { pathFacts } from './path-section.js';
 import type { RunReport } from './schema.js';
 
 // No colours: output is often piped into files and CI logs.
@@ -67,6 +68,7 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
     ['generator CPU', cpuText(report)],
   ];
   if (report.server.cpuSec !== null) facts.push(['server CPU', `${fmt(report.server.cpuSec, 2)} s`]);
+  if (report.path) facts.push(...pathFacts(report.path));
   facts.push(['latency', report.coordinatedOmission.corrected ? 'open loop, corrected for coordinated omission' : 'closed loop (not corrected for coordinated omission; see --rate)']);
   const width = Math.max(...facts.map(([name]) => name.length));
   for (const [name, value] of facts) lines.push(`${name.padEnd(width)}  ${value}`);

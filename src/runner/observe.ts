@@ -12,6 +12,13 @@ export interface ObserveOptions {
   readonly kernelScope: 'host' | 'namespace';
   /** `--capture FILE`: tcpdump the phase (run number `run` of a series gets its own file); null = no capture. */
   readonly capture: { readonly file: string; readonly run: number } | null;
+  /** Interface the capture listens on; default `lo`. */
+  readonly captureIface?: string;
+  /**
+   * `/proc/<pid>/net` of a process in the server's network namespace when it is not this one (an emulated path):
+   * server-side TIME_WAIT sockets are counted there, client-side ones here. Absent: both here.
+   */
+  readonly serverNetDir?: string;
 }
 
 /** What the views showed over one measured phase; null where a view was unavailable. */
@@ -43,7 +50,7 @@ export interface Observer {
 export async function observe(target: ActiveTarget, options: ObserveOptions): Promise<Observer> {
   const notes: string[] = [];
   const statsBefore = await serverSnapshot(target, notes, 'before', true);
-  const capture: RunCapture | null = options.capture ? await startRunCapture(options.capture.file, target.port, options.capture.run) : null;
+  const capture: RunCapture | null = options.capture ? await startRunCapture(options.capture.file, target.port, options.capture.run, options.captureIface) : null;
   const kernelBefore = await readTcpSnmp();
   const serverBefore = target.server ? await readProcessUsage(target.server.pid) : null;
   const selfBefore = selfUsage();
@@ -54,7 +61,7 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
       const wire = capture ? await capture.finish() : null;
       const serverAfter = target.server ? await readProcessUsage(target.server.pid) : null;
       const statsAfter = statsBefore ? await serverSnapshot(target, notes, 'after', false) : null;
-      const timeWait = await readTimeWait(target.port);
+      const timeWait = await timeWaitOf(target.port, options.serverNetDir);
       if (target.probe && target.probe.serverClosedConnections > 0) {
         notes.push(
           `timeWait.serverSide includes ${target.probe.serverClosedConnections} connection(s) of h1bench's own /stats probes ` +
@@ -75,6 +82,14 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
       await capture?.abort();
     },
   };
+}
+
+/** TIME_WAIT of `port`: both sides here, or the server's side in the namespace behind `serverNetDir` and the client's here. */
+async function timeWaitOf(port: number, serverNetDir: string | undefined): Promise<TimeWaitCount | null> {
+  if (serverNetDir === undefined) return readTimeWait(port);
+  const [server, client] = await Promise.all([readTimeWait(port, serverNetDir), readTimeWait(port)]);
+  if (!server || !client) return null;
+  return { serverSide: server.serverSide, clientSide: client.clientSide };
 }
 
 /** Snapshot /stats; a server that stopped answering (killed mid-run) costs the server view, not the report. */

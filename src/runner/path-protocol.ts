@@ -1,0 +1,71 @@
+// The messages between h1bench (which owns an emulated path, its servers and the signals) and its generator child in the path's client namespace, over Node's IPC channel.
+
+import type { LoadProgress } from '../client/engine.js';
+import type { ErrorCode } from '../errors.js';
+import type { RunReport } from '../report/schema.js';
+import type { EngineName, RunConfig, ServerMode } from '../types.js';
+import type { CaptureStats } from '../wire/capture.js';
+import type { ExchangeResult } from '../wire/exchange.js';
+import type { RelayStats } from '../wire/path/index.js';
+import type { PathContext } from './path-view.js';
+
+/** The embedded server the owner started in the server namespace; the child only loads and observes it. */
+export interface AttachedServer {
+  readonly url: string;
+  /** Its PID (same PID namespace): CPU from /proc/<pid>/stat, its namespace's sockets from /proc/<pid>/net. */
+  readonly pid: number;
+  readonly mode: ServerMode;
+}
+
+/** One measured run (warm-up, views, load, report) against `server`; the child builds and returns its report. */
+export interface RunJob {
+  readonly kind: 'run';
+  readonly config: RunConfig;
+  /** 1-based run number (capture file names, progress). */
+  readonly run: number;
+  readonly server: AttachedServer;
+  readonly path: PathContext;
+}
+
+/** `bench trace`: a tiny exchange captured in the client namespace into `file`; the owner reads the file. */
+export interface TraceJob {
+  readonly kind: 'trace';
+  readonly url: string;
+  readonly mode: '1.0' | '1.1';
+  readonly requests: number;
+  readonly file: string;
+  readonly timeoutMs: number;
+}
+
+export type Job = RunJob | TraceJob;
+
+export interface TraceOutcome {
+  readonly exchange: ExchangeResult;
+  readonly capture: CaptureStats;
+}
+
+/** What each job kind resolves with. */
+export interface JobResults {
+  readonly run: RunReport;
+  readonly trace: TraceOutcome;
+}
+
+/** Owner → child. */
+export type ToGenerator =
+  | { readonly type: 'job'; readonly id: number; readonly job: Job }
+  /** Stop job `id` as Ctrl-C would: the load ends, its report is still built (interrupted). */
+  | { readonly type: 'abort'; readonly id: number }
+  /** The answer to `relay-stats?` number `ask`. */
+  | { readonly type: 'relay-stats'; readonly ask: number; readonly stats: RelayStats | null; readonly error: string | null };
+
+/** Child → owner. */
+export type FromGenerator =
+  | { readonly type: 'ready' }
+  /** Job `id` started a load phase; `seq` numbers the phases so progress finds its phase. */
+  | { readonly type: 'phase'; readonly id: number; readonly seq: number; readonly phase: 'warmup' | 'measure'; readonly run: number; readonly runs: number; readonly engine: EngineName }
+  | { readonly type: 'progress'; readonly seq: number; readonly progress: LoadProgress }
+  | { readonly type: 'first-response'; readonly seq: number; readonly value: boolean }
+  /** The child needs the relay's counters now (the path view, before and after the measured load). */
+  | { readonly type: 'relay-stats?'; readonly ask: number }
+  | { readonly type: 'done'; readonly id: number; readonly result: JobResults[Job['kind']] }
+  | { readonly type: 'failed'; readonly id: number; readonly code: ErrorCode | null; readonly message: string };

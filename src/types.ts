@@ -180,4 +180,6 @@ export interface HeartbeatConfig {
   /** SO_KEEPALIVE delay on the embedded server's sockets; 0 = off. */
   readonly tcpKeepAliveMs: number;
   readonly label: string | null;
+  /** `--rtt`: the clients reach the embedded server across an emulated network path; null or absent = loopback. */
+  readonly path?: PathConfig | null;
 }

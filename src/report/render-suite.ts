@@ -5,6 +5,7 @@ import type { SuiteModel, SuiteReport } from './schema.js';
 import { suiteModel } from './suite-model.js';
 import { formatValue, si } from './formats/units.js';
 import { perRequest } from './render-text.js';
+import { renderMeasuredVsModel } from './path-model-table.js';
 
 
 /** Greedy word wrap for prose lines in a terminal. */
@@ -70,6 +71,7 @@ export function renderSuiteSummary(report: SuiteReport, path: string | null = nu
       lines.push(`  c=${connections}  RTT ${String(rttMs).padStart(3)} ms: ${parts.join(' · ')} req/s`);
     }
   }
+  lines.push(...renderMeasuredVsModel(model));
   if (report.interrupted) lines.push('', 'interrupted: the figures cover the runs completed before Ctrl-C');
   if (path) lines.push('', `report: ${path}`);
   return lines.join('\n');

@@ -16,6 +16,7 @@ import type { RelayStats } from '../wire/path/index.js';
 import { portOf, type ActiveTarget } from './target.js';
 import type { AttachedServer, FromGenerator, Job, JobResults, ToGenerator } from './path-protocol.js';
 import { pathRunView } from './path-view.js';
+import { runHeartbeatReport } from './heartbeat.js';
 import { runOnce } from './run.js';
 import { StatsProbe } from './stats-probe.js';
 
@@ -75,6 +76,14 @@ async function perform(id: number, job: Job, signal: AbortSignal): Promise<JobRe
     return traceExchange({ url: new URL(job.url), mode: job.mode, requests: job.requests, file: job.file, timeoutMs: job.timeoutMs, iface: 'any' }).then(
       ({ exchange, capture }) => ({ exchange, capture }),
     );
+  }
+  if (job.kind === 'heartbeat') {
+    const target = attached(job.server);
+    return runHeartbeatReport(job.config, {
+      signal,
+      onProgress: (progress) => send({ type: 'heartbeat-progress', id, progress }),
+      onPath: { target: () => Promise.resolve(target), view: pathRunView(job.path, job.server.pid, askRelay) },
+    });
   }
   const engineName = job.config.engine;
   let factory = engines.get(engineName);

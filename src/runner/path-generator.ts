@@ -2,6 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { IDLE_PROGRESS, type EngineView, type LoadProgress } from '../client/engine.js';
+import type { HeartbeatProgress } from '../client/heartbeat/run.js';
 import { ERROR_CODES, H1Error, type ErrorCode } from '../errors.js';
 import type { EngineName } from '../types.js';
 import { HelperProcess } from '../wire/path/helper-process.js';
@@ -48,10 +49,16 @@ class RemoteEngine implements EngineView {
   }
 }
 
+/** What a job's caller hears while it runs: run events (phases with a live engine view), heartbeat progress. */
+export interface JobListeners {
+  readonly onEvent?: (event: RunEvent) => void;
+  readonly onHeartbeat?: (progress: HeartbeatProgress) => void;
+}
+
 interface Pending {
   readonly resolve: (result: JobResults[Job['kind']]) => void;
   readonly reject: (error: Error) => void;
-  readonly onEvent: ((event: RunEvent) => void) | undefined;
+  readonly listeners: JobListeners;
 }
 
 /** A typed error again when the child's was one. */
@@ -114,9 +121,9 @@ export class PathGenerator {
   /**
    * Run `job` in the child and resolve its result. `signal` aborting asks the child to stop the load (the report is
    * still built, interrupted); a child that has not answered ABORT_GRACE_MS later is killed and the job rejected.
-   * Run events (phases with a live engine view) go to `onEvent`.
+   * What the child reports meanwhile goes to `listeners`.
    */
-  perform<K extends Job['kind']>(job: Extract<Job, { kind: K }>, signal: AbortSignal, onEvent?: (event: RunEvent) => void): Promise<JobResults[K]> {
+  perform<K extends Job['kind']>(job: Extract<Job, { kind: K }>, signal: AbortSignal, listeners: JobListeners = {}): Promise<JobResults[K]> {
     if (!this.helper.alive) return Promise.reject(this.helper.failure('is not running'));
     const id = ++this.jobs;
     let grace: NodeJS.Timeout | undefined;
@@ -125,7 +132,7 @@ export class PathGenerator {
       grace = setTimeout(() => this.helper.killNow(), ABORT_GRACE_MS);
     };
     return new Promise<JobResults[K]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, onEvent });
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, listeners });
       this.send({ type: 'job', id, job });
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });
@@ -156,7 +163,7 @@ export class PathGenerator {
         for (const earlier of this.engines.values()) earlier.settle(false);
         this.engines.clear();
         this.engines.set(message.seq, engine);
-        this.pending.get(message.id)?.onEvent?.({ type: 'phase', phase: message.phase, run: message.run, runs: message.runs, engine });
+        this.pending.get(message.id)?.listeners.onEvent?.({ type: 'phase', phase: message.phase, run: message.run, runs: message.runs, engine });
         break;
       }
       case 'progress': {
@@ -166,6 +173,9 @@ export class PathGenerator {
       }
       case 'first-response':
         this.engines.get(message.seq)?.settle(message.value);
+        break;
+      case 'heartbeat-progress':
+        this.pending.get(message.id)?.listeners.onHeartbeat?.(message.progress);
         break;
       case 'relay-stats?':
         this.relayStats().then(

@@ -1,9 +1,10 @@
 // The messages between h1bench (which owns an emulated path, its servers and the signals) and its generator child in the path's client namespace, over Node's IPC channel.
 
 import type { LoadProgress } from '../client/engine.js';
+import type { HeartbeatProgress } from '../client/heartbeat/run.js';
 import type { ErrorCode } from '../errors.js';
 import type { RunReport } from '../report/schema.js';
-import type { EngineName, RunConfig, ServerMode } from '../types.js';
+import type { EngineName, HeartbeatConfig, RunConfig, ServerMode } from '../types.js';
 import type { CaptureStats } from '../wire/capture.js';
 import type { ExchangeResult } from '../wire/exchange.js';
 import type { RelayStats } from '../wire/path/index.js';
@@ -37,7 +38,15 @@ export interface TraceJob {
   readonly timeoutMs: number;
 }
 
-export type Job = RunJob | TraceJob;
+/** `bench heartbeat`: the heartbeat clients (child processes of the child) against `server`; the child builds the report. */
+export interface HeartbeatJob {
+  readonly kind: 'heartbeat';
+  readonly config: HeartbeatConfig;
+  readonly server: AttachedServer;
+  readonly path: PathContext;
+}
+
+export type Job = RunJob | TraceJob | HeartbeatJob;
 
 export interface TraceOutcome {
   readonly exchange: ExchangeResult;
@@ -48,6 +57,7 @@ export interface TraceOutcome {
 export interface JobResults {
   readonly run: RunReport;
   readonly trace: TraceOutcome;
+  readonly heartbeat: RunReport;
 }
 
 /** Owner → child. */
@@ -65,6 +75,7 @@ export type FromGenerator =
   | { readonly type: 'phase'; readonly id: number; readonly seq: number; readonly phase: 'warmup' | 'measure'; readonly run: number; readonly runs: number; readonly engine: EngineName }
   | { readonly type: 'progress'; readonly seq: number; readonly progress: LoadProgress }
   | { readonly type: 'first-response'; readonly seq: number; readonly value: boolean }
+  | { readonly type: 'heartbeat-progress'; readonly id: number; readonly progress: HeartbeatProgress }
   /** The child needs the relay's counters now (the path view, before and after the measured load). */
   | { readonly type: 'relay-stats?'; readonly ask: number }
   | { readonly type: 'done'; readonly id: number; readonly result: JobResults[Job['kind']] }

@@ -12,12 +12,14 @@
 
 import { mergeRunReports } from '../report/merge.js';
 import type { RunReport } from '../report/schema.js';
-import type { PathConfig, RunConfig, ServerMode } from '../types.js';
+import type { HeartbeatConfig, PathConfig, RunConfig, ServerMode } from '../types.js';
 import { openPath, type EmulatedPath, type PathEnd } from '../wire/path/index.js';
 import { findTool } from '../wire/path/system.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import { loadPriorityPrefix, PathGenerator } from './path-generator.js';
-import type { JobResults, TraceJob } from './path-protocol.js';
+import type { AttachedServer, JobResults, TraceJob } from './path-protocol.js';
+import { heartbeatServerArgs } from './heartbeat.js';
+import type { HeartbeatProgress } from '../client/heartbeat/run.js';
 import type { PathContext } from './path-view.js';
 import type { RunEvent, RunOptions } from './run.js';
 import { defaultServerMode } from './target.js';
@@ -32,6 +34,16 @@ function inNamespace(end: PathEnd, priority: PathConfig['priority']): (argv: rea
     if (findTool('setpriv')) inner = ['setpriv', '--pdeathsig', 'KILL', '--', ...inner];
     return end.execArgv(inner[0]!, inner.slice(1));
   };
+}
+
+/** The child's view of a server we started. */
+const attach = (server: EmbeddedServer): AttachedServer => ({ url: server.url.href, pid: server.pid, mode: server.mode });
+
+export interface HeartbeatPathOptions {
+  readonly signal: AbortSignal;
+  readonly onProgress?: (progress: HeartbeatProgress) => void;
+  /** Called with the server's URL once it is up, before the clients start. */
+  readonly onTarget?: (url: string) => void;
 }
 
 /** What runOnce needs of a caller for a run on a path. */
@@ -88,11 +100,14 @@ export class PathSession {
   /** One measured run of `config` (its path must be this one's) by the generator child; its report. */
   async runOnce(config: RunConfig, options: PathRunOptions, run: number): Promise<RunReport> {
     const server = await this.server(config.serverMode ?? defaultServerMode(config.mode));
-    return this.generator.perform(
-      { kind: 'run', config, run, server: { url: server.url.href, pid: server.pid, mode: server.mode }, path: this.context },
-      options.signal,
-      options.onEvent,
-    );
+    return this.generator.perform({ kind: 'run', config, run, server: attach(server), path: this.context }, options.signal, { onEvent: options.onEvent });
+  }
+
+  /** A `bench heartbeat` run: the clients start in the client namespace, the server (with its heartbeat flags) here. */
+  async heartbeat(config: HeartbeatConfig, options: HeartbeatPathOptions): Promise<RunReport> {
+    const server = await this.server('keep-alive', heartbeatServerArgs(config));
+    options.onTarget?.(server.url.href);
+    return this.generator.perform({ kind: 'heartbeat', config, server: attach(server), path: this.context }, options.signal, { onHeartbeat: options.onProgress });
   }
 
   /** A `bench trace` exchange captured in the client namespace (tcpdump -i any there). */
@@ -132,6 +147,17 @@ export async function runSeriesOnPath(config: RunConfig, options: PathRunOptions
       options.onEvent?.({ type: 'run-done', run, runs: config.runs, report } satisfies RunEvent);
     }
     return mergeRunReports(reports);
+  } finally {
+    await session.close();
+  }
+}
+
+/** `bench heartbeat --rtt …`: one heartbeat run across a freshly built path, removed afterwards whatever happens. */
+export async function runHeartbeatOnPath(config: HeartbeatConfig, options: HeartbeatPathOptions): Promise<RunReport> {
+  if (!config.path) throw new Error('runHeartbeatOnPath needs a config with a path');
+  const session = await PathSession.open(config.path);
+  try {
+    return await session.heartbeat(config, options);
   } finally {
     await session.close();
   }

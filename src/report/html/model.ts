@@ -1,8 +1,8 @@
 // The suite page's RTT what-if chart: modelled req/s per case as the round-trip time grows (a model, labelled so).
 
 import { modelOf } from '../render-suite.js';
-import type { SuiteReport } from '../schema.js';
-import type { LineChart, NamedRun } from './charts.js';
+import type { SuiteModel, SuiteReport } from '../schema.js';
+import type { LineChart, LineSeries, NamedRun } from './charts.js';
 
 /**
  * On loopback 1.0 and 1.1 look closer than on a real network; the suite's model (see
@@ -19,7 +19,9 @@ export function rttModelChart(suite: SuiteReport, runs: readonly NamedRun[]): Li
   return {
     id: 'chart-rtt-model',
     title: 'What if the network had a real round-trip time? (model)',
-    caption: `Measured req/s on loopback, then predicted for each round-trip time; log scale. ${model.note}`,
+    caption:
+      `Measured req/s on loopback, then predicted for each round-trip time; log scale. ${model.note}` +
+      (model.measured?.length ? ' Dashed: req/s measured across an emulated path at that RTT (bench suite --rtt).' : ''),
     xLabel: 'round-trip time',
     xLegend: 'RTT',
     yLabel: 'requests/s (modelled)',
@@ -29,7 +31,7 @@ export function rttModelChart(suite: SuiteReport, runs: readonly NamedRun[]): Li
     xTicks: rtts.map((rtt, index) => ({ at: index, label: rtt === 0 ? 'loopback' : `${rtt} ms` })),
     x,
     xNames: rtts.map((rtt) => (rtt === 0 ? 'loopback (measured)' : `${rtt} ms (model)`)),
-    series: model.cases.map((item, index) => {
+    series: [...model.cases.map((item, index) => {
       const headline = model.headlines[index];
       const byRtt = new Map(item.predictions.map((p) => [p.rttMs, p.requestsPerSec]));
       // A log axis cannot show 0 (a case that completed nothing): leave a gap.
@@ -39,6 +41,21 @@ export function rttModelChart(suite: SuiteReport, runs: readonly NamedRun[]): Li
         color: colorOf.get(item.id) ?? '#888888',
         values: rtts.map((rtt) => positive(rtt === 0 ? headline?.requestsPerSec : byRtt.get(rtt))),
       };
-    }),
+    }), ...measuredSeries(model, rtts, colorOf)],
   };
+}
+
+/**
+ * `bench suite --rtt`: the req/s measured across emulated paths, dashed beside each case's modelled line (from
+ * the same loopback point), so the gap between model and measurement is visible per RTT.
+ */
+function measuredSeries(model: SuiteModel, rtts: readonly number[], colorOf: ReadonlyMap<string | undefined, string>): LineSeries[] {
+  return model.cases.flatMap((item, index) => {
+    const points = (model.measured ?? []).filter((point) => point.baseId === item.id);
+    if (points.length === 0) return [];
+    const byRtt = new Map(points.map((point) => [point.rttMs, point.measured.requestsPerSec]));
+    const loopback = model.headlines[index]?.requestsPerSec ?? null;
+    const positive = (value: number | null | undefined): number | null => (value !== null && value !== undefined && value > 0 ? value : null);
+    return [{ label: `${item.id} measured`, color: colorOf.get(item.id) ?? '#888888', dash: [2, 4], values: rtts.map((rtt) => positive(rtt === 0 ? loopback : byRtt.get(rtt))) }];
+  });
 }

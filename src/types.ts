@@ -149,6 +149,11 @@ export interface PathConfig {
    * else on it).
    */
   readonly priority: 'nice' | 'realtime';
+  /**
+   * Seed of the delay line's loss and jitter draws (`--path-seed`): the same packets then meet the same fate, so a
+   * lossy run can be repeated; null draws a fresh seed. netem has none.
+   */
+  readonly seed: number | null;
 }
 
 /** HTTP version a heartbeat client speaks: 1.1 keeps one connection per client, 1.0 opens one per beat. */

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { H1Error } from '../errors.js';
 import type { PathConfig } from '../types.js';
 import { validatePathSpec } from '../wire/path/index.js';
-import { parseChoice } from './options.js';
+import { parseChoice, parseInteger } from './options.js';
 
 /** Option values as yargs hands them over (strings, no defaults applied). */
 export interface PathArgs {
@@ -14,6 +14,7 @@ export interface PathArgs {
   bandwidth?: string;
   path?: string;
   pathPriority?: string;
+  pathSeed?: string;
 }
 
 export const PATH_IMPLS: readonly PathConfig['impl'][] = ['auto', 'netem', 'delay-line'];
@@ -40,7 +41,8 @@ export function pathOptions<T>(yargs: Argv<T>, list = false): Argv<T> {
     .option('path-priority', {
       type: 'string',
       describe: 'With --rtt: nice (path helpers at nice −10) | realtime (helpers, server and generator SCHED_FIFO: timings hold on a busy machine) [default: nice]',
-    }) as Argv<T>;
+    })
+    .option('path-seed', { type: 'string', describe: 'With --rtt: seed of the delay line’s loss and jitter draws, to repeat a lossy run [default: fresh]' }) as Argv<T>;
 }
 
 const TIME = /^(\d+(?:\.\d+)?)(us|µs|ms|s)$/;
@@ -89,7 +91,8 @@ export function rttValues(args: PathArgs): string[] {
  */
 export function parsePathConfig(args: PathArgs, rtt: string | null): PathConfig | null {
   if (rtt === null) {
-    for (const [option, value] of [['jitter', args.jitter], ['loss', args.loss], ['bandwidth', args.bandwidth], ['path', args.path], ['path-priority', args.pathPriority]] as const) {
+    const shaping = [['jitter', args.jitter], ['loss', args.loss], ['bandwidth', args.bandwidth], ['path', args.path], ['path-priority', args.pathPriority], ['path-seed', args.pathSeed]] as const;
+    for (const [option, value] of shaping) {
       if (value !== undefined) throw invalid(`--${option} shapes the emulated network path: it needs --rtt`);
     }
     return null;
@@ -105,9 +108,10 @@ export function parsePathConfig(args: PathArgs, rtt: string | null): PathConfig 
     bandwidthBitsPerSec: args.bandwidth === undefined ? null : parseBandwidth(args.bandwidth),
     impl: parseChoice(args.path ?? 'auto', 'path', PATH_IMPLS),
     priority: parseChoice(args.pathPriority ?? 'nice', 'path-priority', PATH_PRIORITIES),
+    seed: args.pathSeed === undefined ? null : parseInteger(args.pathSeed, 'path-seed', 0, 0xffff_ffff),
   };
   // The path library's own check, so nothing it would refuse gets this far (its limits: RTT ≤ 60 s).
-  validatePathSpec({ ...config, seed: null });
+  validatePathSpec(config);
   return Object.freeze(config);
 }
 

@@ -111,8 +111,8 @@ export function parseSuiteArgs(args: SuiteArgs): SuitePlan {
   const modes = [...new Set(suite.modes)];
   // --rtt replaces the file's list; every RTT adds the whole matrix across a path, after the loopback cases.
   const rtts = [...new Set(args.rtt !== undefined ? rttValues(args) : (suite.rtt ?? []))];
-  const { rtt: _rtt, jitter, loss, bandwidth, path, pathPriority } = args;
-  const shape = { jitter, loss, bandwidth, path, pathPriority };
+  const { rtt: _rtt, jitter, loss, bandwidth, path, pathPriority, pathSeed } = args;
+  const shape = { jitter, loss, bandwidth, path, pathPriority, pathSeed };
   const cases = [...new Set(suite.connections)].flatMap((connections) =>
     [undefined, ...rtts].flatMap((rtt) =>
       parseRunArgs({

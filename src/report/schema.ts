@@ -55,6 +55,8 @@ export const PathConfigReport = closedObject({
   bandwidthBitsPerSec: Nullable(Type.Integer({ minimum: 1 })),
   impl: Type.Union([Type.Literal('auto'), Type.Literal('netem'), Type.Literal('delay-line')]),
   priority: Type.Union([Type.Literal('nice'), Type.Literal('realtime')]),
+  /** The delay line's loss and jitter seed; null = drawn fresh. */
+  seed: Nullable(Type.Integer({ minimum: 0 })),
 });
 export type PathConfigReport = Static<typeof PathConfigReport>;
 

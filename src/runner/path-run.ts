@@ -68,8 +68,8 @@ export class PathSession {
    * left behind on failure.
    */
   static async open(config: PathConfig): Promise<PathSession> {
-    const { rttMs, jitterMs, lossPct, bandwidthBitsPerSec, impl, priority } = config;
-    const path = await openPath({ rttMs, jitterMs, lossPct, bandwidthBitsPerSec, impl, seed: null }, { priority });
+    const { rttMs, jitterMs, lossPct, bandwidthBitsPerSec, impl, priority, seed } = config;
+    const path = await openPath({ rttMs, jitterMs, lossPct, bandwidthBitsPerSec, impl, seed }, { priority });
     try {
       const measured = await path.measureRtt(RTT_PROBES);
       const generator = await PathGenerator.start(path.client, priority, () => path.relayStats());
@@ -165,7 +165,7 @@ export async function runHeartbeatOnPath(config: HeartbeatConfig, options: Heart
 
 /** The same path asked for twice is one path: the key of a PathConfig. */
 const pathKey = (config: PathConfig): string =>
-  JSON.stringify([config.rttMs, config.jitterMs, config.lossPct, config.bandwidthBitsPerSec, config.impl, config.priority]);
+  JSON.stringify([config.rttMs, config.jitterMs, config.lossPct, config.bandwidthBitsPerSec, config.impl, config.priority, config.seed]);
 
 /** The paths of a suite, one session per distinct PathConfig, kept open across its interleaved rounds. */
 export class PathSessions {

@@ -31,6 +31,16 @@ export function describedFailure(reason: string, phase: FailurePhase, local: str
   return { failureReason: () => reason, failurePhase: () => phase, localEndpoint: () => local, remoteEndpoint: () => remote };
 }
 
+/** What a live view can read from a recorder at any moment, from counters it keeps anyway (nothing extra per request). */
+export interface LiveFigures {
+  /** The last whole second of the load (requests, errors, connections opened, p50/p99); null before one ended. */
+  readonly lastSecond: TimelinePoint | null;
+  /** Connections open now; null where the engine cannot tell. */
+  readonly openConnections: number | null;
+  /** Failed requests by H1B_* code and non-2xx responses as `HTTP_<status>`, so far. */
+  readonly errorsByKind: Readonly<Record<string, number>>;
+}
+
 /**
  * Everything measured in one load. Every engine counts through this class, so "completed", "errors" and who
  * closed first mean the same for all of them. `active` turns counting off outside the measured window (the
@@ -40,6 +50,8 @@ export function describedFailure(reason: string, phase: FailurePhase, local: str
 export class LoadRecorder {
   active = false;
   sent = 0;
+  /** Request bytes put on the wire (counted with `sent`). */
+  bytesOut = 0;
   completed = 0;
   bytesIn = 0;
   /** Requests that ended in a classified failure (timeouts, resets, refused connects, parse errors). */
@@ -72,8 +84,11 @@ export class LoadRecorder {
     this.timeline.start(nowUs);
   }
 
-  requestsSent(count: number): void {
-    if (this.active) this.sent += count;
+  /** `count` requests, `bytes` long together, reached the wire (engines that do not see the bytes pass none). */
+  requestsSent(count: number, bytes = 0): void {
+    if (!this.active) return;
+    this.sent += count;
+    this.bytesOut += bytes;
   }
 
   bytes(count: number): void {
@@ -162,6 +177,11 @@ export class LoadRecorder {
 
   errorSamples(): ErrorSamples {
     return this.failures.samplesRecord();
+  }
+
+  /** A snapshot for a live view: cheap enough for a timer (a few times a second), never called per request. */
+  live(): LiveFigures {
+    return { lastSecond: this.timeline.lastPoint(), openConnections: this.open, errorsByKind: this.errors() };
   }
 
   timelinePoints(endUs: number): TimelinePoint[] {

@@ -315,5 +315,6 @@ export function summarizeRun(report: RunReport): RunSummary {
     ttfbMs: { ...report.ttfbMs },
     handshakesPerRequest: report.handshakes.perRequest,
     cpu: { userSec: report.cpu.userSec, systemSec: report.cpu.systemSec },
+    serverCpuSec: report.server.cpuSec,
   };
 }

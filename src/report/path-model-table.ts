@@ -1,13 +1,13 @@
 // The suite summary's table of cases measured across emulated paths beside the model's predictions (pure: returns lines).
 
 import Table from 'cli-table3';
-import { formatValue, si } from './formats/units.js';
+import { fixed, formatMs, rateNumber } from './formats/units.js';
 import type { MeasuredPoint, SuiteModel } from './schema.js';
 
 const MODE_ORDER = ['1.0', '1.1', 'pipeline'];
 
-const signedPct = (value: number | null): string => (value === null ? 'n/a' : `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(1)} %`);
-const signedMs = (value: number): string => `${value >= 0 ? '+' : '−'}${formatValue(Math.abs(value), 'ms')}`;
+const signedPct = (value: number | null): string => (value === null ? 'n/a' : `${value >= 0 ? '+' : '−'}${fixed(Math.abs(value), 1)} %`);
+const signedMs = (value: number): string => `${value >= 0 ? '+' : '−'}${formatMs(Math.abs(value))}`;
 
 /** Points ordered by RTT, then connections, then mode (1.0, 1.1, pipeline): one block per RTT reads top to bottom. */
 function ordered(points: readonly MeasuredPoint[]): MeasuredPoint[] {
@@ -22,7 +22,7 @@ export function renderMeasuredVsModel(model: SuiteModel): string[] {
   const points = model.measured ?? [];
   if (points.length === 0) return [];
   const table = new Table({
-    head: ['case', 'path RTT p50', 'req/s', 'model', 'Δ', 'p50', 'model', 'Δ', 'connect p50'],
+    head: ['case', 'path RTT p50', 'req/s', 'model req/s', 'Δ', 'p50', 'model p50', 'Δ', 'connect p50'],
     style: { head: [], border: [] },
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
@@ -30,14 +30,14 @@ export function renderMeasuredVsModel(model: SuiteModel): string[] {
   for (const point of ordered(points)) {
     table.push([
       point.id,
-      formatValue(point.pathRttP50Ms, 'ms'),
-      si(point.measured.requestsPerSec),
-      point.model ? si(point.model.requestsPerSec) : 'n/a',
+      formatMs(point.pathRttP50Ms),
+      rateNumber(point.measured.requestsPerSec),
+      point.model ? rateNumber(point.model.requestsPerSec) : 'n/a',
       point.diff ? signedPct(point.diff.requestsPerSecPct) : 'n/a',
-      formatValue(point.measured.p50Ms, 'ms'),
-      point.model ? formatValue(point.model.p50Ms, 'ms') : 'n/a',
+      formatMs(point.measured.p50Ms),
+      point.model ? formatMs(point.model.p50Ms) : 'n/a',
       point.diff ? `${signedMs(point.diff.p50Ms)} (${signedPct(point.diff.p50Pct)})` : 'n/a',
-      formatValue(point.measured.connectP50Ms, 'ms'),
+      formatMs(point.measured.connectP50Ms),
     ]);
   }
   const impls = [...new Set(points.map((point) => point.impl))].join(', ');

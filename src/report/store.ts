@@ -39,7 +39,8 @@ export async function writeTextAtomic(path: string, text: string, options: Write
     await writeFile(temp, text, { flag: 'wx' });
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    // The cleanup must not replace the real error: rm throws ENOTDIR when a parent in the path is a file.
+    await rm(temp, { force: true }).catch(() => {});
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     const target = options.what === undefined ? path : `${options.what} to ${path}`;
     throw new H1Error('H1B_REPORT_WRITE', `cannot write ${target} (${reason}); check that ${dir} exists and is writable`, {

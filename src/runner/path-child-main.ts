@@ -9,12 +9,12 @@
 
 import type { EngineView } from '../client/engine.js';
 import { loadEngine, type EngineFactory } from '../client/engines/index.js';
-import { H1Error, isH1Error } from '../errors.js';
+import { H1Error } from '../errors.js';
 import type { EngineName } from '../types.js';
 import { traceExchange } from '../wire/trace.js';
 import type { RelayStats } from '../wire/path/index.js';
 import { portOf, type ActiveTarget } from './target.js';
-import type { AttachedServer, FromGenerator, Job, JobResults, ToGenerator } from './path-protocol.js';
+import { errorMessage, type AttachedServer, type FromGenerator, type Job, type JobResults, type ToGenerator } from './path-protocol.js';
 import { pathRunView } from './path-view.js';
 import { runHeartbeatReport } from './heartbeat.js';
 import { runOnce } from './run.js';
@@ -74,7 +74,7 @@ function watch(id: number, engine: EngineView, phase: 'warmup' | 'measure', run:
 async function perform(id: number, job: Job, signal: AbortSignal): Promise<JobResults[Job['kind']]> {
   if (job.kind === 'trace') {
     return traceExchange({ url: new URL(job.url), mode: job.mode, requests: job.requests, file: job.file, timeoutMs: job.timeoutMs, iface: 'any' }).then(
-      ({ exchange, capture }) => ({ exchange, capture }),
+      ({ exchange, failure, capture }) => ({ exchange, failure: failure ? errorMessage(failure) : null, capture }),
     );
   }
   if (job.kind === 'heartbeat') {
@@ -116,7 +116,7 @@ async function handle(id: number, job: Job): Promise<void> {
   try {
     send({ type: 'done', id, result: await perform(id, job, controller.signal) });
   } catch (error) {
-    send({ type: 'failed', id, code: isH1Error(error) ? error.code : null, message: error instanceof Error ? error.message : String(error) });
+    send({ type: 'failed', id, error: errorMessage(error) });
   } finally {
     controllers.delete(id);
   }

@@ -3,11 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import { IDLE_PROGRESS, type EngineView, type LoadProgress } from '../client/engine.js';
 import type { HeartbeatProgress } from '../client/heartbeat/run.js';
-import { ERROR_CODES, H1Error, type ErrorCode } from '../errors.js';
 import type { EngineName } from '../types.js';
 import { HelperProcess } from '../wire/path/helper-process.js';
 import type { PathEnd, RelayStats } from '../wire/path/index.js';
-import type { FromGenerator, Job, JobResults, ToGenerator } from './path-protocol.js';
+import { errorFrom, type FromGenerator, type Job, type JobResults, type ToGenerator } from './path-protocol.js';
 import type { RunEvent } from './run.js';
 
 const CHILD_MAIN = fileURLToPath(new URL('./path-child-main.js', import.meta.url));
@@ -59,11 +58,6 @@ interface Pending {
   readonly resolve: (result: JobResults[Job['kind']]) => void;
   readonly reject: (error: Error) => void;
   readonly listeners: JobListeners;
-}
-
-/** A typed error again when the child's was one. */
-function rebuild(code: ErrorCode | null, message: string): Error {
-  return code !== null && code in ERROR_CODES ? new H1Error(code, message) : new Error(message);
 }
 
 export class PathGenerator {
@@ -187,7 +181,7 @@ export class PathGenerator {
         this.pending.get(message.id)?.resolve(message.result);
         break;
       case 'failed':
-        this.pending.get(message.id)?.reject(rebuild(message.code, message.message));
+        this.pending.get(message.id)?.reject(errorFrom(message.error));
         break;
       case 'ready':
         break;

@@ -2,7 +2,7 @@
 
 import type { LoadProgress } from '../client/engine.js';
 import type { HeartbeatProgress } from '../client/heartbeat/run.js';
-import type { ErrorCode } from '../errors.js';
+import { ERROR_CODES, H1Error, type ErrorCode } from '../errors.js';
 import type { RunReport } from '../report/schema.js';
 import type { EngineName, HeartbeatConfig, RunConfig, ServerMode } from '../types.js';
 import type { CaptureStats } from '../wire/capture.js';
@@ -48,8 +48,26 @@ export interface HeartbeatJob {
 
 export type Job = RunJob | TraceJob | HeartbeatJob;
 
+/** An error as it crosses IPC (an Error object does not survive the structured clone with its class and code). */
+export interface ErrorMessage {
+  readonly code: ErrorCode | null;
+  readonly message: string;
+}
+
+export const errorMessage = (error: unknown): ErrorMessage => ({
+  code: error instanceof H1Error ? error.code : null,
+  message: error instanceof Error ? error.message : String(error),
+});
+
+/** The error again, typed when it was one of ours. */
+export function errorFrom(sent: ErrorMessage): Error {
+  return sent.code !== null && sent.code in ERROR_CODES ? new H1Error(sent.code, sent.message) : new Error(sent.message);
+}
+
 export interface TraceOutcome {
-  readonly exchange: ExchangeResult;
+  /** Null when the exchange failed; `failure` then says why (the capture still shows how). */
+  readonly exchange: ExchangeResult | null;
+  readonly failure: ErrorMessage | null;
   readonly capture: CaptureStats;
 }
 
@@ -79,4 +97,4 @@ export type FromGenerator =
   /** The child needs the relay's counters now (the path view, before and after the measured load). */
   | { readonly type: 'relay-stats?'; readonly ask: number }
   | { readonly type: 'done'; readonly id: number; readonly result: JobResults[Job['kind']] }
-  | { readonly type: 'failed'; readonly id: number; readonly code: ErrorCode | null; readonly message: string };
+  | { readonly type: 'failed'; readonly id: number; readonly error: ErrorMessage };

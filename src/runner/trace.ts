@@ -6,6 +6,7 @@ import { traceExchange, type LiveTrace } from '../wire/trace.js';
 import type { PathConfig } from '../types.js';
 import { defaultServerMode, describeTarget, openTarget, portOf } from './target.js';
 import type { ResolvedTarget } from '../report/build.js';
+import { errorFrom } from './path-protocol.js';
 import { PathSession } from './path-run.js';
 
 export interface TraceConfig {
@@ -47,7 +48,7 @@ async function traceOnPath(config: TraceConfig, path: PathConfig, onTarget: ((ta
     onTarget?.({ url: server.url.href, embedded: true, serverMode: server.mode, port: portOf(server.url) });
     const outcome = await session.trace({ url: server.url.href, mode: config.mode, requests: config.requests, file: config.file, timeoutMs: config.timeoutMs }, signal);
     const analysis = analyzeCapture(await readFile(config.file), { serverPort: portOf(server.url) });
-    return { exchange: outcome.exchange, capture: outcome.capture, analysis };
+    return { exchange: outcome.exchange, failure: outcome.failure ? errorFrom(outcome.failure) : null, capture: outcome.capture, analysis };
   } finally {
     await session.close();
   }

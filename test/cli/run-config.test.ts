@@ -108,8 +108,11 @@ describe('validateUrl', () => {
   });
 });
 
-test('withModeSuffix', () => {
+test('withModeSuffix: FILE-<mode>.json, an extension added when the name has none', () => {
   assert.equal(withModeSuffix('a.json', '1.0'), 'a-1.0.json');
-  assert.equal(withModeSuffix('dir.v2/report', 'pipeline'), 'dir.v2/report-pipeline');
-  assert.equal(withModeSuffix('.hidden', '1.1'), '.hidden-1.1');
+  assert.equal(withModeSuffix('both', '1.1'), 'both-1.1.json');
+  assert.equal(withModeSuffix('dir.v2/report', 'pipeline'), 'dir.v2/report-pipeline.json');
+  assert.equal(withModeSuffix('.hidden', '1.1'), '.hidden-1.1.json');
+  assert.equal(withModeSuffix('cap', '1.0', '.pcap'), 'cap-1.0.pcap');
+  assert.equal(withModeSuffix('cap.pcapng', '1.0', '.pcap'), 'cap-1.0.pcapng');
 });

@@ -113,7 +113,10 @@ test('suite --rtt: path cases become measured points beside the loopback model a
   assertMatchesPublishedSchema(report, 'suite report with path cases');
   const text = renderSuiteSummary(report);
   assert.match(text, /Measured across emulated network paths \(delay-line\) beside the model's prediction/);
-  assert.match(text, /1\.0-c10-rtt20ms .* 200\.0 .* 200\.0 .* \+0\.0 % .* \+4/);
+  assert.match(text, /1\.0-c10-rtt20ms .* 200 .* 200 .* \+0\.0 % .* \+4\.000 ms \(\+9\.8 %\)/);
+  // The answer compares 1.0 with 1.1 at the same RTT, path cases with path cases.
+  assert.match(text, /What one request costs in HTTP\/1\.0 over 1\.1 keep-alive \(c=10, across an emulated 20 ms RTT path/);
+  assert.match(text, /latency p50 {2}\+33\.0 ms/);
   const chart = rttModelChart(report, suite.cases.map((item, index) => ({ name: item.id, color: `#00000${index}`, report: item.report })));
   const measured = chart?.series.find((series) => series.label === '1.0-c10 measured');
   assert.ok(measured?.dash, 'measured points are dashed beside the modelled line');

@@ -116,6 +116,7 @@ export class ReferenceRun {
       completed: this.counts.completed,
       targetRequests: this.targetRequests,
       errors: this.counts.failed,
+      live: this.counts.live(),
     };
   }
 

@@ -2,10 +2,13 @@
 
 import type { Clock } from '../../clock.js';
 import { createHistogram, encodeHistogram, recordUs } from '../../metrics/histogram.js';
-import { BeatPacer, DeadlineQueue, spreadPhaseUs } from './pacer.js';
+import { LoadRecorder } from '../../metrics/recorder.js';
 import type { FleetResult } from '../../measurements.js';
 import type { HeartbeatMode } from '../../types.js';
-import { HeartbeatClient, heartbeatRequest, type ClientFailure, type FleetCounters } from './client.js';
+import type { ClientConnection, Transport } from '../transports/connection.js';
+import { createTransport } from '../transports/factory.js';
+import { HeartbeatClient, heartbeatRequest, type ClientFailure, type HeartbeatOwner } from './client.js';
+import { BeatPacer, DeadlineQueue, spreadPhaseUs } from './pacer.js';
 
 /** What one process runs: its share of the clients, in global phase order. Plain data (sent over IPC). */
 export interface FleetPlan {
@@ -29,55 +32,55 @@ export interface FleetPlan {
  */
 const MIN_WAKE_MS = 4;
 
-export class HeartbeatFleet {
+/**
+ * The owner of one process's heartbeat clients: their connections report to it (ConnectionOwner), it paces their
+ * beats and judges their deadlines. What happens on the wire is counted by the shared LoadRecorder, exactly as for
+ * the load generator; the fleet adds the heartbeat's own figures (skipped beats, timeouts, send lag, preopened).
+ */
+export class HeartbeatFleet implements HeartbeatOwner {
+  readonly clock: Clock;
+  /** Counting only from `start`: the warm-up is setup (its handshakes are `preopened`). */
+  readonly recorder = new LoadRecorder(false);
+  readonly transport: Transport;
+  readonly host: string;
+  readonly port: number;
+  /**
+   * 0: no per-connection timer. Every beat's deadline is in the fleet's DeadlineQueue (one timer per process), judged
+   * after the poll phase has read what arrived (see tick); a second timer per connection would count the same late
+   * beat twice and cost thousands of timers.
+   */
+  readonly timeoutMs = 0;
+  /** Set by finish: no more beats, and closes no longer resume a client. */
+  stopping = false;
+  inflight = 0;
+  liveSockets = 0;
+  resent = 0;
+  skipped = 0;
+  private readonly plan: FleetPlan;
   private readonly clients: HeartbeatClient[] = [];
   private readonly victims: HeartbeatClient[] = [];
-  private readonly counters: FleetCounters;
   private readonly sendLag = createHistogram();
   private readonly deadlines = new DeadlineQueue();
   private readonly timeoutUs: number;
+  private timeoutCount = 0;
+  private changed: (() => void) | null = null;
   private pacer: BeatPacer | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private finished = false;
   private expiryQueued = false;
-  /** Connections opened by connectAll, before the run. */
+  /** Connections opened by the warm-up, before the run. */
   private preopened = 0;
 
-  constructor(
-    private readonly plan: FleetPlan,
-    private readonly clock: Clock,
-  ) {
+  constructor(plan: FleetPlan, clock: Clock) {
+    this.plan = plan;
+    this.clock = clock;
     this.timeoutUs = plan.timeoutMs * 1000;
-    this.counters = {
-      sent: 0,
-      answered: 0,
-      skipped: 0,
-      timeouts: 0,
-      opened: 0,
-      bytesOut: 0,
-      bytesIn: 0,
-      non2xx: 0,
-      statusCodes: {},
-      errors: {},
-      closedByServer: 0,
-      closedByClient: 0,
-      reset: 0,
-      open: 0,
-      maxOpen: 0,
-      rttUs: createHistogram(),
-      connectUs: createHistogram(),
-    };
+    this.transport = createTransport(plan.mode, 1);
     const url = new URL(plan.url);
-    const ctx = {
-      mode: plan.mode,
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(url.port || 80),
-      counters: this.counters,
-      nowUs: () => clock.nowUs(),
-    };
+    this.host = url.hostname.replace(/^\[|\]$/g, '');
+    this.port = Number(url.port || 80);
     const victimIds = new Set(plan.victims);
     for (const { id } of plan.clients) {
-      const client = new HeartbeatClient(id, heartbeatRequest(url, id, plan.intervalMs, plan.mode), ctx);
+      const client = new HeartbeatClient(this, id, heartbeatRequest(url, id, plan.intervalMs, plan.mode));
       this.clients.push(client);
       if (victimIds.has(id)) this.victims.push(client);
     }
@@ -99,12 +102,16 @@ export class HeartbeatFleet {
 
   /** Beats that got no answer in time so far (live; for progress and tests). */
   get timeouts(): number {
-    return this.counters.timeouts;
+    return this.timeoutCount;
   }
 
   /** Begin beating at the shared `startUs` (monotonic µs, the same clock in every process). */
   start(startUs: number): void {
-    this.resetCounters();
+    this.recorder.begin(this.clock.nowUs());
+    this.skipped = 0;
+    this.timeoutCount = 0;
+    // A warm-up beat whose connection died unanswered must not block the client's first measured beat.
+    for (const client of this.clients) client.sentUs = 0;
     const intervalUs = this.plan.intervalMs * 1000;
     const phases = this.plan.clients.map((c) => spreadPhaseUs(c.index, this.plan.totalClients, intervalUs));
     this.pacer = new BeatPacer(startUs, intervalUs, phases);
@@ -120,7 +127,7 @@ export class HeartbeatFleet {
 
   /** Stop, close every socket, and report. `serverStoppedAtUs` splits client timeouts into detections and false alarms. */
   finish(serverStoppedAtUs: number | null): FleetResult {
-    this.finished = true;
+    this.stopping = true;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const noticed: Array<{ id: string; atUs: number }> = [];
@@ -134,50 +141,74 @@ export class HeartbeatFleet {
       }
       client.drop();
     }
-    const c = this.counters;
+    const r = this.recorder;
     const cpu = process.cpuUsage();
+    // rttUs is the recorder's latency: a beat's runs from its due time (its intended start) to its answer.
     const result: FleetResult = {
       clients: this.clients.length,
-      sent: c.sent,
-      answered: c.answered,
-      skipped: c.skipped,
-      timeouts: c.timeouts,
-      opened: c.opened - this.preopened,
+      sent: r.sent,
+      answered: r.completed,
+      skipped: this.skipped,
+      timeouts: this.timeoutCount,
+      opened: r.opened,
       preopened: this.preopened,
-      bytesOut: c.bytesOut,
-      bytesIn: c.bytesIn,
-      non2xx: c.non2xx,
-      statusCodes: { ...c.statusCodes },
-      errors: { ...c.errors },
-      closedByServer: c.closedByServer,
-      closedByClient: c.closedByClient,
-      reset: c.reset,
-      maxOpen: c.maxOpen,
+      bytesOut: r.bytesOut,
+      bytesIn: r.bytesIn,
+      non2xx: r.non2xx,
+      statusCodes: r.statusCodes(),
+      errors: r.errors(),
+      closedByServer: r.closes.closedByServer,
+      closedByClient: r.closes.closedByClient,
+      reset: r.closes.reset,
+      maxOpen: r.maxOpen,
       cpuUserSec: cpu.user / 1e6,
       cpuSystemSec: cpu.system / 1e6,
-      rttUs: encodeHistogram(c.rttUs),
-      connectUs: encodeHistogram(c.connectUs),
+      rttUs: encodeHistogram(r.latency),
+      connectUs: encodeHistogram(r.connect),
       sendLagUs: encodeHistogram(this.sendLag),
       serverDownNoticedUs: noticed,
       falseAlarms,
     };
-    c.rttUs.destroy();
-    c.connectUs.destroy();
     this.sendLag.destroy();
     return result;
   }
 
-  /** Forget the warm-up: the measured run starts from zero (connections already open stay counted as `preopened`). */
-  private resetCounters(): void {
-    const c = this.counters;
-    this.preopened = c.opened;
-    c.sent = c.answered = c.skipped = c.timeouts = c.bytesOut = c.bytesIn = c.non2xx = 0;
-    c.closedByServer = c.closedByClient = c.reset = 0;
-    c.statusCodes = {};
-    c.errors = {};
-    c.rttUs.reset();
-    // A warm-up beat whose connection died unanswered must not block the client's first measured beat.
-    for (const client of this.clients) client.sentUs = 0;
+  // ConnectionOwner: beats are paced by the fleet, not by a connection's readiness, so only a beat that waited for
+  // its slot's previous socket to close (and a warm-up waiting for its beat's end) acts on these.
+
+  ready(conn: ClientConnection, nowUs: number): void {
+    (conn as HeartbeatClient).resume(nowUs);
+  }
+
+  /** Answered or failed, a beat changes nothing here: answers are seen by the client, failures wait for their deadline. */
+  finished(): void {}
+
+  /**
+   * Warm-up handshakes are counted apart (`preopened`) but stay in the connect distribution: in 1.1 they are the
+   * only ones, and the report shows what the clients paid to connect.
+   */
+  connected(conn: ClientConnection, nowUs: number): void {
+    if (this.recorder.active) return;
+    this.preopened++;
+    recordUs(this.recorder.connect, nowUs - conn.connectStartUs);
+  }
+
+  /** The beat on it is counted failed by the connection; the client waits for its deadline, no reconnect backoff. */
+  connectFailed(conn: ClientConnection, nowUs: number): void {
+    (conn as HeartbeatClient).resume(nowUs);
+  }
+
+  socketGone(): void {
+    this.liveSockets--;
+    this.changed?.();
+  }
+
+  /**
+   * Call `listener` after each client timeout and each closed socket (the moments a test waits for), instead of a
+   * poll; null removes it. One listener: the fleet's own driver never needs one.
+   */
+  watch(listener: (() => void) | null): void {
+    this.changed = listener;
   }
 
   /**
@@ -187,7 +218,7 @@ export class HeartbeatFleet {
    */
   private readonly tick = (): void => {
     this.timer = null;
-    if (this.finished) return;
+    if (this.stopping) return;
     const now = this.clock.nowUs();
     if (this.deadlines.headSentUs() + this.timeoutUs <= now && !this.expiryQueued) {
       this.expiryQueued = true;
@@ -207,7 +238,7 @@ export class HeartbeatFleet {
 
   private readonly expire = (): void => {
     this.expiryQueued = false;
-    if (this.finished) return;
+    if (this.stopping) return;
     const now = this.clock.nowUs();
     const deadlines = this.deadlines;
     while (deadlines.headSentUs() + this.timeoutUs <= now) {
@@ -215,7 +246,11 @@ export class HeartbeatFleet {
       const sentUs = deadlines.headSentUs();
       deadlines.shift();
       // Stale entries (answered, or a later beat) no longer match the client's in-flight send time.
-      if (client.sentUs === sentUs) client.timedOut(now);
+      if (client.sentUs === sentUs) {
+        this.timeoutCount++;
+        client.deadlineMissed(now);
+        this.changed?.();
+      }
     }
   };
 

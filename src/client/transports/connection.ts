@@ -36,6 +36,8 @@ class ConnSocket extends Socket {
 export class ClientConnection implements FailureContext {
   readonly owner: ConnectionOwner;
   readonly parser: ResponseParser;
+  /** requestSlices[k]: k of this connection's requests back to back (index 0 unused); usually the owner's. */
+  readonly requestSlices: readonly Buffer[];
   /** The socket while a connection is open or opening; null between connections. */
   socket: Socket | null = null;
   private reusable: ConnSocket | null = null;
@@ -66,8 +68,11 @@ export class ClientConnection implements FailureContext {
   private timer: NodeJS.Timeout | null = null;
   private retireTimer: NodeJS.Timeout | null = null;
 
-  constructor(owner: ConnectionOwner, head: boolean) {
+  /** `requestSlices`: this connection's own request bytes (a heartbeat client's id); default: the owner's. */
+  constructor(owner: ConnectionOwner, head: boolean, requestSlices: readonly Buffer[] | undefined = owner.requestSlices) {
+    if (requestSlices === undefined) throw new TypeError('a ClientConnection needs request bytes: its own or its owner\'s requestSlices');
     this.owner = owner;
+    this.requestSlices = requestSlices;
     this.parser = new ResponseParser({ head });
     const depth = owner.transport.depth;
     this.starts = new Float64Array(depth);
@@ -113,8 +118,9 @@ export class ClientConnection implements FailureContext {
     // Before the handshake completes the ring is the queue: onConnect writes it in one go (cheaper than letting
     // net.Socket buffer the write behind a once('connect') closure). `sent` counts requests put on the wire.
     if (this.connected) {
-      this.owner.recorder.requestsSent(count);
-      this.socket!.write(this.owner.requestSlices[count]!);
+      const bytes = this.requestSlices[count]!;
+      this.owner.recorder.requestsSent(count, bytes.length);
+      this.socket!.write(bytes);
     }
     this.armTimer();
   }
@@ -139,6 +145,25 @@ export class ClientConnection implements FailureContext {
     if (this.socket === null) return;
     if (!this.serverEnded) this.clientEnded = true;
     this.socket.destroy();
+  }
+
+  /** Abort with an RST instead of a FIN (SO_LINGER 0, `resetAndDestroy`): counted as a reset, not a client close. */
+  resetSocket(): void {
+    if (this.socket === null) return;
+    if (!this.serverEnded) this.clientEnded = true;
+    this.errorCode ??= 'H1B_CONNECT_RESET';
+    this.socket.resetAndDestroy();
+  }
+
+  /**
+   * The oldest request waited too long: fail every request in flight as H1B_TIMEOUT and close (the connection may be
+   * wedged). The per-request timer ends here; so does an owner that keeps its own deadlines (owner `timeoutMs` 0).
+   */
+  expire(nowUs: number): void {
+    if (this.inflight === 0 || this.socket === null) return;
+    this.timedOut = true;
+    this.failInflight(nowUs, 'H1B_TIMEOUT');
+    this.destroySocket();
   }
 
   /** Stop using this socket; wait for the server's FIN (bounded), which it announced. */
@@ -182,7 +207,10 @@ export class ClientConnection implements FailureContext {
 
   failureReason(): string {
     if (this.errorReason !== null) return this.errorReason;
-    if (this.timedOut) return `no complete response within ${this.owner.timeoutMs} ms`;
+    if (this.timedOut) {
+      const ms = this.owner.timeoutMs;
+      return ms > 0 ? `no complete response within ${ms} ms` : "no complete response before its owner's deadline";
+    }
     return this.handshaken ? 'the server closed the connection (FIN) before a complete response' : 'the connection closed before its handshake completed';
   }
 
@@ -234,10 +262,11 @@ function onConnect(this: ConnSocket): void {
   conn.connectedUs = now;
   conn.backoffMs = 0;
   owner.recorder.socketOpened(now, now - conn.connectStartUs);
-  owner.connected(now);
+  owner.connected(conn, now);
   if (conn.inflight > 0) {
-    owner.recorder.requestsSent(conn.inflight);
-    this.write(owner.requestSlices[conn.inflight]!);
+    const bytes = conn.requestSlices[conn.inflight]!;
+    owner.recorder.requestsSent(conn.inflight, bytes.length);
+    this.write(bytes);
   }
 }
 
@@ -341,10 +370,7 @@ function onClose(this: ConnSocket): void {
 }
 
 function onTimeout(conn: ClientConnection): void {
-  if (conn.inflight === 0 || conn.socket === null) return;
-  conn.timedOut = true;
-  conn.failInflight(conn.owner.clock.nowUs(), 'H1B_TIMEOUT');
-  conn.destroySocket();
+  conn.expire(conn.owner.clock.nowUs());
 }
 
 function onRetireTimeout(conn: ClientConnection): void {

@@ -3,7 +3,22 @@
 import type { Clock } from '../../clock.js';
 import type { LoadRecorder } from '../../metrics/recorder.js';
 import type { ClientMode } from '../../types.js';
-import type { ClientConnection } from './connection.js';
+
+/**
+ * A connection slot as its transport and its owner see it. TransportSlot (connection.ts) is the implementation;
+ * declared here rather than imported so the contracts and the connection form no import cycle. Owners may declare
+ * their methods with the concrete class (method parameters are checked bivariantly).
+ */
+export interface TransportSlot {
+  /** The socket while a connection is open or opening; null between connections. */
+  readonly socket: object | null;
+  /** Open a new TCP connection for this slot. */
+  open(): void;
+  /** Queue `count` requests and write them in one call (at connect when still connecting). */
+  write(count: number, startUs: number, intendedUs: number): void;
+  /** End our side first (counted as a client close). */
+  endSocket(): void;
+}
 
 /** One HTTP mode's policy; the factory picks one per run, so the hot path never branches on the mode. */
 export interface Transport {
@@ -12,9 +27,9 @@ export interface Transport {
   /** Requests one connection carries at once. */
   readonly depth: number;
   /** Put `count` (≤ depth − inflight) requests on `conn`, started at `startUs` and due at `intendedUs`. */
-  send(conn: ClientConnection, count: number, startUs: number, intendedUs: number): void;
+  send(conn: TransportSlot, count: number, startUs: number, intendedUs: number): void;
   /** A response completed; false retires the socket (no more requests on it, it closes). */
-  afterResponse(conn: ClientConnection, keepAlive: boolean): boolean;
+  afterResponse(conn: TransportSlot, keepAlive: boolean): boolean;
   /** Requests still unanswered when a retiring socket closes are sent again on a new one (pipelining). */
   readonly resendAfterClose: boolean;
   /** Set TCP_NODELAY: needed when a write can follow unacknowledged data; a one-write connection skips the syscall. */
@@ -28,10 +43,16 @@ export interface ConnectionOwner {
   readonly transport: Transport;
   readonly host: string;
   readonly port: number;
-  /** Per-request timeout; 0 = none. */
+  /**
+   * Per-request timeout the connection arms itself (one reused timer per connection); 0 = none: an owner that keeps
+   * its own deadlines (the heartbeat fleet: one timer per process) ends a late request with `conn.expire()`.
+   */
   readonly timeoutMs: number;
-  /** requestSlices[k]: k requests back to back (pre-built, index 0 unused). */
-  readonly requestSlices: readonly Buffer[];
+  /**
+   * requestSlices[k]: k requests back to back (pre-built, index 0 unused). The default for connections built without
+   * their own; an owner whose every connection sends different bytes (heartbeat ids) has none.
+   */
+  readonly requestSlices?: readonly Buffer[];
   /** True once the phase stops issuing requests: closes then no longer restart a slot. */
   readonly stopping: boolean;
   /** Requests written and not yet finished, across connections. */
@@ -41,12 +62,13 @@ export interface ConnectionOwner {
   /** Requests sent again after the server closed a pipelined connection. */
   resent: number;
   /** `conn` can take `depth − inflight` more requests. */
-  ready(conn: ClientConnection, nowUs: number): void;
+  ready(conn: TransportSlot, nowUs: number): void;
   /** `count` requests finished (completed or failed). */
   finished(count: number, nowUs: number): void;
-  connected(nowUs: number): void;
+  /** `conn` completed its handshake (its `connectStartUs`/`connectedUs` are set). */
+  connected(conn: TransportSlot, nowUs: number): void;
   /** The connect failed (the request on it is already counted): back off, then `ready` again. */
-  connectFailed(conn: ClientConnection, nowUs: number): void;
+  connectFailed(conn: TransportSlot, nowUs: number): void;
   /** A socket closed (for the end-of-phase wait). */
   socketGone(): void;
 }

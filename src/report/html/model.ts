@@ -2,6 +2,7 @@
 
 import { modelOf } from '../render-suite.js';
 import type { SuiteModel, SuiteReport } from '../schema.js';
+import { DASH, formatRate } from '../formats/units.js';
 import type { LineChart, LineSeries, NamedRun } from './charts.js';
 
 /**
@@ -36,10 +37,12 @@ export function rttModelChart(suite: SuiteReport, runs: readonly NamedRun[]): Li
       const byRtt = new Map(item.predictions.map((p) => [p.rttMs, p.requestsPerSec]));
       // A log axis cannot show 0 (a case that completed nothing): leave a gap.
       const positive = (value: number | null | undefined): number | null => (value !== null && value !== undefined && value > 0 ? value : null);
+      const values = rtts.map((rtt) => positive(rtt === 0 ? headline?.requestsPerSec : byRtt.get(rtt)));
       return {
         label: item.id,
         color: colorOf.get(item.id) ?? '#888888',
-        values: rtts.map((rtt) => positive(rtt === 0 ? headline?.requestsPerSec : byRtt.get(rtt))),
+        values,
+        texts: values.map((value) => (value === null ? DASH : formatRate(value))),
       };
     }), ...measuredSeries(model, rtts, colorOf)],
   };
@@ -56,6 +59,7 @@ function measuredSeries(model: SuiteModel, rtts: readonly number[], colorOf: Rea
     const byRtt = new Map(points.map((point) => [point.rttMs, point.measured.requestsPerSec]));
     const loopback = model.headlines[index]?.requestsPerSec ?? null;
     const positive = (value: number | null | undefined): number | null => (value !== null && value !== undefined && value > 0 ? value : null);
-    return [{ label: `${item.id} measured`, color: colorOf.get(item.id) ?? '#888888', dash: [2, 4], values: rtts.map((rtt) => positive(rtt === 0 ? loopback : byRtt.get(rtt))) }];
+    const values = rtts.map((rtt) => positive(rtt === 0 ? loopback : byRtt.get(rtt)));
+    return [{ label: `${item.id} measured`, color: colorOf.get(item.id) ?? '#888888', dash: [2, 4], values, texts: values.map((value) => (value === null ? DASH : formatRate(value))) }];
   });
 }

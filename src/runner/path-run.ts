@@ -27,6 +27,14 @@ import { defaultServerMode } from './target.js';
 /** RTT probes before the first run: enough for a p99 of the path, a second or two at 50 ms. */
 export const RTT_PROBES = 20;
 
+/**
+ * 'exit' listeners one open path adds: the path library's last-resort cleanup, one per namespace (3) and one for
+ * its helpers. A suite holds a path per RTT open at once, which passes Node's default of 10 listeners and would
+ * print a leak warning for what is deliberate; the limit grows with the paths open.
+ */
+const EXIT_HOOKS_PER_PATH = 4;
+let pathsOpened = 0;
+
 /** argv that runs `argv` in `end`'s namespace at `priority`, killed with its owner where setpriv exists; each step execs. */
 function inNamespace(end: PathEnd, priority: PathConfig['priority']): (argv: readonly string[]) => string[] {
   return (argv) => {
@@ -69,6 +77,8 @@ export class PathSession {
    */
   static async open(config: PathConfig): Promise<PathSession> {
     const { rttMs, jitterMs, lossPct, bandwidthBitsPerSec, impl, priority, seed } = config;
+    pathsOpened++;
+    process.setMaxListeners(Math.max(process.getMaxListeners(), 10 + pathsOpened * EXIT_HOOKS_PER_PATH));
     const path = await openPath({ rttMs, jitterMs, lossPct, bandwidthBitsPerSec, impl, seed }, { priority });
     try {
       const measured = await path.measureRtt(RTT_PROBES);

@@ -165,11 +165,12 @@ function ref(report: AnyReport): ReportRef {
 
 /** Differences between two run configs that change what is measured (mode differences are the point; listed anyway). */
 function configDifferences(base: RunReport, current: RunReport): string[] {
-  const keys = ['mode', 'engine', 'connections', 'durationMs', 'pipelining', 'rate', 'method', 'url'] as const;
+  // `path`: an emulated network path (--rtt) against loopback or another path changes everything measured.
+  const keys = ['mode', 'engine', 'connections', 'durationMs', 'pipelining', 'rate', 'method', 'url', 'path'] as const;
   const out: string[] = [];
   for (const key of keys) {
-    const a = base.config[key];
-    const b = current.config[key];
+    const a = base.config[key] ?? null;
+    const b = current.config[key] ?? null;
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${key} ${JSON.stringify(a)} → ${JSON.stringify(b)}`);
   }
   return out;

@@ -22,10 +22,10 @@ export function rttModelChart(suite: SuiteReport, runs: readonly NamedRun[]): Li
     title: 'What if the network had a real round-trip time? (model)',
     caption:
       `Measured req/s on loopback, then predicted for each round-trip time; log scale. ${model.note}` +
-      (model.measured?.length ? ' Dashed: req/s measured across an emulated path at that RTT (bench suite --rtt).' : ''),
+      (model.measured?.length ? ' Dotted: req/s measured across an emulated path at that RTT (bench suite --rtt), from the same loopback point.' : ''),
     xLabel: 'round-trip time',
     xLegend: 'RTT',
-    yLabel: 'requests/s (modelled)',
+    yLabel: model.measured?.length ? 'requests/s (modelled; dotted: measured)' : 'requests/s (modelled)',
     yLog: true,
     unit: 'req/s',
     xLog: false,
@@ -49,7 +49,7 @@ export function rttModelChart(suite: SuiteReport, runs: readonly NamedRun[]): Li
 }
 
 /**
- * `bench suite --rtt`: the req/s measured across emulated paths, dashed beside each case's modelled line (from
+ * `bench suite --rtt`: the req/s measured across emulated paths, dotted beside each case's modelled line (from
  * the same loopback point), so the gap between model and measurement is visible per RTT.
  */
 function measuredSeries(model: SuiteModel, rtts: readonly number[], colorOf: ReadonlyMap<string | undefined, string>): LineSeries[] {

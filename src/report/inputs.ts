@@ -2,10 +2,9 @@
 // another tool's output) is told apart from a report of another schema version, so a glob over a directory of mixed
 // JSON files can skip the former with one clear line instead of failing with "upgrade h1bench".
 
-import { readFileSync } from 'node:fs';
 import { H1Error } from '../errors.js';
 import type { AnyReport } from './schema.js';
-import { validateReport } from './store.js';
+import { readJsonFile, validateReport } from './store.js';
 
 export type ReportInput =
   | { readonly state: 'report'; readonly path: string; readonly report: AnyReport }
@@ -26,19 +25,7 @@ export function notAReportReason(value: unknown): string | null {
 
 /** Read one file: a validated report, or the reason it is not a report at all; throws for unreadable files and for reports this version cannot read. */
 export function loadReportInput(path: string): ReportInput {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new H1Error('H1B_REPORT_READ', `cannot read report ${path} (${reason})`, { cause: error });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new H1Error('H1B_REPORT_READ', `${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+  const parsed = readJsonFile(path);
   const reason = notAReportReason(parsed);
   if (reason !== null) return { state: 'not-a-report', path, reason };
   return { state: 'report', path, report: validateReport(parsed, path) };

@@ -52,12 +52,15 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
   const statsBefore = await serverSnapshot(target, notes, 'before', true);
   const capture: RunCapture | null = options.capture ? await startRunCapture(options.capture.file, target.port, options.capture.run, options.captureIface) : null;
   const kernelBefore = await readTcpSnmp();
+  // Across a path the server accepts in its own namespace: its PassiveOpens are counted there.
+  const serverKernelBefore = options.serverNetDir === undefined ? null : await readTcpSnmp(`${options.serverNetDir}/snmp`);
   const serverBefore = target.server ? await readProcessUsage(target.server.pid) : null;
   const selfBefore = selfUsage();
   return {
     async close(): Promise<Observation> {
       const selfAfter = selfUsage();
       const kernelAfter = await readTcpSnmp();
+      const serverKernelAfter = options.serverNetDir === undefined ? null : await readTcpSnmp(`${options.serverNetDir}/snmp`);
       const wire = capture ? await capture.finish() : null;
       const serverAfter = target.server ? await readProcessUsage(target.server.pid) : null;
       const statsAfter = statsBefore ? await serverSnapshot(target, notes, 'after', false) : null;
@@ -69,7 +72,7 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
         );
       }
       return {
-        kernel: kernelDeltas(kernelBefore, kernelAfter, options.kernelScope),
+        kernel: kernelDeltas(kernelBefore, kernelAfter, options.kernelScope, options.serverNetDir === undefined ? null : [serverKernelBefore, serverKernelAfter]),
         timeWait,
         serverDelta: statsBefore && statsAfter && target.probe ? target.probe.delta(statsBefore, statsAfter) : null,
         serverUsage: usageDelta(serverBefore, serverAfter),
@@ -103,9 +106,17 @@ async function serverSnapshot(target: ActiveTarget, notes: string[], when: strin
   }
 }
 
-function kernelDeltas(before: TcpSnmp | null, after: TcpSnmp | null, scope: 'host' | 'namespace'): KernelDeltas | null {
+/** ActiveOpens here; PassiveOpens here, or in the server's namespace when it has its own (`server`: its before and after). */
+function kernelDeltas(
+  before: TcpSnmp | null,
+  after: TcpSnmp | null,
+  scope: 'host' | 'namespace',
+  server: readonly [TcpSnmp | null, TcpSnmp | null] | null,
+): KernelDeltas | null {
   if (!before || !after) return null;
-  return { activeOpens: snmpDelta(before, after, 'ActiveOpens'), passiveOpens: snmpDelta(before, after, 'PassiveOpens'), scope };
+  const [passiveBefore, passiveAfter] = server ?? [before, after];
+  if (!passiveBefore || !passiveAfter) return null;
+  return { activeOpens: snmpDelta(before, after, 'ActiveOpens'), passiveOpens: snmpDelta(passiveBefore, passiveAfter, 'PassiveOpens'), scope };
 }
 
 function usageDelta(before: ProcessUsage | null, after: ProcessUsage | null): Observation['serverUsage'] {

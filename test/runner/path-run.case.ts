@@ -109,6 +109,8 @@ export function runPathRunCases(impl: PathImpl): void {
         // The views across namespaces: exact kernel counts in the client's, the server's /stats and CPU by PID.
         assert.equal(report.handshakes.kernel?.scope, 'namespace');
         assert.equal(report.handshakes.kernel?.activeOpens, report.handshakes.client);
+        // The server accepts in its own namespace: its PassiveOpens are read there (/proc/<server pid>/net/snmp).
+        assert.equal(report.handshakes.kernel?.passiveOpens, report.handshakes.client);
         assert.equal(report.handshakes.server, report.handshakes.client);
         assert.ok(report.server.cpuSec !== null);
         assert.equal(path.relay === null, impl === 'netem');

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { H1Error } from '../errors.js';
 import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
 import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
+import { parseSinglePath, type PathArgs } from './path-options.js';
 import { parseScaleArgs, type ScaleArgs } from './scale-config.js';
 
 export const CLIENT_MODES: readonly ClientMode[] = ['1.0', '1.1', 'pipeline'];
@@ -28,7 +29,7 @@ export const RUN_DEFAULTS = Object.freeze({
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
-export interface RunArgs extends ScaleArgs {
+export interface RunArgs extends ScaleArgs, PathArgs {
   mode?: string | string[];
   url?: string;
   serverMode?: string;
@@ -114,6 +115,9 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (args.netns === true && url !== null) {
     throw invalid('--netns runs the embedded server inside a private namespace; it cannot reach a --url server outside it');
   }
+  const path = parseSinglePath(args);
+  if (path !== null && url !== null) throw invalid('--rtt puts the embedded server at the far end of an emulated path; it cannot carry a --url target');
+  if (path !== null && args.netns === true) throw invalid('--rtt already runs server and generator in private namespaces (exact kernel counts); drop --netns');
 
   const engine = parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES);
   if (rate !== null && engine === 'autocannon') {
@@ -122,6 +126,17 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
 
   const connections = parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000);
   const scale = parseScaleArgs(args, { load: { connections, requests, rate }, engine, url, modes: modes.length, nowMs: Date.now() });
+  if (path !== null) {
+    // The generator across a path is one process in the path's client namespace, loading the one embedded server there.
+    const given = Object.entries({
+      '--workers': (scale.fields.workers ?? 1) > 1,
+      '--server-workers': (scale.fields.serverWorkers ?? 1) > 1,
+      '--source': scale.fields.source != null,
+      '--shard': scale.fields.shard != null,
+      '--start-at': scale.fields.startAtMs != null,
+    }).filter(([, on]) => on);
+    if (given.length > 0) throw invalid(`--rtt runs one generator against one embedded server across the path; drop ${given.map(([flag]) => flag).join(', ')}`);
+  }
   const base = {
     engine,
     url,
@@ -140,6 +155,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     runs: parseInteger(args.runs ?? RUN_DEFAULTS.runs, 'runs', 1, 1000),
     netns: args.netns === true,
     ...scale.fields,
+    path,
   };
   const pipelining = parseInteger(args.pipelining ?? RUN_DEFAULTS.pipelining, 'pipelining', 1, 1024);
   return modes.map((mode) =>

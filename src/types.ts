@@ -130,6 +130,8 @@ export interface RunConfig {
   readonly tls: TlsClientConfig | null;
   /** `--resolve HOST:PORT:ADDR` pins (curl's meaning): used instead of DNS for a matching URL host and port. */
   readonly resolve: readonly ResolvePin[];
+  /** `--rtt` and friends: the generator reaches the embedded server across an emulated network path; null or absent = loopback. */
+  readonly path?: PathConfig | null;
   /** `--workers N`: generator threads sharing the load (native engine); absent = 1, the generator runs in-process. */
   readonly workers?: number;
   /** `--server-workers N`: processes of the embedded server (`bench serve --workers N`); absent = 1. */
@@ -192,6 +194,35 @@ export interface ResolvePin {
   readonly addresses: readonly string[];
 }
 
+/**
+ * An emulated network path between the generator and the embedded server (`--rtt`, `--jitter`, `--loss`,
+ * `--bandwidth`, `--path`, `--path-priority`): each end in its own network namespace, every packet delayed
+ * rttMs / 2 each way. Built by src/wire/path/.
+ */
+export interface PathConfig {
+  /** Round-trip time the path adds, ms. */
+  readonly rttMs: number;
+  /** ± ms on each one-way delay, uniformly drawn; 0 = none. */
+  readonly jitterMs: number;
+  /** Percentage of packets dropped in each direction, in [0, 100). */
+  readonly lossPct: number;
+  /** Rate of each direction, bit/s; null = unlimited. */
+  readonly bandwidthBitsPerSec: number | null;
+  /** The kernel's netem, the user-space delay line, or `auto` (netem where the kernel has it). */
+  readonly impl: 'netem' | 'delay-line' | 'auto';
+  /**
+   * `nice`: the path's helpers at nice −10. `realtime`: helpers SCHED_FIFO, and the embedded server and the
+   * generator SCHED_FIFO one band lower, so a busy machine does not move the timings (at the cost of everything
+   * else on it).
+   */
+  readonly priority: 'nice' | 'realtime';
+  /**
+   * Seed of the delay line's loss and jitter draws (`--path-seed`): the same packets then meet the same fate, so a
+   * lossy run can be repeated; null draws a fresh seed. netem has none.
+   */
+  readonly seed: number | null;
+}
+
 /** HTTP version a heartbeat client speaks: 1.1 keeps one connection per client, 1.0 opens one per beat. */
 export type HeartbeatMode = '1.0' | '1.1';
 /** How an injected client goes offline; `stop` is done to a whole client process (SIGSTOP), not per client. */
@@ -223,4 +254,6 @@ export interface HeartbeatConfig {
   /** SO_KEEPALIVE delay on the embedded server's sockets; 0 = off. */
   readonly tcpKeepAliveMs: number;
   readonly label: string | null;
+  /** `--rtt`: the clients reach the embedded server across an emulated network path; null or absent = loopback. */
+  readonly path?: PathConfig | null;
 }

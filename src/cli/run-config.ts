@@ -4,6 +4,7 @@
 import { H1Error } from '../errors.js';
 import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
 import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
+import { parseSinglePath, type PathArgs } from './path-options.js';
 import { parseScaleArgs, type ScaleArgs } from './scale-config.js';
 import { parseResolvePins, parseTlsClient, validateUrl, type TargetArgs } from './target-options.js';
 
@@ -29,7 +30,7 @@ export const RUN_DEFAULTS = Object.freeze({
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
-export interface RunArgs extends TargetArgs, ScaleArgs {
+export interface RunArgs extends TargetArgs, ScaleArgs, PathArgs {
   mode?: string | string[];
   serverMode?: string;
   connections?: unknown;
@@ -117,6 +118,10 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   const tls = parseTlsClient(args, url);
   const resolve = parseResolvePins(args.resolve);
   if (resolve.length > 0 && url === null) throw invalid('--resolve pins an address for a --url host; the embedded server needs none');
+  const path = parseSinglePath(args);
+  if (path !== null && url !== null) throw invalid('--rtt puts the embedded server at the far end of an emulated path; it cannot carry a --url target');
+  if (path !== null && args.netns === true) throw invalid('--rtt already runs server and generator in private namespaces (exact kernel counts); drop --netns');
+  if (path !== null && tls !== null) throw invalid('--tls cannot be combined with --rtt yet: the emulated path starts its own plain server');
 
   const engine = parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES);
   if (rate !== null && engine === 'autocannon') {
@@ -125,6 +130,17 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
 
   const connections = parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000);
   const scale = parseScaleArgs(args, { load: { connections, requests, rate }, engine, url, modes: modes.length, nowMs: Date.now() });
+  if (path !== null) {
+    // The generator across a path is one process in the path's client namespace, loading the one embedded server there.
+    const given = Object.entries({
+      '--workers': (scale.fields.workers ?? 1) > 1,
+      '--server-workers': (scale.fields.serverWorkers ?? 1) > 1,
+      '--source': scale.fields.source != null,
+      '--shard': scale.fields.shard != null,
+      '--start-at': scale.fields.startAtMs != null,
+    }).filter(([, on]) => on);
+    if (given.length > 0) throw invalid(`--rtt runs one generator against one embedded server across the path; drop ${given.map(([flag]) => flag).join(', ')}`);
+  }
   const base = {
     engine,
     url,
@@ -145,6 +161,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     tls,
     resolve: Object.freeze(resolve),
     ...scale.fields,
+    path,
   };
   const pipelining = parseInteger(args.pipelining ?? RUN_DEFAULTS.pipelining, 'pipelining', 1, 1024);
   return modes.map((mode) =>

@@ -160,6 +160,12 @@ export interface Engine {
 }
 
 /**
+ * What a caller watching a load needs of its engine: its name, progress and first response. The engine itself, or
+ * a view of one that runs in another process (an emulated path's client namespace), fed by its messages.
+ */
+export type EngineView = Pick<Engine, 'name' | 'progress' | 'firstResponse'>;
+
+/**
  * The one-shot signal behind Engine.firstResponse(). An engine makes one (engines are single use), hands
  * `counted` to its LoadRecorder's onFirstResponse and calls `ended` when run() settles.
  */

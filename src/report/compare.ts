@@ -103,16 +103,20 @@ export function runSamples(report: RunReport): RunSummary[] {
   return report.runs && report.runs.length > 0 ? report.runs : [summarizeRun(report)];
 }
 
-/** `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). */
+/**
+ * `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). A case measured across an
+ * emulated network path carries its RTT: `1.0-c10-rtt10ms`, so it never matches a loopback case. HTTPS cases say so
+ * (`-tls`), and say when every handshake was full (`-tls-noresume`); plain cases keep their ids, so old baselines match.
+ */
 export function caseId(config: {
   readonly mode: string;
   readonly connections: number;
+  readonly path?: { readonly rttMs: number } | null;
   readonly tls?: { readonly resume: boolean } | null;
 }): string {
-  // Plain cases keep their ids (`1.1-c50`), so old baselines still match; HTTPS cases say so, and say when every
-  // handshake was full.
+  const base = `${config.mode}-c${config.connections}`;
   const tls = config.tls == null ? '' : config.tls.resume ? '-tls' : '-tls-noresume';
-  return `${config.mode}-c${config.connections}${tls}`;
+  return `${config.path ? `${base}-rtt${config.path.rttMs}ms` : base}${tls}`;
 }
 
 function side(values: number[], confidence: number): SideSummary {
@@ -168,11 +172,12 @@ function ref(report: AnyReport): ReportRef {
 
 /** Differences between two run configs that change what is measured (mode differences are the point; listed anyway). */
 function configDifferences(base: RunReport, current: RunReport): string[] {
-  const keys = ['mode', 'engine', 'connections', 'durationMs', 'pipelining', 'rate', 'method', 'url'] as const;
+  // `path`: an emulated network path (--rtt) against loopback or another path changes everything measured.
+  const keys = ['mode', 'engine', 'connections', 'durationMs', 'pipelining', 'rate', 'method', 'url', 'path'] as const;
   const out: string[] = [];
   for (const key of keys) {
-    const a = base.config[key];
-    const b = current.config[key];
+    const a = base.config[key] ?? null;
+    const b = current.config[key] ?? null;
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${key} ${JSON.stringify(a)} → ${JSON.stringify(b)}`);
   }
   return out;

@@ -5,6 +5,7 @@ import { encodeHistogram, mergeEncoded, summarizeMs, type Histogram } from '../m
 import { combineStats } from '../metrics/server-stats.js';
 import { round3, round6 } from '../numbers.js';
 import { summarizeRun } from './build.js';
+import { mergePathSections } from './path-section.js';
 import type { KernelHandshakes, RunReport } from './schema.js';
 
 export function addCounts(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
@@ -159,7 +160,7 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
   const rss = reports.map((report) => report.server.maxRssBytes);
   const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
   // The first run gives identity, config, target and engine; its own optional sections are replaced below.
-  const { wire: _wire, teardowns: _teardowns, tlsMs: _tlsMs, ...identity } = first;
+  const { wire: _wire, teardowns: _teardowns, tlsMs: _tlsMs, path: _path, ...identity } = first;
   const tls = mergeTls(reports);
   const merged: RunReport = {
     ...identity,
@@ -213,6 +214,11 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     merged.wire = wire.wire;
     merged.teardowns = wire.teardowns!;
     merged.handshakes.wire = wireHandshakes!;
+  }
+  // Runs over one path: its counters summed, the model checked against the merged latency and connect time.
+  const paths = reports.map((report) => report.path);
+  if (paths.every((path) => path !== undefined)) {
+    merged.path = mergePathSections(paths as NonNullable<RunReport['path']>[], { mode: first.config.mode, latencyMs: merged.latencyMs, connectMs: merged.connectMs });
   }
   return merged;
 }

@@ -1,6 +1,6 @@
 // One `bench run`: the target, a warm-up load, the views around the measured load, and one report built from them.
 
-import { loadConfigFor, type Engine } from '../client/engine.js';
+import { loadConfigFor, type EngineView } from '../client/engine.js';
 import type { EngineFactory } from '../client/engines/index.js';
 import { machineInfo } from '../metrics/machine.js';
 import { buildRunReport } from '../report/build.js';
@@ -9,6 +9,7 @@ import type { RunReport } from '../report/schema.js';
 import type { RunConfig } from '../types.js';
 import { observe } from './observe.js';
 import type { LookupAll } from './resolve.js';
+import type { PathRunView } from './path-view.js';
 import { plannedMeasureStartMs, waitUntilWallClock } from './start-at.js';
 import { describeTarget, loadTargetOf, openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
@@ -22,7 +23,7 @@ export type RunEvent =
       /** The address the probe chose (what is loaded). */
       readonly address?: string;
     }
-  | { readonly type: 'phase'; readonly phase: 'warmup' | 'measure'; readonly run: number; readonly runs: number; readonly engine: Engine }
+  | { readonly type: 'phase'; readonly phase: 'warmup' | 'measure'; readonly run: number; readonly runs: number; readonly engine: EngineView }
   | { readonly type: 'run-done'; readonly run: number; readonly runs: number; readonly report: RunReport };
 
 export interface RunOptions {
@@ -36,6 +37,8 @@ export interface RunOptions {
   readonly netnsUnavailable?: string | null;
   /** The resolver (tests inject one); default getaddrinfo. */
   readonly lookup?: LookupAll;
+  /** The load crosses an emulated network path and this process runs in its client namespace (path-child-main.ts). */
+  readonly path?: PathRunView;
 }
 
 /**
@@ -84,15 +87,20 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
   const observer = await observe(target, {
     kernelScope: options.kernelScope ?? 'host',
     capture: config.capture === null ? null : { file: config.capture, run },
+    ...(options.path ? { captureIface: options.path.captureIface, serverNetDir: options.path.serverNetDir } : {}),
   });
+  const failed = async (error: unknown): Promise<never> => {
+    await observer.abort();
+    throw error;
+  };
+  // Opened after the /stats calibration and closed before the last probe: the path's counters cover the load alone.
+  const pathPhase = options.path ? await options.path.open().catch(failed) : null;
   const engine = options.createEngine();
   const measureAtMs = startAtMs === null ? null : plannedMeasureStartMs(startAtMs, config.warmupMs);
   if (measureAtMs !== null) await waitUntilWallClock(measureAtMs, signal);
   options.onEvent?.({ type: 'phase', phase: 'measure', run, runs: config.runs, engine });
-  const result = await engine.run(loadConfigFor(config, loadTargetOf(target), 'measure'), signal).catch(async (error: unknown) => {
-    await observer.abort();
-    throw error;
-  });
+  const result = await engine.run(loadConfigFor(config, loadTargetOf(target), 'measure'), signal).catch(failed);
+  const path = pathPhase ? await pathPhase.close().catch(failed) : null;
   const seen = await observer.close();
   const skewMs = measureAtMs === null ? null : result.startedAtMs - measureAtMs;
   return buildRunReport({
@@ -110,6 +118,7 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
     heartbeat: null,
     notes: [...seen.notes, ...lateStartNotes(skewMs)],
     startSkewMs: skewMs,
+    path,
   });
 }
 

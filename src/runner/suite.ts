@@ -12,6 +12,7 @@ import { suiteModel } from '../report/suite-model.js';
 import type { RunConfig } from '../types.js';
 import { TOOL } from '../version.js';
 import type { LookupAll } from './resolve.js';
+import { PathSessions } from './path-run.js';
 import { runOnce, type RunEvent } from './run.js';
 import { openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
@@ -62,9 +63,15 @@ export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<
   const started = now();
   const targets = new Map<string, ActiveTarget>();
   const perCase: RunReport[][] = plan.cases.map(() => []);
+  // Cases across an emulated path (--rtt): one path per RTT, its servers and generator child (runner/path-run.ts).
+  const paths = new PathSessions();
   try {
     // Every target is opened (resolved and probed) before the first run: one that is not there fails the suite now.
     for (const item of plan.cases) {
+      if (item.config.path) {
+        await paths.prepare(item.config);
+        continue;
+      }
       const key = targetKey(item.config);
       if (!targets.has(key)) targets.set(key, await openTarget(targetSpecFor(item.config), options.lookup === undefined ? {} : { lookup: options.lookup }));
     }
@@ -76,18 +83,17 @@ export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<
         const item = plan.cases[index] as SuiteCasePlan;
         step++;
         options.onEvent?.({ type: 'case-start', caseId: item.id, run, runs: plan.runs, step, steps });
-        const target = targets.get(targetKey(item.config)) as ActiveTarget;
-        const report = await runOnce(item.config, target, {
-          createEngine: options.createEngine,
-          signal: options.signal,
-          onEvent: (event) => options.onEvent?.({ type: 'run', caseId: item.id, event }),
-        }, run);
+        const onEvent = (event: RunEvent): void => options.onEvent?.({ type: 'run', caseId: item.id, event });
+        const report = item.config.path
+          ? await paths.runOnce(item.config, { signal: options.signal, onEvent }, run)
+          : await runOnce(item.config, targets.get(targetKey(item.config)) as ActiveTarget, { createEngine: options.createEngine, signal: options.signal, onEvent }, run);
         (perCase[index] as RunReport[]).push(report);
         options.onEvent?.({ type: 'case-done', caseId: item.id, run, report });
       }
     }
   } finally {
     for (const target of targets.values()) await target.release();
+    await paths.close();
   }
 
   const cases: SuiteCase[] = [];

@@ -74,6 +74,16 @@ export function targetSpecFor(config: RunConfig): TargetSpec {
   };
 }
 
+/**
+ * The location of a target whose URL names an IP literal, without a probe: for a server another process started and
+ * reported as up (an emulated path's far end, path-child-main.ts).
+ */
+export function literalLocation(url: URL): Located {
+  const address = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const chosen = { address, family: isIP(address) === 6 ? (6 as const) : (4 as const) };
+  return { resolution: { host: address, port: portOf(url), addresses: [chosen], lookupMs: 0, source: 'literal' }, chosen, attempts: [] };
+}
+
 /** What an engine needs of the target: the URL, the address to connect to, a CA to trust. */
 export function loadTargetOf(target: ActiveTarget): LoadTarget {
   return { url: target.url, address: target.located.chosen.address, ca: target.ca };
@@ -105,7 +115,7 @@ export async function openTarget(spec: TargetSpec, options: OpenOptions = {}): P
     const located = await locateTarget(url, portOf(url), spec.resolve ?? [], lookup, spec.unreachable ?? 'throw', spec.family);
     return { url, port: portOf(url), located, ca: null, serverMode: null, server: null, probe: null, release: async () => {} };
   }
-  const server = await startEmbeddedServer(spec.serverMode, spec.serverArgs ?? [], spec.tls === true);
+  const server = await startEmbeddedServer(spec.serverMode, spec.serverArgs ?? [], { tls: spec.tls === true });
   const probe = new StatsProbe(server.url, server.ca);
   let released: Promise<void> | null = null;
   const release = (): Promise<void> => (released ??= probe.close().finally(() => server.stop()));

@@ -14,6 +14,8 @@ export interface LiveTraceOptions {
   readonly timeoutMs?: number;
   /** The address to connect to and the TLS options (https://); default: the URL's host, plain TCP. */
   readonly via?: ExchangeVia;
+  /** Interface tcpdump listens on; default `lo` (`any` inside an emulated path's client namespace). */
+  readonly iface?: string;
 }
 
 export interface LiveTrace {
@@ -32,8 +34,9 @@ export interface LiveTrace {
 export async function traceExchange(options: LiveTraceOptions): Promise<LiveTrace> {
   const port = Number(options.url.port || (options.url.protocol === 'https:' ? 443 : 80));
   const address = options.via?.address ?? options.url.hostname.replace(/^\[(.*)\]$/, '$1');
-  // Loopback traffic is on `lo`; anything else may leave by any interface (Linux "any": cooked SLL2 frames).
-  const iface = isLoopback(address) ? 'lo' : 'any';
+  // Loopback traffic is on `lo`; anything else may leave by any interface (Linux "any": cooked SLL2 frames), and an
+  // emulated path's client namespace says which (`any`).
+  const iface = options.iface ?? (isLoopback(address) ? 'lo' : 'any');
   // 4 KiB per packet keeps small HTTP messages and TLS handshake records whole; the exchange is too small to fill the ring.
   const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096, iface });
   let exchange: ExchangeResult | null = null;

@@ -8,11 +8,13 @@ import { prepareOutputs, type PlannedOutput } from '../../report/output-paths.js
 import { renderRunSummary, renderSideBySide } from '../../report/render-text.js';
 import type { RunReport } from '../../report/schema.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
-import { runSeries } from '../../runner/run.js';
+import { runSeriesOnPath } from '../../runner/path-run.js';
+import { runSeries, type RunEvent } from '../../runner/run.js';
 import { workersEngineFactory } from '../../runner/workers.js';
 import { preflightCapture } from '../../wire/capture.js';
 import { enterPrivateNetns } from '../../wire/netns.js';
 import { interruptibly } from '../interrupt.js';
+import { pathOptions } from '../path-options.js';
 import { ProgressLine } from '../progress.js';
 import {
   CLIENT_MODES,
@@ -30,7 +32,7 @@ import type { RunConfig } from '../../types.js';
 function builder(yargs: Argv): Argv<RunArgs> {
   // Values stay strings and carry no yargs defaults: run-config.ts validates them and owns the defaults,
   // which is also how it knows whether -n and -d were both given.
-  return yargs
+  return pathOptions(yargs)
     .option('mode', { type: 'string', describe: `HTTP mode: ${CLIENT_MODES.join(' | ')}; repeat to run several in turn [default: ${RUN_DEFAULTS.mode}]` })
     .option('url', { type: 'string', describe: 'Target: any http:// or https:// URL (host name or IP literal) [default: embedded server on 127.0.0.1:0]' })
     .option('server-mode', { type: 'string', describe: `Embedded server mode: ${SERVER_MODES.join(' | ')} [default: close for 1.0, keep-alive otherwise]` })
@@ -78,7 +80,8 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s')
     .example('$0 run --url https://example.com/ --mode 1.0 --tls-resume off -n 200', 'a full TLS handshake per request')
     .example('$0 run --tls --mode=1.0 --mode=1.1 -d 3s', 'HTTPS against the embedded server')
-    .example('$0 run --mode 1.0 --workers auto --server-workers 2 --source 127.0.0.2-127.0.0.20 -d 10s', 'every core, past the port limit') as unknown as Argv<RunArgs>;
+    .example('$0 run --mode 1.0 --workers auto --server-workers 2 --source 127.0.0.2-127.0.0.20 -d 10s', 'every core, past the port limit')
+    .example('$0 run --mode 1.0 --mode 1.1 --rtt 20ms -d 5s', 'what HTTP/1.0 costs at 20 ms RTT, measured across an emulated path (root)') as unknown as Argv<RunArgs>;
 }
 
 /** This very command line, to re-run inside a private namespace (--netns). */
@@ -117,19 +120,24 @@ async function handler(argv: RunArgs): Promise<void> {
   if (configs.some((config) => config.capture !== null)) await preflightCapture();
   const createEngine = (first.workers ?? 1) > 1 ? workersEngineFactory(first.workers!) : await loadEngine(first.engine);
 
-  const progress = output.progress ? new ProgressLine(process.stderr) : null;
+  // Across a path the sockets live in its namespaces, not this one: the panel shows no TIME_WAIT (the report has it).
+  const progress = output.progress ? new ProgressLine(process.stderr, first.path ? { readTimeWait: () => Promise.resolve(null) } : {}) : null;
   const interruption = interruptibly('the report', () => progress?.clear());
   const done: Array<{ report: RunReport; path: string }> = [];
   try {
     for (const config of configs) {
       if (interruption.signal.aborted) break;
-      const report = await runSeries(config, {
-        createEngine,
-        signal: interruption.signal,
-        onEvent: (event) => progress?.onEvent(event, config.mode),
-        kernelScope: netns?.state === 'inside' ? 'namespace' : 'host',
-        netnsUnavailable: netns?.state === 'host' ? netns.reason : null,
-      });
+      const onEvent = (event: RunEvent): void => progress?.onEvent(event, config.mode);
+      // --rtt: the generator runs in the path's client namespace, a child of ours (runner/path-run.ts).
+      const report = config.path
+        ? await runSeriesOnPath(config, { signal: interruption.signal, onEvent })
+        : await runSeries(config, {
+            createEngine,
+            signal: interruption.signal,
+            onEvent,
+            kernelScope: netns?.state === 'inside' ? 'namespace' : 'host',
+            netnsUnavailable: netns?.state === 'host' ? netns.reason : null,
+          });
       progress?.stop();
       const given = reportPathFor(output, config.mode, configs.length);
       const path = given ?? defaultReportPath(config.mode);

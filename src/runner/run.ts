@@ -75,9 +75,11 @@ export async function runSeries(config: RunConfig, options: RunOptions): Promise
  */
 export async function runOnce(config: RunConfig, target: ActiveTarget, options: RunOptions, run = 1): Promise<RunReport> {
   const { signal } = options;
-  // --start-at (first run only): wait for the shared instant before the warm-up, and measure from a planned instant.
+  // --start-at (first run only): the shards start their warm-ups together, then measure from a planned instant.
+  // Without a warm-up the views are opened first (the /stats calibration takes round trips) and the measured load
+  // alone waits for the instant, so nothing but the load itself lies between the instant and the first request.
   const startAtMs = run === 1 ? (config.startAtMs ?? null) : null;
-  if (startAtMs !== null) await waitUntilWallClock(startAtMs, signal);
+  if (startAtMs !== null && config.warmupMs > 0) await waitUntilWallClock(startAtMs, signal);
   if (config.warmupMs > 0 && !signal.aborted) {
     const warmup = options.createEngine();
     options.onEvent?.({ type: 'phase', phase: 'warmup', run, runs: config.runs, engine: warmup });

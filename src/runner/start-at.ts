@@ -20,9 +20,17 @@ export function plannedMeasureStartMs(startAtMs: number, warmupMs: number): numb
 const MAX_REARMS = 16;
 
 /**
+ * The timer aims this far before the instant and event-loop turns cover the rest: a timer fires late by up to a
+ * scheduler tick or more on a busy machine, which would be the shards' skew; a few ms of setImmediate turns cost
+ * little and leave I/O running.
+ */
+const PRECISE_TAIL_MS = 15;
+
+/**
  * Resolve at wall-clock `atMs` (epoch ms, Date.now()'s clock: the shards of a run agree on wall time, not on any
- * monotonic clock), at once if it has passed, or as soon as `signal` aborts. Node timers never fire early, and a
- * clock stepped while waiting is caught by re-checking (at most {@link MAX_REARMS} times).
+ * monotonic clock), at once if it has passed, or as soon as `signal` aborts. A timer wakes {@link PRECISE_TAIL_MS}
+ * early and event-loop turns wait out the rest; a clock stepped while waiting is caught by re-checking (at most
+ * {@link MAX_REARMS} times).
  *
  * @param now the wall clock (injectable for tests)
  */
@@ -35,10 +43,16 @@ export function waitUntilWallClock(atMs: number, signal: AbortSignal, now: () =>
       signal.removeEventListener('abort', finish);
       resolve();
     };
+    const tail = (): void => {
+      if (now() >= atMs || signal.aborted) finish();
+      else setImmediate(tail);
+    };
     const check = (): void => {
+      timer = null;
       const remaining = atMs - now();
       if (remaining <= 0 || signal.aborted || rearms++ >= MAX_REARMS) return finish();
-      timer = setTimeout(check, remaining);
+      if (remaining <= PRECISE_TAIL_MS) return tail();
+      timer = setTimeout(check, remaining - PRECISE_TAIL_MS);
     };
     signal.addEventListener('abort', finish, { once: true });
     check();

@@ -12,16 +12,22 @@ export interface LoadConfig
   extends Pick<RunConfig, 'mode' | 'connections' | 'rate' | 'timeoutMs' | 'method' | 'headers' | 'body' | 'pipelining'> {
   /** Resolved target (embedded server already started). */
   readonly url: URL;
-  /** This load's length in ms; with `requests` set it is only a safety bound. */
+  /** This load's length in ms; with `requests` set it bounds the load. */
   readonly durationMs: number;
-  /** Stop after this many finished (completed or failed) requests; null = run for durationMs. */
+  /**
+   * Stop after this many completed requests (a response, any status); failed ones do not count, but the load also
+   * stops once this many have failed. Null = run for durationMs.
+   */
   readonly requests: number | null;
+  /** HTTP/1.0 with `Connection: keep-alive` (RunConfig.keepAlive); absent = false. */
+  readonly keepAlive?: boolean;
 }
 
 /** The load of `config` against `url` for `durationMs` (a warm-up: no request bound) or as configured (measured). */
 export function loadConfigFor(config: RunConfig, url: URL, phase: 'warmup' | 'measure'): LoadConfig {
   return {
     mode: config.mode,
+    keepAlive: config.keepAlive,
     connections: config.connections,
     rate: config.rate,
     timeoutMs: config.timeoutMs,

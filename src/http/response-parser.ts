@@ -33,6 +33,8 @@ export class ResponseParser {
   versionMinor = 0;
   /** RFC 9112 §9.3: whether the connection stays open after this response (valid once the head is parsed). */
   keepAlive = false;
+  /** The response said `Connection: keep-alive` itself (what an HTTP/1.0 client needs to keep it, RFC 9112 §9.3). */
+  keepAliveAnnounced = false;
   /** Body bytes of the current message (decoded payload for chunked). */
   bodyBytes = 0;
   error: string | null = null;
@@ -148,6 +150,7 @@ export class ResponseParser {
     // RFC 9112 §9.3: "close" ends it; 1.1 persists by default; 1.0 persists only with "keep-alive" (the same rule
     // the server applies to requests).
     let keepAlive = clientWantsPersistence(head.versionMinor, head.connectionClose, head.connectionKeepAlive);
+    this.keepAliveAnnounced = head.connectionKeepAlive && !head.connectionClose;
     if (this.skipBody || status === 204 || status === 304) {
       this.keepAlive = keepAlive;
       return 1;

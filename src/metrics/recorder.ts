@@ -55,6 +55,10 @@ export class LoadRecorder {
   readonly ttfb: Histogram = createHistogram();
   /** Open loop only: latency from the actual send, not the intended one. */
   readonly uncorrected: Histogram | null;
+  /** Open loop only: actual send − intended send of each request (the generator's own lateness, or a backlog). */
+  readonly sendLag: Histogram | null;
+  /** Connections whose server announced its close but sent no FIN in time: the client closed them (see LINGER_MS). */
+  serverCloseLate = 0;
   readonly timeline = new Timeline();
   readonly statuses = new StatusCounts();
   /** Called once, when the first response is counted (Engine.firstResponse); null when nobody asked. */
@@ -64,6 +68,7 @@ export class LoadRecorder {
 
   constructor(openLoop: boolean) {
     this.uncorrected = openLoop ? createHistogram() : null;
+    this.sendLag = openLoop ? createHistogram() : null;
   }
 
   /** Start counting at `nowUs` (the measured phase's first µs). */
@@ -79,6 +84,16 @@ export class LoadRecorder {
     if (!this.active) return;
     this.sent += count;
     this.bytesOut += bytes;
+  }
+
+  /** Open loop: a request went out `lagUs` after its intended time. */
+  sentLate(lagUs: number): void {
+    if (this.active && this.sendLag !== null) recordUs(this.sendLag, lagUs);
+  }
+
+  /** A server announced its close but was too late with its FIN: the client closed that connection. */
+  serverClosedLate(): void {
+    if (this.active) this.serverCloseLate++;
   }
 
   bytes(count: number): void {
@@ -153,7 +168,14 @@ export class LoadRecorder {
 
   connectionCounters(): ConnectionCounters {
     const c = this.closes;
-    return { opened: this.opened, closedByServer: c.closedByServer, closedByClient: c.closedByClient, reset: c.reset, maxOpen: this.maxOpen };
+    return {
+      opened: this.opened,
+      closedByServer: c.closedByServer,
+      closedByClient: c.closedByClient,
+      reset: c.reset,
+      maxOpen: this.maxOpen,
+      serverCloseLate: this.serverCloseLate,
+    };
   }
 
   statusCodes(): Record<string, number> {

@@ -16,10 +16,14 @@ const bytesPerSec = (value: number): string =>
 /** Handshakes per request: 1.000 for HTTP/1.0, 3 significant digits when tiny (keep-alive: 0.000770). */
 export const perRequest = (value: number): string => (value >= 0.1 || value === 0 ? fmt(value, 3) : String(Number(value.toPrecision(3))));
 const orDash = (value: number | null, render: (n: number) => string = int): string => (value === null ? '—' : render(value));
+/** A count the engine could not tell (null): said so, never shown as 0. */
+const orUnknown = (value: number | null): string => (value === null ? 'unknown' : int(value));
 
 function wireName(report: RunReport): string {
   const mode = report.config.mode;
-  if (mode === '1.0') return 'HTTP/1.0, a connection per request';
+  if (mode === '1.0') {
+    return report.config.keepAlive === true ? 'HTTP/1.0 with Connection: keep-alive, reused while the server agrees' : 'HTTP/1.0, a connection per request';
+  }
   if (mode === '1.1') return 'HTTP/1.1 keep-alive';
   return `HTTP/1.1 pipelined, depth ${report.config.pipelining}`;
 }
@@ -46,6 +50,7 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
   const latency = new Table({ head: ['ms', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'stdev'], style: PLAIN });
   latency.push(latencyRow(report.coordinatedOmission.corrected ? 'latency (corrected)' : 'latency', report.latencyMs));
   if (report.uncorrectedLatencyMs) latency.push(latencyRow('latency (uncorrected)', report.uncorrectedLatencyMs));
+  if (report.sendLagMs) latency.push(latencyRow('send lag', report.sendLagMs));
   latency.push(latencyRow('connect', report.connectMs), latencyRow('ttfb', report.ttfbMs));
   lines.push(latency.toString());
 
@@ -53,15 +58,20 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
   const kernel = hs.kernel ? `${int(hs.kernel.activeOpens)} (${hs.kernel.scope} scope)` : '—';
   const facts: Array<[string, string]> = [
     ['throughput', `${fmt(report.throughput.requestsPerSec)} req/s · ${bytesPerSec(report.throughput.bytesPerSec)} over ${fmt(report.durationSec, 3)} s`],
-    ['requests', `${int(requests.sent)} sent · ${int(requests.completed)} completed · ${int(requests.non2xx)} non-2xx · ${int(requests.errors)} errors`],
+    [
+      'requests',
+      `${int(requests.sent)} sent · ${int(requests.completed)} completed · ${int(requests.non2xx)} non-2xx · ${int(requests.errors)} errors` +
+        (requests.resent == null ? '' : ` · ${int(requests.resent)} resent`) +
+        (requests.abandoned == null ? '' : ` · ${int(requests.abandoned)} abandoned`),
+    ],
     ['handshakes', `client ${orDash(hs.client)} · server ${orDash(hs.server)} · kernel ${kernel}${hs.wire === undefined ? '' : ` · wire ${int(hs.wire)}`} · ${perRequest(hs.perRequest)} per request`],
     ...(report.teardowns
       ? [['teardowns', `wire: server first ${int(report.teardowns.wire.serverFirst)} · client first ${int(report.teardowns.wire.clientFirst)} · reset ${int(report.teardowns.wire.reset)}`] as [string, string]]
       : []),
     [
       'connections',
-      `${int(report.connections.opened)} opened · closed by server ${int(report.connections.closedByServer)} · by client ` +
-        `${int(report.connections.closedByClient)} · reset ${int(report.connections.reset)} · max open ${int(report.connections.maxOpen)}`,
+      `${int(report.connections.opened)} opened · closed by server ${orUnknown(report.connections.closedByServer)} · by client ` +
+        `${orUnknown(report.connections.closedByClient)} · reset ${int(report.connections.reset)} · max open ${int(report.connections.maxOpen)}`,
     ],
     ['TIME_WAIT', `port ${report.timeWait.port}: server side ${int(report.timeWait.serverSide)} · client side ${int(report.timeWait.clientSide)}`],
     ['generator CPU', cpuText(report)],

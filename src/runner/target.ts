@@ -39,9 +39,9 @@ export function portOf(url: URL): number {
   return url.protocol === 'https:' ? 443 : 80;
 }
 
-/** The target a run config asks for. */
+/** The target a run config asks for (a 1.0 run asking for keep-alive gets a server that can grant it). */
 export function targetSpecFor(config: RunConfig): TargetSpec {
-  return { url: config.url, serverMode: config.serverMode ?? defaultServerMode(config.mode) };
+  return { url: config.url, serverMode: config.serverMode ?? (config.keepAlive ? 'keep-alive' : defaultServerMode(config.mode)) };
 }
 
 /** How the report names a target. */

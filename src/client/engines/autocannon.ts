@@ -6,7 +6,7 @@ import type { LoadResult } from '../../measurements.js';
 import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
 import { ReferenceRun } from './reference-run.js';
-import { tapSocket } from './socket-tap.js';
+import { markTeardown, tapSocket } from './socket-tap.js';
 import { packageVersion } from './versions.js';
 
 const VERSION = packageVersion('autocannon');
@@ -44,6 +44,13 @@ class ClientTap {
       const start = clock.nowUs();
       connect.call(this);
       tapSocket(this.conn, recorder, start);
+    };
+    // destroy() is autocannon ending this client (its share of requests done, or the run stopped): the server held
+    // the socket open, so that close is the client's for certain (unlike a reconnectRate reset, see socket-tap).
+    const destroy = client.destroy;
+    client.destroy = function wrappedDestroy(this: AutocannonClient): void {
+      if (!this.destroyed) markTeardown(this.conn);
+      destroy.call(this);
     };
   }
 
@@ -183,6 +190,9 @@ export class AutocannonEngine implements Engine {
       httpVersionOnWire: '1.1',
       interrupted: signal.aborted,
       countsConnections: true,
+      // autocannon drops the requests in flight on a closed connection and sends new ones: neither is countable.
+      resent: null,
+      abandoned: null,
       notes,
       resolution: {
         latency: config.mode === '1.0' ? '1 µs (to the end of the header block)' : '1 µs (autocannon hrtime)',

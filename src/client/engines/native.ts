@@ -8,6 +8,7 @@ import { TOOL } from '../../version.js';
 import type { LoadResult } from '../../measurements.js';
 import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { LoadRun } from '../load-run.js';
+import { LINGER_MS } from '../transports/connection.js';
 
 /** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
 function validate(config: LoadConfig): void {
@@ -16,7 +17,7 @@ function validate(config: LoadConfig): void {
   };
   if (config.url.protocol !== 'http:') bad(`the native engine speaks plain http:// only, not ${config.url.protocol}`);
   if (!Number.isInteger(config.connections) || config.connections < 1) bad('connections must be an integer >= 1');
-  if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it is the safety bound)');
+  if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it bounds the run)');
   if (config.requests !== null && (!Number.isInteger(config.requests) || config.requests < 1)) bad('requests must be an integer >= 1');
   if (config.rate !== null && !(config.rate > 0)) bad('rate must be > 0 requests/s');
   if (!(config.timeoutMs >= 0)) bad('timeoutMs must be >= 0');
@@ -33,16 +34,35 @@ function notesFor(run: LoadRun, config: LoadConfig): string[] {
   }
   if (run.stopReason === 'unreachable') notes.push('stopped early: every connect failed for 2 s with no socket open (target unreachable)');
   if (run.stopReason === 'bound' && config.requests !== null) {
-    notes.push(`stopped by the ${config.durationMs} ms safety bound before ${config.requests} requests had finished`);
+    notes.push(`stopped by the ${config.durationMs} ms bound before ${config.requests} requests had completed`);
   }
+  if (run.stopReason === 'failures') notes.push(`stopped after ${config.requests} requests had failed, before as many completed`);
   if (run.abandoned > 0) {
     notes.push(
       run.interrupted
-        ? `interrupted: ${run.abandoned} in-flight requests were discarded`
-        : `${run.abandoned} requests still in flight when the run ended were abandoned (not counted)`,
+        ? `interrupted: ${run.abandoned} in-flight requests were discarded (requests.abandoned)`
+        : `${run.abandoned} requests still unanswered when the run ended were abandoned (requests.abandoned; neither completed nor errors)`,
     );
   }
-  if (run.resent > 0) notes.push(`${run.resent} pipelined requests were sent again after the server closed the connection (Connection: close)`);
+  if (run.resent > 0) {
+    notes.push(
+      `${run.resent} requests were sent again on a new connection: the server closed the one they were on before answering ` +
+        'them (after a response that announced the close, or an idle close racing them; RFC 9112 §9.3.1, §9.3.2)',
+    );
+  }
+  const late = run.recorder.serverCloseLate;
+  if (late > 0) {
+    notes.push(
+      `${late} connections whose response announced the close got no FIN from the server within ${LINGER_MS} ms: h1bench ` +
+        'closed them (connections.serverCloseLate, counted as closed by the client); the slot reconnected at once all the same',
+    );
+  }
+  if (config.keepAlive === true) {
+    notes.push(
+      "HTTP/1.0 with 'Connection: keep-alive' (as ab -k): a connection is reused only while the server answers " +
+        "'Connection: keep-alive' (RFC 9112 §9.3); any other answer costs a new connection, counted in handshakes",
+    );
+  }
   if (config.mode === 'pipeline' && config.timeoutMs > 0) {
     notes.push('pipelined timeout: fires when no response completes for --timeout while requests are in flight, failing all of them');
   }
@@ -67,10 +87,13 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
     errors: rec.errors(),
     errorSamples: rec.errorSamples(),
     connections: rec.connectionCounters(),
+    resent: run.resent,
+    abandoned: run.abandoned,
     latency: rec.latency,
     connect: rec.connect,
     ttfb: rec.ttfb,
     uncorrectedLatency: rec.uncorrected,
+    sendLag: rec.sendLag,
     timeline: rec.timelinePoints(run.endUs),
     notes: notesFor(run, config),
     resolution: { latency: '1 µs (monotonic clock)', connect: '1 µs (connect() to the connect event)', ttfb: '1 µs (socket read)' },

@@ -1,11 +1,13 @@
 // Run state of the reference engines (undici, autocannon): progress, close-waiting; counting via metrics/recorder.
 
+import type { Socket } from 'node:net';
 import type { Clock } from '../../clock.js';
 import type { ErrorCode } from '../../errors.js';
 import type { FailurePhase, LoadResult, TimelinePoint } from '../../measurements.js';
 import { describedFailure, LoadRecorder } from '../../metrics/recorder.js';
 import type { EngineName } from '../../types.js';
 import type { LoadProgress } from '../engine.js';
+import { markTeardown } from './socket-tap.js';
 
 /** What only the engine knows when it hands its figures over. */
 export interface EngineFacts {
@@ -15,6 +17,10 @@ export interface EngineFacts {
   readonly interrupted: boolean;
   /** False when the engine cannot observe its connections (then `connections` is null). */
   readonly countsConnections: boolean;
+  /** Requests the engine sent again after a close (null: it does so unseen, or not at all). */
+  readonly resent: number | null;
+  /** Requests still in flight when the load ended and left unanswered (null: unknown). */
+  readonly abandoned: number | null;
   readonly notes: string[];
   readonly resolution: LoadResult['resolution'];
 }
@@ -33,6 +39,10 @@ export class ReferenceRun {
   private endUs = 0;
   private timelinePoints: TimelinePoint[] = [];
   private allClosed: (() => void) | null = null;
+  /** The load's connections still open, so a teardown can mark what it closes. */
+  private readonly openSockets = new Set<Socket>();
+  /** Client closes the engine made itself before any FIN could be seen: who closed first is unknown for them. */
+  private uncertainCloses = 0;
 
   constructor(
     readonly clock: Clock,
@@ -82,12 +92,27 @@ export class ReferenceRun {
   }
 
   /** A TCP connection finished its handshake; only the load's connections are counted, or kept open. */
-  connectionOpened(connectUs: number, nowUs: number): void {
-    if (this.counts.active) this.counts.socketOpened(nowUs, connectUs);
+  connectionOpened(connectUs: number, nowUs: number, socket: Socket | null = null): void {
+    if (!this.counts.active) return;
+    this.counts.socketOpened(nowUs, connectUs);
+    if (socket !== null) this.openSockets.add(socket);
   }
 
-  /** A connection of the load closed after reading `bytesRead` bytes: who closed first decides where it is counted. */
-  connectionClosed(how: 'server' | 'client' | 'reset', bytesRead = 0): void {
+  /**
+   * The engine is about to destroy every connection it still holds (end of the load): those closes are the client's
+   * for certain (the server was keeping them open).
+   */
+  beginTeardown(): void {
+    for (const socket of this.openSockets) markTeardown(socket);
+  }
+
+  /**
+   * A connection of the load closed after reading `bytesRead` bytes: who closed first decides where it is counted.
+   * `certain` false: the engine destroyed it right after a response, so a server FIN may have been on its way.
+   */
+  connectionClosed(how: 'server' | 'client' | 'reset', bytesRead = 0, certain = true, socket: Socket | null = null): void {
+    if (socket !== null) this.openSockets.delete(socket);
+    if (!certain) this.uncertainCloses++;
     this.counts.measuredSocketClosed(how, bytesRead);
     if (this.counts.open === 0 && this.allClosed !== null) {
       const resolve = this.allClosed;
@@ -121,6 +146,21 @@ export class ReferenceRun {
 
   toResult(facts: EngineFacts): LoadResult {
     const counts = this.counts;
+    const notes = [...facts.notes];
+    let connections = facts.countsConnections ? counts.connectionCounters() : null;
+    if (connections !== null) {
+      // Never a wrong count: what the engine hides, it reports as unknown.
+      connections = { ...connections, serverCloseLate: null };
+      if (this.uncertainCloses > 0) {
+        connections.closedByServer = null;
+        connections.closedByClient = null;
+        notes.push(
+          `${facts.engine} closed ${this.uncertainCloses} connections itself as soon as it had parsed a response (1.0 mode, ` +
+            "a 'Connection: close' answer, a timeout), before a FIN from the server could be read: who closed first is " +
+            'unknown for them, so connections.closedByServer/closedByClient are null; timeWait and the server\'s /stats tell',
+        );
+      }
+    }
     return {
       engine: facts.engine,
       engineVersion: facts.engineVersion,
@@ -135,13 +175,16 @@ export class ReferenceRun {
       bytesIn: counts.bytesIn,
       errors: counts.errors(),
       errorSamples: counts.errorSamples(),
-      connections: facts.countsConnections ? counts.connectionCounters() : null,
+      connections,
+      resent: facts.resent,
+      abandoned: facts.abandoned,
       latency: counts.latency,
       connect: counts.connect,
       ttfb: counts.ttfb,
       uncorrectedLatency: counts.uncorrected,
+      sendLag: counts.sendLag,
       timeline: this.timelinePoints,
-      notes: facts.notes,
+      notes,
       resolution: facts.resolution,
     };
   }

@@ -9,6 +9,7 @@ const kStartUs = Symbol('h1bench.connectStartUs');
 const kMeasured = Symbol('h1bench.measured');
 const kServerEnded = Symbol('h1bench.serverEnded');
 const kReset = Symbol('h1bench.reset');
+const kTeardown = Symbol('h1bench.teardown');
 
 interface TappedSocket extends Socket {
   [kRecorder]: ReferenceRun;
@@ -16,6 +17,8 @@ interface TappedSocket extends Socket {
   [kMeasured]: boolean;
   [kServerEnded]: boolean;
   [kReset]: boolean;
+  /** Closed by the engine's end-of-load teardown, while the server held it open: certainly a client close. */
+  [kTeardown]: boolean;
 }
 
 function onConnect(this: TappedSocket): void {
@@ -25,7 +28,7 @@ function onConnect(this: TappedSocket): void {
   this[kMeasured] = recorder.measuring;
   if (!recorder.measuring) return;
   const now = recorder.clock.nowUs();
-  recorder.connectionOpened(now - this[kStartUs], now);
+  recorder.connectionOpened(now - this[kStartUs], now, this);
 }
 
 function onEnd(this: TappedSocket): void {
@@ -39,8 +42,13 @@ function onError(this: TappedSocket, err: NodeJS.ErrnoException): void {
 
 function onClose(this: TappedSocket): void {
   if (!this[kMeasured]) return;
+  const kind = this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client';
+  // A client close outside the teardown is the engine destroying a socket itself (1.0 mode, a close answer, a
+  // timeout): it does so as soon as it has parsed the response, before it could read a FIN the server may already
+  // have sent, so who closed first is unknown there.
+  const certain = kind !== 'client' || this[kTeardown];
   // bytesRead counts status lines, headers and bodies exactly as they came off the wire.
-  this[kRecorder].connectionClosed(this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client', this.bytesRead);
+  this[kRecorder].connectionClosed(kind, this.bytesRead, certain, this);
 }
 
 /**
@@ -54,8 +62,15 @@ export function tapSocket(socket: Socket, recorder: ReferenceRun, startUs: numbe
   tapped[kMeasured] = false;
   tapped[kServerEnded] = false;
   tapped[kReset] = false;
+  tapped[kTeardown] = false;
   socket.prependOnceListener('connect', onConnect);
   socket.once('end', onEnd);
   socket.on('error', onError);
   socket.once('close', onClose);
+}
+
+/** The engine is about to destroy `socket` at the end of its load (a tapped socket; others are ignored). */
+export function markTeardown(socket: Socket): void {
+  const tapped = socket as Partial<TappedSocket>;
+  if (tapped[kRecorder] !== undefined && !socket.destroyed) tapped[kTeardown] = true;
 }

@@ -105,6 +105,9 @@ export class UndiciEngine implements Engine {
       httpVersionOnWire: '1.1',
       interrupted: signal.aborted,
       countsConnections: true,
+      // undici sends unanswered pipelined requests again after a close without telling: not countable.
+      resent: null,
+      abandoned: signal.aborted ? null : abandoned,
       notes,
       resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },
     });

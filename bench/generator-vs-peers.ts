@@ -1,6 +1,6 @@
 // Generator cost against nginx (1 worker): native engine vs autocannon vs wrk, CPU per 100k requests and req/s, with the target ratios.
 //
-//   node dist/bench/generator-vs-peers.js [--duration 5s] [--warmup 1s] [--rounds 3] [--connections 50] [--out results]
+//   node dist/bench/generator-vs-peers.js [--duration 5s] [--warmup 1s] [--rounds 3] [--connections 50] [--out results/bench]
 //
 // Every generator runs as its own process (bench/peers/generators.ts), so its CPU is read from
 // /proc/<pid>/stat over exactly the measured window. Rounds are interleaved (native, autocannon,
@@ -75,7 +75,7 @@ async function main(): Promise<number> {
       warmup: { type: 'string', default: '1s' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
-      out: { type: 'string', default: 'results' },
+      out: { type: 'string', default: 'results/bench' },
     },
   });
   const shape: LoadShape = {

@@ -1,10 +1,10 @@
 // Heartbeat failure detection at scale: 10,000 clients, 5% frozen, in 1.1 and 1.0 mode; the issue's targets checked.
 //
 //   node dist/bench/heartbeat.js [--clients 10000] [--duration 60s] [--interval 1s] [--timeout 3s]
-//                                [--offline-percent 5] [--offline-mode freeze] [--modes 1.1,1.0] [--out results]
+//                                [--offline-percent 5] [--offline-mode freeze] [--modes 1.1,1.0] [--out results/bench]
 //
 // Each mode is one `bench heartbeat` run (its own embedded server and client processes), so the
-// figures are exactly what a user gets from the CLI. Writes results/heartbeat-<date>.json with
+// figures are exactly what a user gets from the CLI. Writes results/bench/heartbeat-<date>.json with
 // both reports and a verdict per target; prints a short table.
 
 import { spawn } from 'node:child_process';
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     'offline-mode': { type: 'string', default: 'freeze' },
     modes: { type: 'string', default: '1.1,1.0' },
     'clients-per-process': { type: 'string', default: '2500' },
-    out: { type: 'string', default: 'results' },
+    out: { type: 'string', default: 'results/bench' },
   },
 });
 

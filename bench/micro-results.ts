@@ -1,4 +1,4 @@
-// bench:micro results: collect tinybench figures, save results/micro-<date>.json, compare with the last saved run.
+// bench:micro results: collect tinybench figures, save results/bench/micro-<date>.json, compare with the last saved run.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
@@ -47,7 +47,7 @@ export function collectMicro(bench: Bench, startedAt: Date): { results: MicroRes
   return { results: { kind: 'micro', schemaVersion: 1, startedAt: startedAt.toISOString(), machine, entries }, failed };
 }
 
-/** The most recent results/micro-*.json (file names sort by time), or null. */
+/** The most recent results/bench/micro-*.json (file names sort by time), or null. */
 export function latestMicro(dir: string): { file: string; results: MicroResults } | null {
   let names: string[];
   try {

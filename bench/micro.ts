@@ -1,5 +1,5 @@
 // bench:micro runner: loads every bench/micro/*.js task module (each exports register(bench)), runs them with
-// tinybench, prints ops/s (compared with the last saved run) and saves results/micro-<time>.json.
+// tinybench, prints ops/s (compared with the last saved run) and saves results/bench/micro-<time>.json.
 //
 // Usage: node dist/bench/micro.js [substring ...] [--time MS] [--no-save]
 
@@ -51,7 +51,7 @@ const startedAt = new Date();
 process.stderr.write(`bench:micro: ${bench.tasks.length} tasks, ${timeMs} ms each\n`);
 await bench.run();
 const { results, failed } = collectMicro(bench, startedAt);
-const resultsDir = join(PACKAGE_ROOT, 'results');
+const resultsDir = join(PACKAGE_ROOT, 'results', 'bench');
 const previous = latestMicro(resultsDir);
 process.stdout.write(`${renderMicroTable(results, previous?.results ?? null)}\n`);
 if (previous !== null) process.stdout.write(`compared with ${previous.file}\n`);

@@ -1,7 +1,7 @@
 // bench:peers: servers (h1bench, node:http, nginx) × generators (native, undici, autocannon, wrk) × modes;
-// req/s, p99 and CPU per 100k requests for both sides, ratio tables, results/peers-<date>.json and .md.
+// req/s, p99 and CPU per 100k requests for both sides, ratio tables, results/bench/peers-<date>.json and .md.
 //
-//   node dist/bench/peers.js [--preset quick|full|tiny] [--out DIR (default <package>/results)] [--servers a,b] [--generators a,b] [--modes 1.0,1.1]
+//   node dist/bench/peers.js [--preset quick|full|tiny] [--out DIR (default <package>/results/bench)] [--servers a,b] [--generators a,b] [--modes 1.0,1.1]
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir } from 'node:os';
@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${context.join('\n')}\n\n${renderConsole(rows, tables)}`);
   if (skipped.length > 0) process.stdout.write(`\nSkipped:\n${skipped.map((s) => `  ${s}`).join('\n')}\n`);
 
-  const outDir = values.out === undefined ? join(PACKAGE_ROOT, 'results') : resolve(values.out);
+  const outDir = values.out === undefined ? join(PACKAGE_ROOT, 'results', 'bench') : resolve(values.out);
   mkdirSync(outDir, { recursive: true });
   const name = `peers-${stamp(startedAt)}`;
   const report = { kind: 'peers', schemaVersion: 1, startedAt: startedAt.toISOString(), preset, machine, rows, ratios: tables, skipped };

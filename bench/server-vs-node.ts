@@ -1,6 +1,6 @@
 // Issue 2's peer benchmark: wrk against `bench serve`, a minimal node:http server and a bare node:net responder
 // (the ceiling), keep-alive, `Connection: close` and pipelined (depth 16), printing req/s and ratios; saves
-// results/server-vs-node-<date>.json.
+// results/bench/server-vs-node-<date>.json.
 //
 // Usage: node dist/bench/server-vs-node.js [--duration 10] [--connections 50] [--threads 1] [--out FILE]
 
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     wrk: { threads: opts.threads, connections: opts.connections, durationS: opts.durationS },
     rows,
   };
-  const out = opts.out ?? join(PACKAGE_ROOT, 'results', `server-vs-node-${startedAt.toISOString().slice(0, 10)}.json`);
+  const out = opts.out ?? join(PACKAGE_ROOT, 'results', 'bench', `server-vs-node-${startedAt.toISOString().slice(0, 10)}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`saved ${out}\n`);

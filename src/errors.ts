@@ -24,8 +24,14 @@ export const ERROR_CODES = {
 
   // Reports.
   H1B_REPORT_READ: { description: 'A report file could not be read or is not JSON.', exitCode: 2 },
-  H1B_REPORT_SCHEMA: { description: 'A report has an unknown schemaVersion or a missing field; upgrade h1bench or regenerate the report.', exitCode: 2 },
-  H1B_REPORT_WRITE: { description: 'A report could not be written (directory missing or not writable); nothing partial is left behind.', exitCode: 1 },
+  H1B_REPORT_SCHEMA: {
+    description: 'A report has an unknown schemaVersion or a missing field (upgrade h1bench or regenerate the report), or a JSON file is not an h1bench report at all.',
+    exitCode: 2,
+  },
+  H1B_REPORT_WRITE: {
+    description: 'A report, HTML page or capture cannot be written (a parent is a file, the directory is not writable); checked before measuring, and nothing partial is left behind.',
+    exitCode: 1,
+  },
   H1B_REPORT_MISMATCH: { description: 'Two reports cannot be compared (different kinds or no common cases).', exitCode: 2 },
   H1B_SUITE_FILE: { description: 'A suite definition (--preset in bench/suites/ or --file) is missing, not JSON, or has an invalid field; the message names it.', exitCode: 2 },
 

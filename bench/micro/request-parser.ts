@@ -1,4 +1,5 @@
-// Micro-benchmarks: the request parser on a typical ~500-byte browser request, a minimal one, and a pipelined batch.
+// Micro-benchmarks: the request parser on a typical ~500-byte browser request, a minimal one, POST bodies (length and
+// chunked), and a pipelined batch.
 
 import type { Bench } from 'tinybench';
 import { RequestParser, type ParsedRequest, type RequestSink } from '../../src/http/request-parser.js';
@@ -15,6 +16,16 @@ const BROWSER = Buffer.from(
 );
 const MINIMAL = Buffer.from('GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n', 'latin1');
 const PIPELINED = Buffer.concat(Array.from({ length: 16 }, () => MINIMAL));
+const POST_LENGTH = Buffer.from(
+  'POST /api/items HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: application/json\r\nContent-Length: 27\r\n' +
+    'Connection: keep-alive\r\n\r\n{"hello":"world","n":12345}',
+  'latin1',
+);
+const POST_CHUNKED = Buffer.from(
+  'POST /api/items HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
+    '1b;sig="a b"\r\n{"hello":"world","n":12345}\r\n10\r\n0123456789abcdef\r\n0\r\nX-Checksum: 42\r\n\r\n',
+  'latin1',
+);
 
 /** Counts requests so the work cannot be optimised away. */
 class CountingSink implements RequestSink {
@@ -33,6 +44,12 @@ export function register(bench: Bench): void {
   });
   bench.add(`request-parser: minimal request (${MINIMAL.length} B)`, () => {
     parser.execute(MINIMAL);
+  });
+  bench.add(`request-parser: POST with Content-Length (${POST_LENGTH.length} B)`, () => {
+    parser.execute(POST_LENGTH);
+  });
+  bench.add(`request-parser: chunked POST with extension and trailer (${POST_CHUNKED.length} B)`, () => {
+    parser.execute(POST_CHUNKED);
   });
   bench.add('request-parser: 16 pipelined minimal requests (per batch)', () => {
     parser.execute(PIPELINED);

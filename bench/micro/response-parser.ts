@@ -1,4 +1,5 @@
-// Micro-benchmarks: the response parser on an nginx-style keep-alive response, a chunked one, and a pipelined batch.
+// Micro-benchmarks: the response parser on an nginx-style keep-alive response, chunked ones (plain; with extension,
+// trailer and field lists), and a pipelined batch.
 
 import type { Bench } from 'tinybench';
 import { ResponseParser } from '../../src/http/response-parser.js';
@@ -11,6 +12,11 @@ const NGINX = Buffer.from(
 const CHUNKED = Buffer.from(
   'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
     '1b\r\n{"hello":"world","n":12345}\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n',
+  'latin1',
+);
+const CHUNKED_EXT = Buffer.from(
+  'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\nConnection: keep-alive, Upgrade\r\n\r\n' +
+    '1b;sig="a b"\r\n{"hello":"world","n":12345}\r\n10\r\n0123456789abcdef\r\n0\r\nX-Checksum: 42\r\n\r\n',
   'latin1',
 );
 const PIPELINED = Buffer.concat(Array.from({ length: 16 }, () => NGINX));
@@ -35,6 +41,9 @@ export function register(bench: Bench): void {
   });
   bench.add(`response-parser: chunked response (${CHUNKED.length} B)`, () => {
     sink += parseAll(parser, CHUNKED);
+  });
+  bench.add(`response-parser: chunked with extension, trailer, field lists (${CHUNKED_EXT.length} B)`, () => {
+    sink += parseAll(parser, CHUNKED_EXT);
   });
   bench.add('response-parser: 16 pipelined nginx responses (per batch)', () => {
     sink += parseAll(parser, PIPELINED);

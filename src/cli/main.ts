@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
 import { reportFatal } from './output.js';
+import { quietOnClosedPipe } from './pipes.js';
 
 async function main(argv: string[]): Promise<void> {
   let cli = yargs(argv)
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<void> {
   await cli.parseAsync();
 }
 
+quietOnClosedPipe(process.stdout);
+quietOnClosedPipe(process.stderr);
 main(hideBin(process.argv)).catch((error: unknown) => {
   process.exitCode = reportFatal(error);
 });

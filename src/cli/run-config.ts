@@ -149,16 +149,19 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
       keepAlive: mode === '1.0' && args.keepAlive === true,
       // Depth 1 outside pipeline mode: one request in flight per connection.
       pipelining: mode === 'pipeline' ? pipelining : 1,
-      capture: args.capture === undefined ? null : modes.length > 1 ? withModeSuffix(args.capture, mode) : args.capture,
+      capture: args.capture === undefined ? null : modes.length > 1 ? withModeSuffix(args.capture, mode, '.pcap') : args.capture,
     }),
   );
 }
 
-/** `out.json` → `out-1.0.json` when several modes each write a report. */
-export function withModeSuffix(path: string, mode: ClientMode): string {
+/**
+ * `out.json` → `out-1.0.json` when several modes each write a file; a name without an extension gets `extension`
+ * (`out` → `out-1.0.json`), as the README promises `FILE-<mode>.json`.
+ */
+export function withModeSuffix(path: string, mode: ClientMode, extension = '.json'): string {
   const dot = path.lastIndexOf('.');
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return dot > slash + 1 ? `${path.slice(0, dot)}-${mode}${path.slice(dot)}` : `${path}-${mode}`;
+  return dot > slash + 1 ? `${path.slice(0, dot)}-${mode}${path.slice(dot)}` : `${path}-${mode}${extension}`;
 }
 
 function parseHeader(text: string): readonly [string, string] {

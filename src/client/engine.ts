@@ -1,6 +1,7 @@
 // The one interface every load engine (native, undici, autocannon) implements: one measured load, plain data out.
 
 import type { LoadResult } from '../measurements.js';
+import type { LiveFigures } from '../metrics/recorder.js';
 import type { RunConfig } from '../types.js';
 
 /**
@@ -49,6 +50,11 @@ export interface LoadProgress {
   readonly completed: number;
   readonly targetRequests: number | null;
   readonly errors: number;
+  /**
+   * The live panel's figures: last second's req/s, p50/p99 and handshakes, open connections, errors by kind. Every
+   * engine counts through metrics/recorder, so all three can answer; null before a load started.
+   */
+  readonly live: LiveFigures | null;
 }
 
 /** Progress of an engine that has not started a load yet; frozen because every engine hands out the same object. */
@@ -59,6 +65,7 @@ export const IDLE_PROGRESS: LoadProgress = Object.freeze({
   completed: 0,
   targetRequests: null,
   errors: 0,
+  live: null,
 });
 
 /**

@@ -233,6 +233,7 @@ export class LoadRun implements ConnectionOwner {
       completed: this.recorder.completed,
       targetRequests: this.config.requests,
       errors: this.recorder.failed,
+      live: this.phase === 'idle' ? null : this.recorder.live(),
     };
   }
 

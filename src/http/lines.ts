@@ -1,7 +1,7 @@
 // Single-pass scanners for the request line and one field line (RFC 9112 §3, §5): validate and find the end.
 
 import type { ParsedRequest, ParseError } from './request.js';
-import { CR, FIELD_CONTENT, LF, SLASH, SP, TARGET_CHAR, TCHAR } from './tokens.js';
+import { CR, FIELD_CONTENT, LF, SLASH, SP, TARGET_CHAR, TCHAR } from './rules/bytes.js';
 
 export const INCOMPLETE = -1;
 export const INVALID = -2;

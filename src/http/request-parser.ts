@@ -1,17 +1,23 @@
 // Incremental, strict HTTP/1.x request parser (RFC 9112) over Buffers: a state machine over byte indices.
 //
-// Lines (request line, field lines, chunk-size lines, trailers) are parsed only once complete; a line cut by the
-// end of a read is stashed and completed from the next read, so every byte is scanned a bounded number of times
-// and a request may be split at any byte. Many requests in one read are parsed in one call (pipelining).
+// Lines (request line, field lines, trailers) are parsed only once complete; a line cut by the end of a read is
+// stashed and completed from the next read, so every byte is scanned a bounded number of times and a request may be
+// split at any byte. Chunked framing is scanned byte by byte by the rules both parsers share (rules/chunked.ts).
+// Many requests in one read are parsed in one call (pipelining).
 
-import { LINE_INCOMPLETE, LINE_INVALID, LINE_TOO_LARGE, parseChunkSizeLine } from './chunked.js';
 import { applyHeaderField } from './header-fields.js';
 import { ParsedRequest, type ParseError } from './request.js';
 import { LineStash } from './line-stash.js';
 import * as E from './parse-errors.js';
-import { CR, LF } from './tokens.js';
-import { parseFieldLine, parseRequestLine, type LineScan } from './lines.js';
+import { CR, LF } from './rules/bytes.js';
+import { CHUNK_NEED_MORE, ChunkFraming } from './rules/chunked.js';
+import { TrailerSection } from './rules/trailers.js';
+import * as framingRules from './rules/framing.js';
+import { INCOMPLETE, INVALID, parseFieldLine, parseRequestLine, type LineScan } from './lines.js';
 import type { ParserLimits } from '../types.js';
+
+// Module-local copies of the framing codes compared for every request (V8 reloads an imported binding at every use).
+const { BODY_CHUNKED, BODY_LENGTH, REQUEST_CL_AND_TE, REQUEST_TE_HTTP10, requestFraming } = framingRules;
 
 export { ParsedRequest, type ParseError, type ParseErrorStatus } from './request.js';
 
@@ -33,22 +39,18 @@ export interface ParserOptions {
 const S_REQUEST_LINE = 0;
 const S_HEADER_LINE = 1;
 const S_BODY = 2;
-const S_CHUNK_SIZE = 3;
+/** Between chunk data: the CRLF after a chunk, then the next chunk-size line. */
+const S_CHUNK_FRAMING = 3;
 const S_CHUNK_DATA = 4;
-const S_CHUNK_CR = 5;
-const S_CHUNK_LF = 6;
-const S_TRAILER_LINE = 7;
-const S_DEAD = 8;
-
-/** A chunk-size line with extensions longer than this is refused (no legitimate client sends one). */
-const MAX_CHUNK_LINE_BYTES = 4096;
+const S_TRAILER_LINE = 5;
+const S_DEAD = 6;
 
 export class RequestParser {
   /** The current request (valid between the request line and onRequest). */
   req: ParsedRequest = new ParsedRequest();
   /** Set when execute() returned -1; the parser is then dead. */
   error: ParseError | null = null;
-  /** Written by parseChunkSizeLine. */
+  /** Size of the chunk being read (chunked bodies). */
   chunkSize = 0;
 
   private state = S_REQUEST_LINE;
@@ -59,6 +61,10 @@ export class RequestParser {
   /** A line cut by the end of a read (allocated on first use: most connections never need it). */
   private readonly stashed = new LineStash();
   private readonly scan: LineScan = { nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0, error: null };
+  /** Strict: CRLF only, extensions per RFC 9112 §7.1.1. */
+  private readonly chunks = new ChunkFraming(false);
+  /** Trailer lines are parsed as field lines, within the header section's limit. */
+  private readonly trailers: TrailerSection;
   private readonly keepHeaders: boolean;
   private readonly keepBody: boolean;
 
@@ -69,6 +75,7 @@ export class RequestParser {
   ) {
     this.keepHeaders = options.keepHeaders === true;
     this.keepBody = options.keepBody === true;
+    this.trailers = new TrailerSection(limits.maxHeaderBytes);
   }
 
   /** Stop after the current message; execute() returns the offset just past it. */
@@ -109,47 +116,31 @@ export class RequestParser {
           next = this.requestLine(buf, i, end);
           break;
         case S_HEADER_LINE:
-        case S_TRAILER_LINE:
           next = this.fieldLine(buf, i, end);
           break;
-        case S_BODY: {
-          const n = Math.min(this.remaining, end - i);
-          this.body(buf, i, i + n);
-          next = i + n;
-          this.remaining -= n;
-          if (this.remaining === 0) this.complete();
+        case S_TRAILER_LINE:
+          next = this.trailerLine(buf, i, end);
           break;
-        }
-        case S_CHUNK_SIZE:
-          next = this.chunkSizeLine(buf, i, end);
-          break;
+        case S_BODY:
         case S_CHUNK_DATA: {
           const n = Math.min(this.remaining, end - i);
           this.body(buf, i, i + n);
           next = i + n;
           this.remaining -= n;
-          if (this.remaining === 0) this.state = S_CHUNK_CR;
+          if (this.remaining === 0) {
+            if (this.state === S_BODY) this.complete();
+            else this.state = S_CHUNK_FRAMING;
+          }
           break;
         }
-        case S_CHUNK_CR:
-          if (buf[i] !== CR) next = this.die(E.E_CHUNK_CRLF);
-          else {
-            this.state = S_CHUNK_LF;
-            next = i + 1;
-          }
-          break;
-        case S_CHUNK_LF:
-          if (buf[i] !== LF) next = this.die(E.E_CHUNK_CRLF);
-          else {
-            this.state = S_CHUNK_SIZE;
-            next = i + 1;
-          }
+        case S_CHUNK_FRAMING:
+          next = this.chunkFraming(buf, i, end);
           break;
         default:
           return -1;
       }
       if (next < 0) {
-        if (next === LINE_INCOMPLETE) return this.stash(buf, i, end) < 0 ? -1 : end;
+        if (next === INCOMPLETE) return this.stash(buf, i, end) < 0 ? -1 : end;
         return -1; // die() recorded the error
       }
       i = next;
@@ -170,19 +161,14 @@ export class RequestParser {
     const line = this.stashed.buf!;
     const len = this.stashed.length;
     this.stashed.length = 0;
+    // Only the request line and field lines are stashed (chunked framing is scanned byte by byte).
     let r: number;
-    switch (this.state) {
-      case S_REQUEST_LINE:
-        r = line[0] === CR || line[0] === LF ? this.emptyLine(line, 0, len) : this.requestLine(line, 0, len);
-        break;
-      case S_HEADER_LINE:
-      case S_TRAILER_LINE:
-        r = this.fieldLine(line, 0, len);
-        break;
-      default:
-        r = this.chunkSizeLine(line, 0, len);
+    if (this.state === S_REQUEST_LINE) {
+      r = line[0] === CR || line[0] === LF ? this.emptyLine(line, 0, len) : this.requestLine(line, 0, len);
+    } else {
+      r = this.state === S_HEADER_LINE ? this.fieldLine(line, 0, len) : this.trailerLine(line, 0, len);
     }
-    if (r === LINE_INCOMPLETE) return this.stash(line, 0, len);
+    if (r === INCOMPLETE) return this.stash(line, 0, len);
     return r < 0 ? -1 : stop;
   }
 
@@ -199,10 +185,9 @@ export class RequestParser {
       case S_REQUEST_LINE:
         return len > this.limits.maxRequestLineBytes + 2 ? E.E_URI_TOO_LONG : null;
       case S_HEADER_LINE:
-      case S_TRAILER_LINE:
         return this.headerBytes + len > this.limits.maxHeaderBytes ? E.E_HEADERS_TOO_LARGE : null;
       default:
-        return len > MAX_CHUNK_LINE_BYTES ? E.E_CHUNK_LINE : null;
+        return this.trailers.fits(len) ? null : E.E_HEADERS_TOO_LARGE;
     }
   }
 
@@ -210,13 +195,13 @@ export class RequestParser {
     this.error = error;
     this.state = S_DEAD;
     this.stashed.length = 0;
-    return LINE_INVALID;
+    return INVALID;
   }
 
   /** RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line. */
   private emptyLine(buf: Buffer, i: number, end: number): number {
     if (buf[i] !== CR) return this.die(E.E_BARE_LF);
-    if (i + 1 >= end) return LINE_INCOMPLETE;
+    if (i + 1 >= end) return INCOMPLETE;
     if (buf[i + 1] !== LF) return this.die(E.E_BARE_CR);
     this.leadingBytes += 2;
     if (this.leadingBytes > this.limits.maxRequestLineBytes) return this.die(E.E_EMPTY_LINES);
@@ -229,7 +214,7 @@ export class RequestParser {
     if (this.keepBody) req.body = [];
     this.req = req;
     const next = parseRequestLine(buf, i, end, req, this.scan);
-    if (next === LINE_INCOMPLETE) return next;
+    if (next === INCOMPLETE) return next;
     if (next < 0) return this.die(this.scan.error!);
     if (next - i > this.limits.maxRequestLineBytes + 2) return this.die(E.E_URI_TOO_LONG);
     if (req.versionMajor !== 1) return this.die(E.E_VERSION);
@@ -242,71 +227,97 @@ export class RequestParser {
   private fieldLine(buf: Buffer, i: number, end: number): number {
     const scan = this.scan;
     const next = parseFieldLine(buf, i, end, scan);
-    if (next === LINE_INCOMPLETE) return next;
+    if (next === INCOMPLETE) return next;
     if (next < 0) return this.die(scan.error!);
     this.headerBytes += next - i;
     if (this.headerBytes > this.limits.maxHeaderBytes) return this.die(E.E_HEADERS_TOO_LARGE);
     const req = this.req;
     if (scan.nameStart === scan.nameEnd) {
       // The empty line ending the section.
-      if (this.state === S_HEADER_LINE) this.headersDone();
-      else this.complete();
-      return this.state === S_DEAD ? LINE_INVALID : next;
+      this.headersDone();
+      return this.state === S_DEAD ? INVALID : next;
     }
     if (++req.headerCount > this.limits.maxHeaderCount) return this.die(E.E_TOO_MANY_HEADERS);
-    if (req.headers !== null) {
-      req.headers.push([buf.toString('latin1', scan.nameStart, scan.nameEnd), buf.toString('latin1', scan.valueStart, scan.valueEnd)]);
+    if (req.headers !== null) this.keepField(buf);
+    const bad = applyHeaderField(req, buf, scan.nameStart, scan.nameEnd, scan.valueStart, scan.valueEnd);
+    return bad === null ? next : this.die(bad);
+  }
+
+  /**
+   * A trailer field line (RFC 9112 §7.1.2): checked like a header field line and counted with them, charged to the
+   * trailer section's bound, never applied (framing and routing are settled by then).
+   */
+  private trailerLine(buf: Buffer, i: number, end: number): number {
+    const scan = this.scan;
+    const next = parseFieldLine(buf, i, end, scan);
+    if (next === INCOMPLETE) return next;
+    if (next < 0) return this.die(scan.error!);
+    if (!this.trailers.charge(next - i)) return this.die(E.E_HEADERS_TOO_LARGE);
+    if (scan.nameStart === scan.nameEnd) {
+      this.complete();
+      return next;
     }
-    if (this.state === S_HEADER_LINE) {
-      const bad = applyHeaderField(req, buf, scan.nameStart, scan.nameEnd, scan.valueStart, scan.valueEnd);
-      if (bad !== null) return this.die(bad);
-    }
+    if (++this.req.headerCount > this.limits.maxHeaderCount) return this.die(E.E_TOO_MANY_HEADERS);
+    if (this.req.headers !== null) this.keepField(buf);
     return next;
   }
 
-  /** Message framing checks that need the whole header section (RFC 9112 §3.2, §6.1, §6.3). */
+  /** Keep the field line just scanned as strings on req.headers (tests only: it allocates). */
+  private keepField(buf: Buffer): void {
+    const scan = this.scan;
+    this.req.headers!.push([buf.toString('latin1', scan.nameStart, scan.nameEnd), buf.toString('latin1', scan.valueStart, scan.valueEnd)]);
+  }
+
+  /** The header section is complete: check it, then read the body its framing gives (RFC 9112 §6.3), if any. */
   private headersDone(): void {
     const req = this.req;
-    let error: ParseError | null = null;
-    if (req.hostCount > 1) error = E.E_MANY_HOSTS;
-    else if (req.hostCount === 0 && req.versionMinor >= 1) error = E.E_NO_HOST;
-    else if (req.teElements > 0) {
-      if (req.contentLength >= 0) error = E.E_CL_AND_TE;
-      else if (req.versionMinor === 0) error = E.E_TE_HTTP10;
-      else if (!req.teLastIsChunked || req.teChunkedCount !== 1) error = E.E_TE_NOT_CHUNKED;
-      else req.chunked = true;
-    } else if (req.contentLength > this.limits.maxBodyBytes) error = E.E_BODY_TOO_LARGE;
-    if (error !== null) {
-      this.die(error);
-      return;
+    const framing = requestFraming(req.versionMinor, req.contentLength, req);
+    // One test for the usual request; the checks in their order, and their errors, are kept off the hot path.
+    if (req.hostCount !== 1 || framing < 0 || req.contentLength > this.limits.maxBodyBytes) {
+      const error = this.headersError(framing);
+      if (error !== null) {
+        this.die(error);
+        return;
+      }
     }
+    if (framing === BODY_CHUNKED) req.chunked = true;
     this.sink.onHeaders(req);
-    if (req.chunked) {
-      this.state = S_CHUNK_SIZE;
-      this.headerBytes = 0;
-    } else if (req.contentLength > 0) {
+    if (framing === BODY_LENGTH) {
       this.state = S_BODY;
       this.remaining = req.contentLength;
+    } else if (req.chunked) {
+      this.chunks.start();
+      this.trailers.start();
+      this.state = S_CHUNK_FRAMING;
     } else {
       this.complete();
     }
   }
 
-  private chunkSizeLine(buf: Buffer, i: number, end: number): number {
-    const next = parseChunkSizeLine(buf, i, end, this);
-    if (next === LINE_INCOMPLETE) {
-      return end - i > MAX_CHUNK_LINE_BYTES ? this.die(E.E_CHUNK_LINE) : next;
-    }
-    if (next === LINE_INVALID) return this.die(E.E_BAD_CHUNK);
-    if (next === LINE_TOO_LARGE || this.req.bodyBytes + this.chunkSize > this.limits.maxBodyBytes) {
-      return this.die(E.E_BODY_TOO_LARGE);
-    }
-    if (next - i > MAX_CHUNK_LINE_BYTES) return this.die(E.E_CHUNK_LINE);
-    if (this.chunkSize === 0) {
+  /** What is wrong with a complete header section: Host (RFC 9112 §3.2), then framing (§6.1, §6.3), then size; or null. */
+  private headersError(framing: number): ParseError | null {
+    const req = this.req;
+    if (req.hostCount > 1) return E.E_MANY_HOSTS;
+    if (req.hostCount === 0 && req.versionMinor >= 1) return E.E_NO_HOST;
+    if (framing === REQUEST_CL_AND_TE) return E.E_CL_AND_TE;
+    if (framing === REQUEST_TE_HTTP10) return E.E_TE_HTTP10;
+    if (framing < 0) return E.E_TE_NOT_CHUNKED;
+    return framing === BODY_LENGTH && req.contentLength > this.limits.maxBodyBytes ? E.E_BODY_TOO_LARGE : null;
+  }
+
+  /** The CRLF after chunk data and the next chunk-size line; returns where to go on (end while the line is incomplete). */
+  private chunkFraming(buf: Buffer, i: number, end: number): number {
+    const chunks = this.chunks;
+    const next = chunks.execute(buf, i, end);
+    if (next < 0) return next === CHUNK_NEED_MORE ? end : this.die(E.E_CHUNK[chunks.error]!);
+    const size = chunks.size;
+    if (this.req.bodyBytes + size > this.limits.maxBodyBytes) return this.die(E.E_BODY_TOO_LARGE);
+    this.chunkSize = size;
+    if (size === 0) {
       this.state = S_TRAILER_LINE;
     } else {
       this.state = S_CHUNK_DATA;
-      this.remaining = this.chunkSize;
+      this.remaining = size;
     }
     return next;
   }

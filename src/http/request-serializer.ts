@@ -1,7 +1,7 @@
 // Builds the request bytes once per run: request line, Host, user fields, body with Content-Length; written as-is.
 
 import { H1Error } from '../errors.js';
-import { FIELD_CONTENT, TCHAR } from './tokens.js';
+import { FIELD_CONTENT, TCHAR } from './rules/bytes.js';
 
 export interface RequestSpec {
   readonly method: string;

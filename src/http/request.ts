@@ -1,5 +1,8 @@
 // The parsed request the parser hands to the server: only the fields the server needs are materialised.
 
+import type { ConnectionOptions } from './rules/connection.js';
+import type { TransferCodings } from './rules/transfer-coding.js';
+
 /** Status codes a parse error maps to (RFC 9112 strictness, see request-parser.ts). */
 export type ParseErrorStatus = 400 | 408 | 413 | 414 | 431 | 505;
 
@@ -10,7 +13,7 @@ export interface ParseError {
 }
 
 /** One request. A fresh object per request (fixed shape, cheap in V8's young generation); the sink may keep it. */
-export class ParsedRequest {
+export class ParsedRequest implements ConnectionOptions, TransferCodings {
   /** Interned for the standard methods, so comparing with === is cheap. */
   method = '';
   /** The request-target exactly as sent (origin-form, absolute-form, authority-form or '*'). */
@@ -23,7 +26,7 @@ export class ParsedRequest {
   /** `Connection: keep-alive` seen. */
   connectionKeepAlive = false;
   hostCount = 0;
-  /** -1 when absent. */
+  /** -1 when absent; CONTENT_LENGTH_HUGE (2^53, over every limit) for a value past 2^53 - 1 (rules/content-length.ts). */
   contentLength = -1;
   chunked = false;
   /** `Expect: 100-continue`. */
@@ -38,10 +41,8 @@ export class ParsedRequest {
   headers: Array<[string, string]> | null = null;
   /** Body chunks, only when the parser keeps them (tests). */
   body: Buffer[] | null = null;
-  /** Transfer-Encoding bookkeeping while the header section is parsed. */
+  /** Transfer-Encoding tally while the header section is parsed (rules/transfer-coding.ts). */
   teElements = 0;
   teChunkedCount = 0;
   teLastIsChunked = false;
-  /** Content-Length bookkeeping: set when a value was over 15 digits (beyond any limit: 413). */
-  contentLengthHuge = false;
 }

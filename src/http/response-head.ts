@@ -1,16 +1,24 @@
 // The head of an HTTP/1.x response (status line and field section), parsed byte by byte across any split: it
-// keeps only what decides framing and persistence (status, version, Content-Length, Transfer-Encoding, Connection).
+// keeps only what decides framing and persistence (status, version, Content-Length, Transfer-Encoding, Connection),
+// read with the rules the request parser uses too (rules/).
 
+import * as bytes from './rules/bytes.js';
+import { noteConnectionOptions, type ConnectionOptions } from './rules/connection.js';
 import {
+  CONTENT_LENGTH_ABSENT,
   CONTENT_LENGTH_CONFLICT,
-  CONTENT_LENGTH_INVALID,
-  OPTION_CLOSE,
-  OPTION_KEEP_ALIVE,
-  connectionOptions,
-  finalCodingIsChunked,
-  parseContentLength,
-} from './response-fields.js';
-import { CR, FIELD_CONTENT, HTAB, LF, SP, TCHAR, ascii } from './tokens.js';
+  CONTENT_LENGTH_HUGE,
+  REASON_CONTENT_LENGTH_CONFLICT,
+  REASON_CONTENT_LENGTH_HUGE,
+  REASON_CONTENT_LENGTH_INVALID,
+  foldContentLength,
+} from './rules/content-length.js';
+import * as names from './rules/field-names.js';
+import { tallyTransferCodings, type TransferCodings } from './rules/transfer-coding.js';
+
+// Module-local copies of what is tested byte by byte: V8 reloads an imported binding, with a TDZ check, at every use.
+const { CR, FIELD_CONTENT, HTAB, LF, SP, TCHAR, ascii } = bytes;
+const { FIELD_CONNECTION, FIELD_CONTENT_LENGTH, FIELD_OTHER, FIELD_TRANSFER_ENCODING, fieldName } = names;
 
 const S_START = 0;
 const S_PROTO = 1;
@@ -31,19 +39,10 @@ const S_HEAD_END_LF = 15;
 const S_DONE = 16;
 const S_ERROR = 17;
 
-// Field names the client acts on (RFC 9112 §6 framing, §9.3 persistence); everything else is skipped.
-const F_OTHER = 0;
-const F_CONTENT_LENGTH = 1;
-const F_TRANSFER_ENCODING = 2;
-const F_CONNECTION = 3;
-
-const NAME_CONTENT_LENGTH = ascii('content-length');
-const NAME_TRANSFER_ENCODING = ascii('transfer-encoding');
-const NAME_CONNECTION = ascii('connection');
 const PROTO = ascii('HTTP/');
 const HTTP_1_DOT = ascii('HTTP/1.');
 
-/** Longest field name we keep (the longest we compare is 17 bytes); longer names are simply "other". */
+/** Longest field name we keep (the longest fieldName knows is 17 bytes); longer names are simply "other". */
 const NAME_SCRATCH = 32;
 /** Longest value of a field we act on; a longer Content-Length/Connection/Transfer-Encoding is refused. */
 const VALUE_SCRATCH = 512;
@@ -53,16 +52,17 @@ const VALUE_SCRATCH = 512;
  * with `error` set. `rewind()` readies it for the next head; its fields are cleared when that head's first byte
  * arrives, so they stay readable until then.
  */
-export class ResponseHead {
+export class ResponseHead implements ConnectionOptions, TransferCodings {
   done = false;
   error: string | null = null;
   statusCode = 0;
   versionMinor = 0;
-  /** -1 when absent. */
-  contentLength = -1;
-  hasTransferEncoding = false;
-  /** Transfer-Encoding's final coding is chunked. */
-  chunked = false;
+  /** CONTENT_LENGTH_ABSENT (-1) when absent. */
+  contentLength = CONTENT_LENGTH_ABSENT;
+  /** Transfer-Encoding tally (rules/transfer-coding.ts); teElements is 0 without one. */
+  teElements = 0;
+  teChunkedCount = 0;
+  teLastIsChunked = false;
   connectionClose = false;
   connectionKeepAlive = false;
   /** Bytes of this head so far (status line + fields). */
@@ -70,7 +70,8 @@ export class ResponseHead {
   private state = S_START;
   private readonly maxHeadBytes: number;
   private index = 0;
-  private field = F_OTHER;
+  /** The framing field whose value is being collected (a FIELD_ constant), or FIELD_OTHER. */
+  private field = FIELD_OTHER;
   private nameLength = 0;
   private valueLength = 0;
   private readonly name = new Uint8Array(NAME_SCRATCH);
@@ -105,7 +106,7 @@ export class ResponseHead {
       // Span fast paths: field names, values and the reason phrase run in tight loops; the byte that ends the span
       // (colon, CR, LF or an invalid byte) goes through headByte like every other structural byte.
       if (st === S_VALUE) {
-        if (this.field === F_OTHER) {
+        if (this.field === FIELD_OTHER) {
           while (i < end && FIELD_CONTENT[buf[i]!] !== 0) i++;
         } else {
           const value = this.value;
@@ -113,7 +114,7 @@ export class ResponseHead {
           while (i < end && n < VALUE_SCRATCH) {
             const b = buf[i]!;
             if (FIELD_CONTENT[b] === 0) break;
-            value[n++] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+            value[n++] = b;
             i++;
           }
           this.valueLength = n;
@@ -125,7 +126,7 @@ export class ResponseHead {
         while (i < end) {
           const b = buf[i]!;
           if (TCHAR[b] === 0) break;
-          if (n < NAME_SCRATCH) name[n] = b | 0x20;
+          if (n < NAME_SCRATCH) name[n] = b;
           n++;
           i++;
         }
@@ -170,12 +171,13 @@ export class ResponseHead {
     this.versionMinor = 0;
     this.headBytes = 0;
     this.index = 0;
-    this.contentLength = -1;
-    this.hasTransferEncoding = false;
-    this.chunked = false;
+    this.contentLength = CONTENT_LENGTH_ABSENT;
+    this.teElements = 0;
+    this.teChunkedCount = 0;
+    this.teLastIsChunked = false;
     this.connectionClose = false;
     this.connectionKeepAlive = false;
-    this.field = F_OTHER;
+    this.field = FIELD_OTHER;
     this.nameLength = 0;
     this.valueLength = 0;
   }
@@ -245,32 +247,32 @@ export class ResponseHead {
         if (b === SP || b === HTAB) {
           // obs-fold (RFC 9112 §5.2): a user agent replaces it with SP; continue the previous value.
           if (this.nameLength === 0) return this.fail('obs-fold before any field');
-          if (this.field !== F_OTHER && !this.appendValue(SP)) return -1;
+          if (this.field !== FIELD_OTHER && !this.appendValue(SP)) return -1;
           this.state = S_VALUE_OWS;
           return 0;
         }
-        if (this.field !== F_OTHER && !this.endField()) return -1;
-        this.field = F_OTHER;
+        if (this.field !== FIELD_OTHER && !this.endField()) return -1;
+        this.field = FIELD_OTHER;
         if (b === CR) {
           this.state = S_HEAD_END_LF;
           return 0;
         }
         if (b === LF) return 1;
         if (TCHAR[b] === 0) return this.fail('invalid byte in field name');
-        this.name[0] = b | 0x20;
+        this.name[0] = b;
         this.nameLength = 1;
         this.state = S_NAME;
         return 0;
       case S_NAME:
         if (b === 0x3a) {
-          this.field = this.identifyField();
+          this.field = this.framingField();
           this.valueLength = 0;
           this.state = S_VALUE_OWS;
           return 0;
         }
         // RFC 9112 §5.1: no whitespace between field name and colon.
         if (TCHAR[b] === 0) return this.fail('invalid byte in field name');
-        if (this.nameLength < NAME_SCRATCH) this.name[this.nameLength] = b | 0x20;
+        if (this.nameLength < NAME_SCRATCH) this.name[this.nameLength] = b;
         this.nameLength++;
         return 0;
       case S_VALUE_OWS:
@@ -298,7 +300,7 @@ export class ResponseHead {
       return 0;
     }
     if (FIELD_CONTENT[b] === 0) return this.fail('invalid byte in field value');
-    if (this.field !== F_OTHER && !this.appendValue(b)) return -1;
+    if (this.field !== FIELD_OTHER && !this.appendValue(b)) return -1;
     return 0;
   }
 
@@ -307,49 +309,38 @@ export class ResponseHead {
       this.fail('framing field value too long');
       return false;
     }
-    // Lower-case letters only; the fields we act on are case-insensitive tokens or digits.
-    this.value[this.valueLength++] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+    this.value[this.valueLength++] = b;
     return true;
   }
 
-  private identifyField(): number {
-    const n = this.nameLength;
-    if (n === 14 && sameBytes(this.name, NAME_CONTENT_LENGTH, 0, n)) return F_CONTENT_LENGTH;
-    if (n === 10 && sameBytes(this.name, NAME_CONNECTION, 0, n)) return F_CONNECTION;
-    if (n === 17 && sameBytes(this.name, NAME_TRANSFER_ENCODING, 0, n)) return F_TRANSFER_ENCODING;
-    return F_OTHER;
+  /** The field just named, if it is one the client acts on (RFC 9112 §6 framing, §9.3 persistence); else FIELD_OTHER. */
+  private framingField(): number {
+    const field = fieldName(this.name, 0, this.nameLength);
+    return field === FIELD_CONTENT_LENGTH || field === FIELD_TRANSFER_ENCODING || field === FIELD_CONNECTION ? field : FIELD_OTHER;
   }
 
-  /** A framing field's value is complete (called when the next line is not an obs-fold). */
+  /**
+   * A framing field's value is complete (the next line is not an obs-fold): apply it with the shared rules, which
+   * trim each list element's OWS, so trailing OWS needs no pass of its own.
+   */
   private endField(): boolean {
     const value = this.value;
-    let n = this.valueLength;
-    while (n > 0 && (value[n - 1] === SP || value[n - 1] === HTAB)) n--;
-    if (this.field === F_CONTENT_LENGTH) {
-      const length = parseContentLength(value, n);
-      if (length === CONTENT_LENGTH_INVALID) return this.fail('invalid Content-Length') === 0;
-      // RFC 9110 §8.6 / RFC 9112 §6.3 rule 5: differing lengths make the framing unknowable, which is fatal.
-      if (length === CONTENT_LENGTH_CONFLICT || (this.contentLength >= 0 && this.contentLength !== length)) {
-        return this.fail('conflicting Content-Length values') === 0;
+    const n = this.valueLength;
+    if (this.field === FIELD_CONTENT_LENGTH) {
+      const length = foldContentLength(this.contentLength, value, 0, n);
+      if (length < 0) {
+        return this.fail(length === CONTENT_LENGTH_CONFLICT ? REASON_CONTENT_LENGTH_CONFLICT : REASON_CONTENT_LENGTH_INVALID) === 0;
       }
+      // Unlike a request (a 413), a response cannot be read without its exact length.
+      if (length === CONTENT_LENGTH_HUGE) return this.fail(REASON_CONTENT_LENGTH_HUGE) === 0;
       this.contentLength = length;
-    } else if (this.field === F_CONNECTION) {
-      const options = connectionOptions(value, n);
-      if ((options & OPTION_CLOSE) !== 0) this.connectionClose = true;
-      if ((options & OPTION_KEEP_ALIVE) !== 0) this.connectionKeepAlive = true;
+    } else if (this.field === FIELD_CONNECTION) {
+      noteConnectionOptions(this, value, 0, n);
     } else {
-      // Several Transfer-Encoding fields form one list: the last coding seen is the final one.
-      const chunked = finalCodingIsChunked(value, n);
-      if (chunked !== null) {
-        this.hasTransferEncoding = true;
-        this.chunked = chunked;
-      }
+      // A coding list the client cannot parse is tallied as not ending in chunked: the body is then delimited by
+      // close (RFC 9112 §6.3 rule 4), which needs no trust in the list.
+      tallyTransferCodings(this, value, 0, n);
     }
     return true;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array, start: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[start + i] !== b[i]) return false;
-  return true;
 }

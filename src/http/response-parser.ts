@@ -1,15 +1,23 @@
 // Incremental HTTP/1.x response parser: survives a split at any byte and stops after each complete message, so
 // pipelined responses are matched to their requests in order, without copying or buffering the input.
 
-import { ChunkedDecoder } from './chunked-decoder.js';
-import { clientWantsPersistence } from './keep-alive.js';
 import { ResponseHead } from './response-head.js';
+import { CHUNK_NEED_MORE, CHUNK_REASONS, ChunkFraming } from './rules/chunked.js';
+import { TRAILERS_NEED_MORE, TrailerSection } from './rules/trailers.js';
+import { clientWantsPersistence } from './rules/connection.js';
+import * as framingRules from './rules/framing.js';
+
+// Module-local copies of the framing codes compared for every response (V8 reloads an imported binding at every use).
+const { BODY_CHUNKED, BODY_CHUNKED_THEN_CLOSE, BODY_LENGTH, BODY_NONE, responseFraming } = framingRules;
 
 const M_HEAD = 0;
 const M_BODY_LENGTH = 1;
 const M_BODY_EOF = 2;
-const M_BODY_CHUNKED = 3;
-const M_ERROR = 4;
+/** Between chunk data: the CRLF after a chunk, then the next chunk-size line. */
+const M_CHUNK_FRAMING = 3;
+const M_CHUNK_DATA = 4;
+const M_TRAILERS = 5;
+const M_ERROR = 6;
 
 export interface ResponseParserOptions {
   /** Responses answer HEAD requests: never a body, whatever the fields say (RFC 9110 §9.3.2). */
@@ -45,13 +53,16 @@ export class ResponseParser {
   private remaining = 0;
   private readonly skipBody: boolean;
   private readonly head: ResponseHead;
-  private readonly chunks: ChunkedDecoder;
+  /** Lenient: a client reads what servers send (see rules/chunked.ts). */
+  private readonly chunks = new ChunkFraming(true);
+  /** Skipped, within the head's limit. */
+  private readonly trailers: TrailerSection;
 
   constructor(options: ResponseParserOptions = {}) {
     this.skipBody = options.head === true;
     const maxHeadBytes = options.maxHeadBytes ?? 80 * 1024;
     this.head = new ResponseHead(maxHeadBytes);
-    this.chunks = new ChunkedDecoder(maxHeadBytes);
+    this.trailers = new TrailerSection(maxHeadBytes);
   }
 
   /** Forget any partial message (a new connection starts). */
@@ -107,24 +118,39 @@ export class ResponseParser {
           if (r > 0) return this.messageDone(i);
           break;
         }
-        case M_BODY_LENGTH: {
+        case M_BODY_LENGTH:
+        case M_CHUNK_DATA: {
+          // Payload is counted, never copied.
           const take = Math.min(this.remaining, end - i);
           i += take;
           this.remaining -= take;
           this.bodyBytes += take;
-          if (this.remaining === 0) return this.messageDone(i);
+          if (this.remaining === 0) {
+            if (this.state === M_BODY_LENGTH) return this.messageDone(i);
+            this.state = M_CHUNK_FRAMING;
+          }
           break;
         }
         case M_BODY_EOF:
           this.bodyBytes += end - i;
           return end;
-        case M_BODY_CHUNKED: {
-          const next = this.chunks.execute(buf, i, end);
-          if (next < 0) return this.fail(this.chunks.error ?? 'invalid chunked body');
-          this.bodyBytes = this.chunks.dataBytes;
-          if (this.chunks.done) return this.messageDone(next);
+        case M_CHUNK_FRAMING: {
+          const chunks = this.chunks;
+          const next = chunks.execute(buf, i, end);
+          if (next < 0) return next === CHUNK_NEED_MORE ? end : this.fail(CHUNK_REASONS[chunks.error]!);
           i = next;
+          if (chunks.size === 0) {
+            this.state = M_TRAILERS;
+          } else {
+            this.remaining = chunks.size;
+            this.state = M_CHUNK_DATA;
+          }
           break;
+        }
+        case M_TRAILERS: {
+          const next = this.trailers.skip(buf, i, end);
+          if (next < 0) return next === TRAILERS_NEED_MORE ? end : this.fail(this.trailers.error ?? 'invalid trailer section');
+          return this.messageDone(next);
         }
         default:
           return -1;
@@ -147,39 +173,29 @@ export class ResponseParser {
       head.rewind();
       return 0;
     }
-    // RFC 9112 §9.3: "close" ends it; 1.1 persists by default; 1.0 persists only with "keep-alive" (the same rule
-    // the server applies to requests).
-    let keepAlive = clientWantsPersistence(head.versionMinor, head.connectionClose, head.connectionKeepAlive);
+    // RFC 9112 §9.3, the rule the server applies to requests; the body's framing may still end the connection.
+    this.keepAlive = clientWantsPersistence(head.versionMinor, head.connectionClose, head.connectionKeepAlive);
     this.keepAliveAnnounced = head.connectionKeepAlive && !head.connectionClose;
-    if (this.skipBody || status === 204 || status === 304) {
-      this.keepAlive = keepAlive;
-      return 1;
-    }
-    if (head.hasTransferEncoding) {
-      // RFC 9112 §6.3 rule 3: Transfer-Encoding overrides Content-Length, and such a message ends the connection.
-      if (head.contentLength >= 0) keepAlive = false;
-      if (head.chunked) {
-        this.keepAlive = keepAlive;
-        this.chunks.reset();
-        this.state = M_BODY_CHUNKED;
+    const framing = responseFraming(status, this.skipBody, head.contentLength, head);
+    switch (framing) {
+      case BODY_NONE:
+        return 1;
+      case BODY_LENGTH:
+        this.remaining = head.contentLength;
+        this.state = M_BODY_LENGTH;
         return 0;
-      }
-      // Rule 4: a response whose final coding is not chunked is delimited by close.
-      this.keepAlive = false;
-      this.state = M_BODY_EOF;
-      return 0;
+      case BODY_CHUNKED:
+      case BODY_CHUNKED_THEN_CLOSE:
+        if (framing === BODY_CHUNKED_THEN_CLOSE) this.keepAlive = false;
+        this.chunks.start();
+        this.trailers.start();
+        this.state = M_CHUNK_FRAMING;
+        return 0;
+      default: // BODY_UNTIL_CLOSE
+        this.keepAlive = false;
+        this.state = M_BODY_EOF;
+        return 0;
     }
-    if (head.contentLength >= 0) {
-      this.keepAlive = keepAlive;
-      if (head.contentLength === 0) return 1;
-      this.remaining = head.contentLength;
-      this.state = M_BODY_LENGTH;
-      return 0;
-    }
-    // Rule 8: no framing fields, the body runs until the server closes.
-    this.keepAlive = false;
-    this.state = M_BODY_EOF;
-    return 0;
   }
 
   private messageDone(i: number): number {

@@ -31,6 +31,16 @@ export function describedFailure(reason: string, phase: FailurePhase, local: str
   return { failureReason: () => reason, failurePhase: () => phase, localEndpoint: () => local, remoteEndpoint: () => remote };
 }
 
+/** What a live view can read from a recorder at any moment, from counters it keeps anyway (nothing extra per request). */
+export interface LiveFigures {
+  /** The last whole second of the load (requests, errors, connections opened, p50/p99); null before one ended. */
+  readonly lastSecond: TimelinePoint | null;
+  /** Connections open now; null where the engine cannot tell. */
+  readonly openConnections: number | null;
+  /** Failed requests by H1B_* code and non-2xx responses as `HTTP_<status>`, so far. */
+  readonly errorsByKind: Readonly<Record<string, number>>;
+}
+
 /**
  * Everything measured in one load. Every engine counts through this class, so "completed", "errors" and who
  * closed first mean the same for all of them. `active` turns counting off outside the measured window (the
@@ -189,6 +199,11 @@ export class LoadRecorder {
 
   errorSamples(): ErrorSamples {
     return this.failures.samplesRecord();
+  }
+
+  /** A snapshot for a live view: cheap enough for a timer (a few times a second), never called per request. */
+  live(): LiveFigures {
+    return { lastSecond: this.timeline.lastPoint(), openConnections: this.open, errorsByKind: this.errors() };
   }
 
   timelinePoints(endUs: number): TimelinePoint[] {

@@ -44,6 +44,11 @@ export class Timeline {
     this.opened++;
   }
 
+  /** The last whole second flushed so far (a live view's "last second"); null before the first second ended. */
+  lastPoint(): TimelinePoint | null {
+    return this.points.length > 0 ? (this.points[this.points.length - 1] as TimelinePoint) : null;
+  }
+
   /** Flush through `endUs`: every second that began before it gets a point, the last one possibly partial. */
   finish(endUs: number): TimelinePoint[] {
     if (endUs > this.startUs) {

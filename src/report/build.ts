@@ -312,5 +312,6 @@ export function summarizeRun(report: RunReport): RunSummary {
     ttfbMs: { ...report.ttfbMs },
     handshakesPerRequest: report.handshakes.perRequest,
     cpu: { userSec: report.cpu.userSec, systemSec: report.cpu.systemSec },
+    serverCpuSec: report.server.cpuSec,
   };
 }

@@ -103,6 +103,14 @@ function sumKernel(all: Array<KernelHandshakes | null>): KernelHandshakes | null
 }
 
 /**
+ * Where the next run's timeline starts in a merged timeline: after every second this run has a point for (its last,
+ * partial second included), so seconds stay whole numbers. html/timeline.ts cuts the runs back out with this rule.
+ */
+export function timelineOffsetSec(durationSec: number): number {
+  return Math.max(1, Math.ceil(durationSec));
+}
+
+/**
  * One report for N sequential runs of the same config: counters summed, latency from the merged
  * histograms (not averaged percentiles), throughput over the summed measured time, and `runs[]`
  * holding each run's own summary so run-to-run variation stays visible.
@@ -148,7 +156,7 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
   let offset = 0;
   const timeline = reports.flatMap((report) => {
     const points = report.timeline.map((point) => ({ ...point, second: point.second + offset }));
-    offset += Math.ceil(report.durationSec);
+    offset += timelineOffsetSec(report.durationSec);
     return points;
   });
   const serverCpu = sumNullable(reports.map((report) => report.server.cpuSec));

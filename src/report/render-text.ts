@@ -2,22 +2,32 @@
 
 import Table from 'cli-table3';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
-import type { LatencySummary } from '../measurements.js';
+import { runSamples } from './compare.js';
+import { runDistributions, TABLE_PERCENTILES } from './distribution.js';
+import { kernelCountExplanation, timeWaitExplanation } from './explain.js';
+import {
+  count,
+  DASH,
+  formatBytesPerSec,
+  formatPerRequest,
+  formatRate,
+  formatRatio,
+  formatSeconds,
+  formatUs,
+  msNumber,
+  rateNumber,
+} from './formats/units.js';
 import type { RunReport } from './schema.js';
+import { median } from './stats.js';
 
 // No colours: output is often piped into files and CI logs.
 const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
 
-const fmt = (value: number, digits = 2): string =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const int = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 0 });
-const bytesPerSec = (value: number): string =>
-  value >= 1024 * 1024 ? `${fmt(value / 1024 / 1024)} MiB/s` : `${fmt(value / 1024)} KiB/s`;
 /** Handshakes per request: 1.000 for HTTP/1.0, 3 significant digits when tiny (keep-alive: 0.000770). */
-export const perRequest = (value: number): string => (value >= 0.1 || value === 0 ? fmt(value, 3) : String(Number(value.toPrecision(3))));
-const orDash = (value: number | null, render: (n: number) => string = int): string => (value === null ? '—' : render(value));
+export const perRequest = formatPerRequest;
+const orDash = (value: number | null, render: (n: number) => string = count): string => (value === null ? DASH : render(value));
 /** A count the engine could not tell (null): said so, never shown as 0. */
-const orUnknown = (value: number | null): string => (value === null ? 'unknown' : int(value));
+const orUnknown = (value: number | null): string => (value === null ? 'unknown' : count(value));
 
 function wireName(report: RunReport): string {
   const mode = report.config.mode;
@@ -28,15 +38,52 @@ function wireName(report: RunReport): string {
   return `HTTP/1.1 pipelined, depth ${report.config.pipelining}`;
 }
 
-function latencyRow(name: string, summary: LatencySummary): string[] {
-  return [name, ...[summary.min, summary.p50, summary.p90, summary.p99, summary.p999, summary.max, summary.mean, summary.stdev].map((v) => fmt(v, 3))];
+/** wrk --latency / autocannon -l: the distribution by percentile, from the merged HdrHistograms. */
+function distributionTable(report: RunReport): string {
+  const head = ['ms', 'min', ...TABLE_PERCENTILES.map((p) => `p${p}`), 'max', 'mean'];
+  const table = new Table({ head, style: PLAIN, colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')) });
+  const cell = (value: number | null): string => (value === null ? DASH : msNumber(value));
+  for (const { name, row } of runDistributions(report)) {
+    table.push([name, cell(row.minMs), ...row.percentilesMs.map(cell), cell(row.maxMs), cell(row.meanMs)]);
+  }
+  return table.toString();
+}
+
+/** With --runs N: each run's headline figures and their spread, so run-to-run noise is visible before comparing. */
+function spreadTable(report: RunReport): string | null {
+  const runs = runSamples(report);
+  if (runs.length < 2) return null;
+  const head = ['run', 'req/s', 'p50 ms', 'p99 ms', 'completed', 'errors'];
+  const table = new Table({ head, style: PLAIN, colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')) });
+  runs.forEach((run, index) => {
+    const done = run.requests.completed > 0;
+    table.push([
+      `#${index + 1}${run.interrupted ? ' (interrupted)' : ''}`,
+      rateNumber(run.throughput.requestsPerSec),
+      done ? msNumber(run.latencyMs.p50) : DASH,
+      done ? msNumber(run.latencyMs.p99) : DASH,
+      count(run.requests.completed),
+      count(run.requests.errors),
+    ]);
+  });
+  const pick = (get: (run: (typeof runs)[number]) => number): number[] => runs.map(get);
+  const spread = (values: number[]): string => {
+    const mid = median(values);
+    return mid > 0 ? `±${(((Math.max(...values) - Math.min(...values)) / 2 / mid) * 100).toFixed(1)}%` : DASH;
+  };
+  const rps = pick((run) => run.throughput.requestsPerSec);
+  const p50 = pick((run) => run.latencyMs.p50);
+  const p99 = pick((run) => run.latencyMs.p99);
+  table.push(['median', rateNumber(median(rps)), msNumber(median(p50)), msNumber(median(p99)), '', '']);
+  table.push(['spread (range/2)', spread(rps), spread(p50), spread(p99), '', '']);
+  return table.toString();
 }
 
 /** The summary printed after one run (or one merged --runs N series). */
 export function renderRunSummary(report: RunReport, path: string | null = null): string {
   const lines: string[] = [];
   const requests = report.requests;
-  const scope = report.config.requests !== null ? `${int(report.config.requests)} requests` : `${fmt(report.config.durationMs / 1000, 1)} s`;
+  const scope = report.config.requests !== null ? `${count(report.config.requests)} requests` : formatSeconds(report.config.durationMs / 1000);
   lines.push(
     `h1bench ${report.tool.version} · mode ${report.config.mode} (${wireName(report)}) · ${report.config.connections} connections · ` +
       `${scope} · ${report.engine.name} engine${report.runs ? ` · ${report.runs.length} runs merged` : ''}`,
@@ -45,50 +92,58 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
     `target ${report.target.url} (${report.target.embedded ? `embedded server, ${report.target.serverMode} mode` : 'external server'})` +
       (report.label ? ` · label ${report.label}` : ''),
   );
-  if (report.interrupted) lines.push('INTERRUPTED: partial results up to Ctrl-C.');
+  if (report.interrupted) lines.push('INTERRUPTED: partial results up to the stop signal.');
 
-  const latency = new Table({ head: ['ms', 'min', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'stdev'], style: PLAIN });
-  latency.push(latencyRow(report.coordinatedOmission.corrected ? 'latency (corrected)' : 'latency', report.latencyMs));
-  if (report.uncorrectedLatencyMs) latency.push(latencyRow('latency (uncorrected)', report.uncorrectedLatencyMs));
-  if (report.sendLagMs) latency.push(latencyRow('send lag', report.sendLagMs));
-  latency.push(latencyRow('connect', report.connectMs), latencyRow('ttfb', report.ttfbMs));
-  lines.push(latency.toString());
+  lines.push(distributionTable(report));
+  const spread = spreadTable(report);
+  if (spread !== null) lines.push(spread);
 
   const hs = report.handshakes;
-  const kernel = hs.kernel ? `${int(hs.kernel.activeOpens)} (${hs.kernel.scope} scope)` : '—';
+  const kernel = hs.kernel ? `${count(hs.kernel.activeOpens)} (${hs.kernel.scope} scope)` : DASH;
   const facts: Array<[string, string]> = [
-    ['throughput', `${fmt(report.throughput.requestsPerSec)} req/s · ${bytesPerSec(report.throughput.bytesPerSec)} over ${fmt(report.durationSec, 3)} s`],
+    ['throughput', `${formatRate(report.throughput.requestsPerSec)} · ${formatBytesPerSec(report.throughput.bytesPerSec)} over ${formatSeconds(report.durationSec)}`],
     [
       'requests',
-      `${int(requests.sent)} sent · ${int(requests.completed)} completed · ${int(requests.non2xx)} non-2xx · ${int(requests.errors)} errors` +
-        (requests.resent == null ? '' : ` · ${int(requests.resent)} resent`) +
-        (requests.abandoned == null ? '' : ` · ${int(requests.abandoned)} abandoned`),
+      `${count(requests.sent)} sent · ${count(requests.completed)} completed · ${count(requests.non2xx)} non-2xx · ${count(requests.errors)} errors` +
+        (requests.resent == null ? '' : ` · ${count(requests.resent)} resent`) +
+        (requests.abandoned == null ? '' : ` · ${count(requests.abandoned)} abandoned`),
     ],
-    ['handshakes', `client ${orDash(hs.client)} · server ${orDash(hs.server)} · kernel ${kernel}${hs.wire === undefined ? '' : ` · wire ${int(hs.wire)}`} · ${perRequest(hs.perRequest)} per request`],
+    ['handshakes', `client ${orDash(hs.client)} · server ${orDash(hs.server)} · kernel ${kernel}${hs.wire === undefined ? '' : ` · wire ${count(hs.wire)}`} · ${perRequest(hs.perRequest)} per request`],
     ...(report.teardowns
-      ? [['teardowns', `wire: server first ${int(report.teardowns.wire.serverFirst)} · client first ${int(report.teardowns.wire.clientFirst)} · reset ${int(report.teardowns.wire.reset)}`] as [string, string]]
+      ? [['teardowns', `wire: server first ${count(report.teardowns.wire.serverFirst)} · client first ${count(report.teardowns.wire.clientFirst)} · reset ${count(report.teardowns.wire.reset)}`] as [string, string]]
       : []),
     [
       'connections',
-      `${int(report.connections.opened)} opened · closed by server ${orUnknown(report.connections.closedByServer)} · by client ` +
-        `${orUnknown(report.connections.closedByClient)} · reset ${int(report.connections.reset)} · max open ${int(report.connections.maxOpen)}`,
+      `${count(report.connections.opened)} opened · closed by server ${orUnknown(report.connections.closedByServer)} · by client ` +
+        `${orUnknown(report.connections.closedByClient)} · reset ${count(report.connections.reset)} · max open ${count(report.connections.maxOpen)}`,
     ],
-    ['TIME_WAIT', `port ${report.timeWait.port}: server side ${int(report.timeWait.serverSide)} · client side ${int(report.timeWait.clientSide)}`],
+    ['TIME_WAIT', `port ${report.timeWait.port}: server side ${count(report.timeWait.serverSide)} · client side ${count(report.timeWait.clientSide)}`],
     ['generator CPU', cpuText(report)],
   ];
-  if (report.server.cpuSec !== null) facts.push(['server CPU', `${fmt(report.server.cpuSec, 2)} s`]);
+  if (report.server.cpuSec !== null) facts.push(['server CPU', serverCpuText(report)]);
   facts.push(['latency', report.coordinatedOmission.corrected ? 'open loop, corrected for coordinated omission' : 'closed loop (not corrected for coordinated omission; see --rate)']);
   const width = Math.max(...facts.map(([name]) => name.length));
   for (const [name, value] of facts) lines.push(`${name.padEnd(width)}  ${value}`);
 
   const errors = Object.entries(report.errors).sort((a, b) => b[1] - a[1]);
   if (errors.length > 0) {
-    lines.push(`errors: ${errors.map(([code, count]) => `${code} ${int(count)}`).join(' · ')}`);
+    lines.push(`errors: ${errors.map(([code, n]) => `${code} ${count(n)}`).join(' · ')}`);
     for (const [code] of errors) {
       const spec = (ERROR_CODES as Record<string, { description: string } | undefined>)[code as ErrorCode];
       if (spec) lines.push(`  ${code}: ${spec.description}`);
+      // The first kept sample says why this time, where in the exchange, and on which connection.
+      const sample = report.errorSamples[code]?.[0];
+      if (sample !== undefined) {
+        const ends = sample.local === null ? (sample.remote ?? '') : `${sample.local} → ${sample.remote ?? '?'}`;
+        lines.push(`    e.g. at ${sample.atSec.toFixed(3)} s, ${sample.phase}${ends === '' ? '' : `, ${ends}`}: ${sample.reason}`);
+      }
     }
   }
+  // Where two counts that should agree do not, say why right here (the report's `sources` says it too).
+  const timeWait = timeWaitExplanation(report);
+  if (timeWait !== null) lines.push(`why: ${timeWait}`);
+  const kernelWhy = kernelCountExplanation(report);
+  if (kernelWhy !== null) lines.push(`why: ${kernelWhy}`);
   for (const note of report.notes) lines.push(`note: ${note}`);
   if (path) lines.push(`report: ${path}`);
   return lines.join('\n');
@@ -96,15 +151,15 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
 
 function cpuText(report: RunReport): string {
   const total = report.cpu.userSec + report.cpu.systemSec;
-  const per = report.cpu.perHundredKRequestsSec;
-  return `${fmt(total, 2)} s (user ${fmt(report.cpu.userSec, 2)}, system ${fmt(report.cpu.systemSec, 2)})` +
-    (per === null ? '' : ` · ${fmt(per, 3)} s per 100k requests`);
+  const completed = report.requests.completed;
+  return `${formatSeconds(total)} (user ${formatSeconds(report.cpu.userSec)}, system ${formatSeconds(report.cpu.systemSec)})` +
+    (completed > 0 ? ` · ${formatUs((total / completed) * 1e6)} per request` : '');
 }
 
-/** Three significant digits, so 0.0008 per request against 1.0 reads 0.000765×, not 0.00×. */
-function ratioText(value: number): string {
-  if (value === 0) return '0';
-  return Math.abs(value) >= 100 ? int(value) : String(Number(value.toPrecision(3)));
+function serverCpuText(report: RunReport): string {
+  const cpu = report.server.cpuSec ?? 0;
+  const completed = report.requests.completed;
+  return `${formatSeconds(cpu)}${completed > 0 ? ` · ${formatUs((cpu / completed) * 1e6)} per request` : ''}`;
 }
 
 interface Row {
@@ -113,21 +168,24 @@ interface Row {
   render: (value: number) => string;
 }
 
+const done = (r: RunReport): boolean => r.requests.completed > 0;
+
 const ROWS: Row[] = [
-  { name: 'requests/s', value: (r) => r.throughput.requestsPerSec, render: (v) => fmt(v) },
-  { name: 'latency p50 ms', value: (r) => r.latencyMs.p50, render: (v) => fmt(v, 3) },
-  { name: 'latency p99 ms', value: (r) => r.latencyMs.p99, render: (v) => fmt(v, 3) },
-  { name: 'connect p50 ms', value: (r) => (r.connections.opened > 0 ? r.connectMs.p50 : null), render: (v) => fmt(v, 3) },
-  { name: 'ttfb p50 ms', value: (r) => r.ttfbMs.p50, render: (v) => fmt(v, 3) },
-  { name: 'completed', value: (r) => r.requests.completed, render: int },
-  { name: 'handshakes (client)', value: (r) => r.handshakes.client, render: int },
-  { name: 'handshakes (server)', value: (r) => r.handshakes.server, render: int },
-  { name: 'handshakes (kernel)', value: (r) => r.handshakes.kernel?.activeOpens ?? null, render: int },
+  { name: 'requests/s', value: (r) => r.throughput.requestsPerSec, render: rateNumber },
+  { name: 'latency p50 ms', value: (r) => (done(r) ? r.latencyMs.p50 : null), render: msNumber },
+  { name: 'latency p99 ms', value: (r) => (done(r) ? r.latencyMs.p99 : null), render: msNumber },
+  { name: 'connect p50 ms', value: (r) => (r.connections.opened > 0 ? r.connectMs.p50 : null), render: msNumber },
+  { name: 'first byte p50 ms', value: (r) => (done(r) ? r.ttfbMs.p50 : null), render: msNumber },
+  { name: 'completed', value: (r) => r.requests.completed, render: count },
+  { name: 'handshakes (client)', value: (r) => r.handshakes.client, render: count },
+  { name: 'handshakes (server)', value: (r) => r.handshakes.server, render: count },
+  { name: 'handshakes (kernel)', value: (r) => r.handshakes.kernel?.activeOpens ?? null, render: count },
   { name: 'handshakes per request', value: (r) => r.handshakes.perRequest, render: perRequest },
-  { name: 'TIME_WAIT server side', value: (r) => r.timeWait.serverSide, render: int },
-  { name: 'TIME_WAIT client side', value: (r) => r.timeWait.clientSide, render: int },
-  { name: 'CPU s per 100k req', value: (r) => r.cpu.perHundredKRequestsSec, render: (v) => fmt(v, 3) },
-  { name: 'errors', value: (r) => r.requests.errors, render: int },
+  { name: 'TIME_WAIT server side', value: (r) => r.timeWait.serverSide, render: count },
+  { name: 'TIME_WAIT client side', value: (r) => r.timeWait.clientSide, render: count },
+  { name: 'client CPU per request', value: (r) => (done(r) ? ((r.cpu.userSec + r.cpu.systemSec) / r.requests.completed) * 1e6 : null), render: formatUs },
+  { name: 'server CPU per request', value: (r) => (done(r) && r.server.cpuSec !== null ? (r.server.cpuSec / r.requests.completed) * 1e6 : null), render: formatUs },
+  { name: 'errors', value: (r) => r.requests.errors, render: count },
 ];
 
 /** Several runs side by side (e.g. 1.0 vs 1.1); with exactly two, a last column gives second ÷ first. */
@@ -141,7 +199,7 @@ export function renderSideBySide(reports: readonly RunReport[]): string {
     const cells = values.map((value) => orDash(value, row.render));
     if (ratio) {
       const [a, b] = values;
-      cells.push(a !== null && a !== undefined && b !== null && b !== undefined && a !== 0 ? `${ratioText(b / a)}×` : '—');
+      cells.push(a !== null && a !== undefined && b !== null && b !== undefined && a !== 0 ? formatRatio(b / a) : DASH);
     }
     table.push([row.name, ...cells]);
   }

@@ -110,6 +110,8 @@ export const RunSummary = closedObject({
   ttfbMs: LatencySummary,
   handshakesPerRequest: Type.Number(),
   cpu: CpuSeconds,
+  /** The embedded server's CPU (s) in this run; null for other servers; absent in reports written before it existed. */
+  serverCpuSec: Type.Optional(Nullable(Type.Number())),
 });
 export type RunSummary = Static<typeof RunSummary>;
 

@@ -39,7 +39,8 @@ export async function writeTextAtomic(path: string, text: string, options: Write
     await writeFile(temp, text, { flag: 'wx' });
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    // The cleanup must not replace the real error: rm throws ENOTDIR when a parent in the path is a file.
+    await rm(temp, { force: true }).catch(() => {});
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     const target = options.what === undefined ? path : `${options.what} to ${path}`;
     throw new H1Error('H1B_REPORT_WRITE', `cannot write ${target} (${reason}); check that ${dir} exists and is writable`, {
@@ -96,8 +97,8 @@ export function validateReport(value: unknown, source: string): AnyReport {
   return value as AnyReport;
 }
 
-/** Read and validate a report file (run or suite). Synchronous: reports are small and read once. */
-export function readReport(path: string): AnyReport {
+/** Parse a JSON file; H1B_REPORT_READ (naming the file) when it cannot be read or is not JSON. */
+export function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -105,11 +106,14 @@ export function readReport(path: string): AnyReport {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new H1Error('H1B_REPORT_READ', `cannot read report ${path} (${reason})`, { cause: error });
   }
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new H1Error('H1B_REPORT_READ', `${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
-  return validateReport(parsed, path);
+}
+
+/** Read and validate a report file (run or suite). Synchronous: reports are small and read once. */
+export function readReport(path: string): AnyReport {
+  return validateReport(readJsonFile(path), path);
 }

@@ -1,7 +1,7 @@
 // One accepted socket: parsing, ordered and batched responses, persistence, backpressure, deadlines, close attribution.
 
 import type { Socket } from 'node:net';
-import { clientWantsPersistence } from '../http/keep-alive.js';
+import { clientWantsPersistence } from '../http/rules/connection.js';
 import { RequestParser, type ParsedRequest, type ParseError, type RequestSink } from '../http/request-parser.js';
 import { CLOSE, CONTINUE_100, KEEP_ALIVE, KEEP_ALIVE_ECHO, serializeHead, serializeResponse, type Disposition, type StaticResponse } from '../http/response-writer.js';
 import type { ServerContext } from './context.js';

@@ -87,7 +87,8 @@ function connectionVerdict(conn: WireConnection): string {
     clientFirst: 'client closed first',
     reset: `reset by ${conn.rst.client > 0 ? 'client' : 'server'}`,
     open: 'still open at the end of the capture',
-    failed: 'connection failed',
+    // RFC 9293 §3.10.7.1: a SYN to a port in state CLOSED is answered with an RST (ECONNREFUSED on the client).
+    failed: conn.rst.server > 0 && !conn.handshake ? 'refused: the SYN was answered by an RST (nothing listens on that port)' : 'connection failed',
   };
   const data = conn.dataSegments.client + conn.dataSegments.server;
   let verdict = `${handshake}; ${ends[conn.end]}; ${plural(data, 'data segment')} (client ${conn.dataSegments.client}, server ${conn.dataSegments.server})`;

@@ -15,24 +15,34 @@ export interface LiveTraceOptions {
 }
 
 export interface LiveTrace {
-  readonly exchange: ExchangeResult;
+  /** What the exchange got; null when it failed (then `failure` says why and the capture shows how). */
+  readonly exchange: ExchangeResult | null;
+  /** Why the exchange failed (refused, reset, timed out); null when it completed. */
+  readonly failure: Error | null;
   readonly capture: CaptureStats;
   readonly analysis: CaptureAnalysis;
 }
 
-/** Start tcpdump on the target's port, run the exchange, stop tcpdump (always), and analyse the file. */
+/**
+ * Start tcpdump on the target's port, run the exchange, stop tcpdump (always), and analyse the file. A failed exchange
+ * is traced too: a closed port answers the SYN with an RST, and that exchange is exactly what the user asked to see.
+ */
 export async function traceExchange(options: LiveTraceOptions): Promise<LiveTrace> {
   const port = Number(options.url.port || 80);
   // 4 KiB per packet keeps small HTTP messages whole for Wireshark; the exchange is too small to fill the ring.
   const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096 });
-  let exchange: ExchangeResult;
+  let exchange: ExchangeResult | null = null;
+  let failure: Error | null = null;
   let stats: CaptureStats;
   try {
     exchange = await tinyExchange(options.url, options.mode, options.requests, options.timeoutMs);
+  } catch (error) {
+    // Kept, not thrown: the caller draws the capture first, then reports the failure.
+    failure = error instanceof Error ? error : new Error(String(error));
   } finally {
     // Stop even when the exchange failed, so no tcpdump outlives the command.
     stats = await capture.stop();
   }
   const analysis = analyzeCapture(await readFile(options.file), { serverPort: port });
-  return { exchange, capture: stats, analysis };
+  return { exchange, failure, capture: stats, analysis };
 }

@@ -16,7 +16,7 @@ interface PeersReport {
   skipped: string[];
 }
 
-test('bench:peers --preset tiny prints the ratio tables and writes results/peers-<date>.json and .md', { timeout: 120_000 }, async () => {
+test('bench:peers --preset tiny prints the ratio tables and writes peers-<date>.json and .md (results/bench/ by default)', { timeout: 120_000 }, async () => {
   const outDir = mkdtempSync(join(tmpdir(), 'h1bench-peers-test-'));
   try {
     const child = spawn(process.execPath, [PEERS.pathname, '--preset', 'tiny', '--out', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,8 +1,10 @@
-// Runs the `run:` commands of .github/workflows/perf.yml with a tiny suite, so the example workflow never rots.
+// Runs the `run:` commands of .github/workflows/perf.yml with a tiny suite, so the example workflow never rots: the first
+// run records its own baseline, later ones compare with it, a regression fails, a push replaces the baseline.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,48 +73,61 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('perf.yml: suite, compare without and with a baseline, fail on a regression', async (t) => {
+test('perf.yml: the first run records its own baseline (and says so), later runs compare, a regression fails', async (t) => {
   if (spawnSync('bash', ['-c', 'true']).status !== 0) {
     t.skip('bash is not installed (GitHub runs run: steps with bash)');
     return;
   }
-  const workflow = parseWorkflow(await readFile(WORKFLOW, 'utf8'));
+  const text = await readFile(WORKFLOW, 'utf8');
+  const workflow = parseWorkflow(text);
   const steps = workflow.steps.filter((step) => !step.run.startsWith('npm '));
   assert.deepEqual(steps.map((step) => step.name), ['Run the quick suite', 'Compare with the baseline']);
-  assert.ok(workflow.env.FAIL_ON && workflow.env.BENCH && workflow.env.SUITE_ARGS);
+  assert.ok(workflow.env.FAIL_ON && workflow.env.BENCH && workflow.env.SUITE_ARGS && workflow.env.BASELINE && workflow.env.RECORD);
   assert.match(workflow.env.SUITE_ARGS, /--preset quick/);
+  // The baseline lives in the Actions cache of the runner class, never in the repository.
+  assert.doesNotMatch(workflow.env.BASELINE, /^results\//);
+  assert.match(text, /actions\/cache\/restore@v4[\s\S]*path: perf-baseline[\s\S]*actions\/cache\/save@v4[\s\S]*path: perf-baseline/);
+  assert.equal(existsSync(join(PACKAGE_ROOT, 'results', 'baseline.json')), false, 'no baseline recorded elsewhere ships with the repository');
 
   // The workflow's env with a tiny suite (2 modes × 4 runs × 200 ms) and paths in a temp directory.
   const tiny = join(dir, 'tiny.json');
   await writeFile(tiny, JSON.stringify({ modes: ['1.0', '1.1'], connections: [2], runs: 4, duration: '200ms', warmup: '0ms' }));
   const summary = join(dir, 'summary.md');
-  const baseline = join(dir, 'baseline.json');
+  const outputs = join(dir, 'outputs.txt');
+  const baseline = join(dir, 'perf-baseline', 'baseline.json');
   const env = {
     ...workflow.env,
     // $BENCH is expanded unquoted (as in the workflow), so these paths must not contain spaces.
     BENCH: `${process.execPath} ${CLI}`,
     SUITE_ARGS: `--file ${tiny}`,
     BASELINE: baseline,
+    RECORD: 'if-missing',
     GITHUB_STEP_SUMMARY: summary,
+    GITHUB_OUTPUT: outputs,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
   };
-  const runAll = async (): Promise<void> => {
+  const runAll = async (extra: Record<string, string> = {}): Promise<void> => {
     for (const step of steps) {
-      const result = await bash(step.run, dir, env);
+      const result = await bash(step.run, dir, { ...env, ...extra });
       assert.equal(result.code, 0, `${step.name}: ${result.stderr}`);
     }
   };
 
-  // No baseline yet: the suite runs and the summary says how to record one.
+  // First run on this runner class: no baseline yet, so this run becomes it, and the summary says so.
   await runAll();
-  assert.match(await readFile(summary, 'utf8'), /No .*baseline\.json yet/);
+  assert.match(await readFile(summary, 'utf8'), /No baseline for Linux\/X64 runners yet: recorded this run as the baseline/);
+  assert.match(await readFile(outputs, 'utf8'), /^recorded=true$/m);
   const current = JSON.parse(await readFile(join(dir, 'perf-current.json'), 'utf8')) as SuiteReport;
   assert.equal(current.kind, 'suite');
   assert.deepEqual(current.cases.map((item) => item.id), ['1.0-c2', '1.1-c2']);
+  assert.deepEqual(JSON.parse(await readFile(baseline, 'utf8')), current);
 
-  // With a baseline from the same machine: the markdown table lands in the step summary.
-  await writeFile(baseline, JSON.stringify(current));
+  // Next run on the same machine: compared with its own baseline; the markdown table lands in the step summary.
+  await writeFile(outputs, '');
   await runAll();
   assert.match(await readFile(summary, 'utf8'), /## h1bench comparison[\s\S]*### 1\.1-c2/);
+  assert.equal(await readFile(outputs, 'utf8'), '', 'a compared run records nothing');
 
   // A baseline ten times as fast (so run-to-run noise on a busy machine cannot make the samples overlap):
   // 4 vs 4 separated runs are significant, -90% is beyond rps:-10%, the step fails.
@@ -125,4 +140,10 @@ test('perf.yml: suite, compare without and with a baseline, fail on a regression
   assert.equal(failed.code, 1, `${failed.stderr}\n${await readFile(summary, 'utf8')}`);
   assert.match(failed.stderr, /H1B_REGRESSION/);
   assert.match(await readFile(summary, 'utf8'), /\*\*Regression:\*\*/);
+
+  // A push to the default branch (RECORD=always) replaces the baseline instead of comparing.
+  const replaced = await bash(compare.run, dir, { ...env, RECORD: 'always' });
+  assert.equal(replaced.code, 0, replaced.stderr);
+  assert.match(await readFile(summary, 'utf8'), /Recorded this run as the baseline for Linux\/X64 runners/);
+  assert.deepEqual(JSON.parse(await readFile(baseline, 'utf8')), JSON.parse(await readFile(join(dir, 'perf-current.json'), 'utf8')));
 });

@@ -38,10 +38,30 @@ describe('bench compare', () => {
     await write('suite.json', fakeSuite([{ id: '1.1-c1', report: fakeRun({ rps: [1000] }) }]));
     await write('future.json', { ...fakeRun({ rps: [1000] }), schemaVersion: 99 });
     await writeFile(path('broken.json'), '{ not json');
+    // What results/bench/ holds: a benchmark's own figures, with a schemaVersion but no report kind.
+    await write('micro.json', { kind: 'micro', schemaVersion: 1, startedAt: '2026-11-25T05:42:52.000Z', entries: [] });
   });
 
   after(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a JSON file that is not a report is named as such in one line, not "upgrade h1bench" (exit 2)', async () => {
+    const result = await bench(['compare', path('micro.json'), path('base.json')]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, `bench: BASE ${path('micro.json')} is not an h1bench report (kind "micro"); give a report written by bench run or bench suite [H1B_REPORT_SCHEMA]\n`);
+    assert.doesNotMatch(result.stderr, /upgrade/);
+  });
+
+  test('single runs: the raw change beside ~, and how many runs would show significance', async () => {
+    const one = path('one.json');
+    const slower = path('one-slower.json');
+    await writeFile(one, JSON.stringify(fakeRun({ rps: [1000] })));
+    await writeFile(slower, JSON.stringify(fakeRun({ rps: [630] })));
+    const result = await bench(['compare', one, slower]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /req\/s .*~ \(-37\.00%\)/);
+    assert.match(result.stdout, /one run per side cannot show significance .*need ≥ 4 runs per side \(bench run --runs 4 for both reports\)/);
   });
 
   test('exit 0 and a text table without --fail-on', async () => {

@@ -3,7 +3,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { readReport } from '../../src/report/store.js';
@@ -66,7 +66,7 @@ const completedIn = (line: string): number => Number(/ (\d+) req /.exec(line)?.[
 describe('bench run failure paths', () => {
   test('bad options: exit 2 and one message line, no report', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['-n', '10', '-d', '1s'], /either -n\/--requests or -d\/--duration/],
+      [['--mode', '1.1', '--keep-alive'], /--keep-alive applies to --mode 1\.0 only/],
       [['--mode', '1.1', '--pipelining', '5'], /--pipelining only applies to --mode pipeline/],
       [['--url', 'https://127.0.0.1:1/'], /only http:\/\//],
       [['--url', 'http://192.0.2.1/'], /H1B_UNSUPPORTED_TARGET/],
@@ -234,5 +234,50 @@ describe('bench run failure paths', () => {
     assert.equal(code, 130, stderr);
     assert.match(stderr, /stopping after Ctrl-C/);
     assert.match(stderr, /quitting at once; the report was not written/);
+  });
+
+  test('an unwritable --out, --html or --capture fails before the first request, with nothing measured to lose', async () => {
+    // A parent that is a regular file cannot become a directory (root ignores permission bits, this it cannot).
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    const cases: Array<[string[], RegExp]> = [
+      [['--out', join(blocker, 'x.json')], /cannot write the report to .*a-file\/x\.json \(cannot create .*(ENOTDIR|EEXIST)/],
+      [['--out', dir], /cannot write the report to .* \(it is a directory\)/],
+      [['--out', join(dir, 'ok.json'), '--capture', join(blocker, 'x.pcap')], /cannot write the capture to .*a-file\/x\.pcap/],
+    ];
+    for (const [args, pattern] of cases) {
+      const started = Date.now();
+      const result = await runCli(['run', '-c', '2', '-d', '30s', '--warmup', '0', '--progress', ...args], { limitMs: 20_000 });
+      assert.equal(result.code, 1, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, /\[H1B_REPORT_WRITE\]/);
+      assert.match(result.stderr, pattern);
+      assert.match(result.stderr, /checked before measuring, so nothing was lost/);
+      assert.doesNotMatch(result.stderr, /^\S+ (measuring|warming up)|^target /m, 'no load was started');
+      assert.ok(Date.now() - started < 15_000, 'failed at once, not after the 30 s run');
+    }
+    assert.equal(existsSync(join(dir, 'ok.json')), false);
+  });
+
+  test('a missing --out directory is created before the run, as the default results/ is', async () => {
+    const out = join(dir, 'made', 'on', 'demand', 'x.json');
+    const result = await runCli(['run', '-c', '2', '-n', '50', '--warmup', '0', '--out', out, '--html']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((readReport(out) as RunReport).requests.completed, 50);
+    assert.ok(existsSync(join(dir, 'made', 'on', 'demand', 'x.html')));
+  });
+
+  test('stdout closed by the reader (bench run --json | head -c 1): exit 0, quietly, and the report is still written', async () => {
+    const out = join(dir, 'piped.json');
+    const child = spawn(process.execPath, [CLI, 'run', '-c', '2', '-n', '200', '--warmup', '0', '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader is gone before the command writes anything.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    clearTimeout(guard);
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|unexpected error/);
+    assert.equal((readReport(out) as RunReport).requests.completed, 200);
   });
 });

@@ -79,7 +79,7 @@ describe('bench run against the embedded server', () => {
     try {
       const text = await runCli(['run', '--mode=1.0', '--mode=1.1', '-n', '300', '-c', '3', '--warmup', '0', '--no-progress'], { cwd });
       assert.equal(text.code, 0, text.stderr);
-      assert.match(text.stdout, /handshakes per request\s*│\s*1\.000\s*│\s*0\.01\s*│/);
+      assert.match(text.stdout, /handshakes per request\s*│\s*1\.000\s*│\s*0\.01\d*\s*│/);
       assert.match(text.stdout, /mode 1\.1 ÷ mode 1\.0/);
       const files = readdirSync(join(cwd, 'results')).sort();
       assert.equal(files.length, 2);
@@ -92,6 +92,12 @@ describe('bench run against the embedded server', () => {
       assert.deepEqual(reports.map((r) => r.config.mode), ['1.0', '1.1']);
       assert.ok(existsSync(join(cwd, 'j-1.0.json')) && existsSync(join(cwd, 'j-1.1.json')));
       assert.equal(json.stderr, '', 'no progress on a pipe by default');
+
+      // --out without an extension: FILE-<mode>.json, as the README says.
+      const bare = await runCli(['run', '--mode=1.0', '--mode=1.1', '-n', '50', '-c', '2', '--warmup', '0', '--out', join(cwd, 'both')], { cwd });
+      assert.equal(bare.code, 0, bare.stderr);
+      assert.ok(existsSync(join(cwd, 'both-1.0.json')) && existsSync(join(cwd, 'both-1.1.json')));
+      assert.equal(existsSync(join(cwd, 'both-1.0')), false);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }

@@ -1,15 +1,26 @@
-// `bench trace`: live ladder of the embedded server (needs tcpdump and root), --pcap on a hand-built file, usage errors.
+// `bench trace`: live ladder of the embedded server and of a closed port (needs tcpdump and root), --pcap on a hand-built
+// file, usage errors.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import net from 'node:net';
 import { join } from 'node:path';
 import { ethernet, frames, http10Exchange, PcapngWriter } from '../wire/builder.js';
 import { captureSkipReason } from '../wire/privileges.js';
 import { runCli } from './cli-helpers.js';
 
 const bench = (args: string[]) => runCli(args, { limitMs: 60_000, cwd: process.cwd() });
+
+/** A port nothing listens on: bind port 0, note it, close. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 describe('bench trace', () => {
   let dir = '';
@@ -37,6 +48,19 @@ describe('bench trace', () => {
     const result = await bench(['trace', '--mode', '1.1', '-n', '2']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^1 connection: 1 handshake, 1 teardown, client closed first, 4 data segments$/m);
+  });
+
+  test('live, a closed port: the SYN answered by an RST is drawn, then the refusal (exit 1)', async (t) => {
+    if (skip) return t.skip(skip);
+    const port = await closedPort();
+    const result = await bench(['trace', '--url', `http://127.0.0.1:${port}/`]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /\[H1B_CONNECT_REFUSED\]/);
+    assert.match(result.stdout, new RegExp(`^connection 1: client 127\\.0\\.0\\.1:\\d+ -> server 127\\.0\\.0\\.1:${port}$`, 'm'));
+    assert.match(result.stdout, /\|--SYN seq=0 -+>\|/);
+    assert.match(result.stdout, /\|<-+ RST,ACK seq=1 ack=1--\|/);
+    assert.match(result.stdout, /refused: the SYN was answered by an RST \(nothing listens on that port\)/);
+    assert.match(result.stdout, /^1 connection: 0 handshakes, 0 teardowns, 0 data segments, 1 failed handshake$/m);
   });
 
   test('--pcap reads a Wireshark-style pcapng file; --port filters and --json gives the connections', async () => {

@@ -115,11 +115,17 @@ describe('mergeRunReports', () => {
 describe('render-text', () => {
   test('run summary names the figures and the report path', () => {
     const text = renderRunSummary(runReport({ result: loadResult({ errors: { H1B_ADDR_NOT_AVAIL: 2 } }) }), 'results/x.json');
-    for (const needle of ['mode 1.0', 'latency', 'connect', 'ttfb', '2,000.00 req/s', 'client 1,000', 'server 1,000', '1.000 per request', 'TIME_WAIT', 'report: results/x.json']) {
+    for (const needle of ['mode 1.0', 'latency', 'connect', 'first byte', '2,000 req/s', 'client 1,000', 'server 1,000', '1.000 per request', 'TIME_WAIT', 'report: results/x.json']) {
       assert.ok(text.includes(needle), `summary lacks '${needle}':\n${text}`);
     }
     assert.match(text, /H1B_ADDR_NOT_AVAIL: .*ephemeral ports/, 'error codes come with their advice');
     assert.doesNotMatch(text, /\x1b\[/, 'no ANSI colours');
+  });
+
+  test('run summary quotes an error sample: when, which phase, both ends, the reason', () => {
+    const sample = { reason: 'invalid Content-Length', phase: 'head' as const, local: '127.0.0.1:41000', remote: '127.0.0.1:8080', atSec: 0.25 };
+    const text = renderRunSummary(runReport({ result: loadResult({ errors: { H1B_PARSE_ERROR: 3 }, errorSamples: { H1B_PARSE_ERROR: [sample] } }) }), null);
+    assert.match(text, /e\.g\. at 0\.250 s, head, 127\.0\.0\.1:41000 → 127\.0\.0\.1:8080: invalid Content-Length/);
   });
 
   test('side by side shows handshakes per request and a ratio column for two runs', () => {
@@ -130,7 +136,7 @@ describe('render-text', () => {
     });
     const text = renderSideBySide([closeRun, keepAlive]);
     assert.match(text, /mode 1\.0.*mode 1\.1.*mode 1\.1 ÷ mode 1\.0/);
-    assert.match(text, /handshakes per request\s*│\s*1\.000\s*│\s*0\.01\s\s*│\s*0\.01×/);
-    assert.match(text, /requests\/s\s*│\s*2,000\.00\s*│\s*4,000\.00\s*│\s*2×/);
+    assert.match(text, /handshakes per request\s*│\s*1\.000\s*│\s*0\.0100\s*│\s*0\.0100×/);
+    assert.match(text, /requests\/s\s*│\s*2,000\s*│\s*4,000\s*│\s*2\.00×/);
   });
 });

@@ -102,15 +102,25 @@ describe('text', () => {
   test('benchstat-like table with ~ and a direction word', () => {
     const text = renderComparison('text', comparison, violations);
     assert.match(text, /^BASE: {4}suite of /);
-    assert.match(text, /req\/s\s+1\.001k req\/s ±1%\s+801\.0 req\/s ±1%\s+-19\.98% \(worse\)\s+p=0\.002 n=6/);
+    assert.match(text, /req\/s\s+1,001 req\/s ±1%\s+801 req\/s ±1%\s+-19\.98% \(worse\)\s+p=0\.002 n=6/);
     assert.match(text, /REGRESSION: 1\.1-c1 req\/s -19\.98%/);
   });
 
   test('too few runs and unbounded CIs are explained', () => {
     const few = compareReports(fakeRun({ rps: [1, 2, 3] }), fakeRun({ rps: [4, 5, 6] }));
     const text = renderComparison('text', few);
-    assert.match(text, /too few runs to ever detect a change at alpha 0\.05: need ≥ 4 runs per side/);
-    assert.match(text, /±∞: need ≥ 6 runs/);
+    assert.match(text, /3 runs per side cannot show significance at alpha 0\.05: .*need ≥ 4 runs per side \(bench run --runs 4 for both reports\)/);
+    assert.match(text, /±∞: need ≥ 6 runs .*\(bench run --runs 6\)/);
+  });
+
+  test('one run a side: the raw change beside ~, and the command that repeats runs for that kind of report', () => {
+    const single = renderComparison('text', compareReports(fakeRun({ rps: [1000] }), fakeRun({ rps: [630] })));
+    assert.match(single, /req\/s\s+1,000 req\/s ±∞\s+630 req\/s ±∞\s+~ \(-37\.00%\)\s+p=1\.000 n=1/);
+    assert.match(single, /one run per side cannot show significance at alpha 0\.05: ~ marks every change, with the raw change beside it; need ≥ 4 runs per side \(bench run --runs 4 for both reports\)/);
+    const suites = renderComparison('markdown', compareReports(fakeSuite([{ id: '1.1-c1', report: fakeRun({ rps: [1000] }) }]), fakeSuite([{ id: '1.1-c1', report: fakeRun({ rps: [630] }) }])));
+    assert.match(suites, /\| req\/s \| 1,000 req\/s ±∞ \| 630 req\/s ±∞ \| ~ \(-37\.00%\) \|/);
+    assert.match(suites, /bench suite --runs 4 for both reports/);
+    assert.doesNotMatch(suites, /bench run --runs/);
   });
 });
 

@@ -60,5 +60,5 @@ test('bench run --html writes a page beside each report; bench report overlays 1
   for (const chart of seen.barCharts) assert.ok(chart.bars > 0 && chart.text.includes('m-1.0') && chart.text.includes('m-1.1'), chart.id);
   // HTTP/1.0 pays a handshake per request: the client's own count says exactly 1.
   const handshakes = seen.barCharts.find((chart) => chart.id === 'chart-handshakes')!;
-  assert.match(handshakes.text, /m-1\.0 · client: 1 \(/);
+  assert.match(handshakes.text, /m-1\.0 · client: 1\.000 \(/);
 });

@@ -65,10 +65,13 @@ export function runReportFixture(options: FixtureOptions): RunReport {
     recordUs(latency, totalUs);
     recordUs(perSecond[second]!, totalUs);
   }
+  const errorTotal = Object.values(options.errors ?? {}).reduce((a, b) => a + b, 0);
+  // Errors spread over the seconds as the recorder counts them (the last second takes the remainder).
+  const errorsIn = (second: number): number => Math.floor(errorTotal / seconds) + (second === seconds - 1 ? errorTotal % seconds : 0);
   const timeline: TimelinePoint[] = perSecond.map((histogram, second) => ({
     second,
     requests: histogram.totalCount,
-    errors: 0,
+    errors: errorsIn(second),
     connectionsOpened: closeMode ? histogram.totalCount : second === 0 ? connections : 0,
     p50Ms: histogram.getValueAtPercentile(50) / 1000,
     p99Ms: histogram.getValueAtPercentile(99) / 1000,

@@ -11,10 +11,13 @@ import { renderComparisonHtml, renderReportsHtml, renderRunsHtml, reportName } f
 import { defaultHtmlPath } from '../../src/report/html/write.js';
 import { isH1Error } from '../../src/errors.js';
 import type { RunReport } from '../../src/report/schema.js';
-import { runReportFixture, suiteReportFixture } from './html-fixtures.js';
+import { PAIRED } from '../../src/report/html/charts.js';
+import { runReportFixture, suiteReportFixture, withRepeats } from './html-fixtures.js';
 
 /** The JSON the page embeds for its charts, parsed back the way the browser does. */
-function embeddedData(html: string): { lineCharts: Array<{ id: string; x: number[]; series: Array<{ label: string; values: Array<number | null> }> }> } {
+function embeddedData(html: string): {
+  lineCharts: Array<{ id: string; caption: string; x: number[]; xNames: string[]; series: Array<{ label: string; color: string; values: Array<number | null>; texts?: string[] }> }>;
+} {
   const match = /<script type="application\/json" id="h1b-data">([\s\S]*?)<\/script>/.exec(html);
   assert.ok(match, 'no embedded chart data');
   return JSON.parse(match[1]!);
@@ -126,7 +129,7 @@ describe('pages', () => {
     assert.deepEqual(rps.series[0]!.values, a.timeline.map((point) => point.requests));
   });
 
-  test('timeline: a partial last second is scaled to a rate or dropped; an empty second has no p99', () => {
+  test('timeline: a partial last second is counted with the second before it, never drawn as a second of its own', () => {
     const report = runReportFixture({ mode: '1.1', label: 't', requests: 2000, seconds: 2 });
     const point = (second: number, requests: number) => ({ second, requests, errors: 0, connectionsOpened: 0, p50Ms: 1, p99Ms: requests > 0 ? 2 : 0 });
     const timeline = [point(0, 1000), point(1, 0), point(2, 10)];
@@ -134,11 +137,60 @@ describe('pages', () => {
     const half = charts(2.5);
     const rps = half.find((chart) => chart.id === 'chart-timeline-rps')!;
     const p99 = half.find((chart) => chart.id === 'chart-timeline-p99')!;
+    assert.deepEqual(rps.x, [0, 1]);
+    // Second 1 had nothing; with the 0.5 s tail's 10 requests it is 10 requests over 1.5 s.
+    assert.deepEqual(rps.series[0]!.values.map((v) => Number((v as number).toFixed(3))), [1000, 6.667]);
+    assert.deepEqual(rps.xNames, ['0–1 s', '1–2.5 s']);
+    assert.deepEqual(p99.series[0]!.values, [2, 2]);
+    assert.deepEqual(rps.series[0]!.texts, ['1,000 req/s', '6.7 req/s']);
+    assert.equal(half.some((chart) => chart.id === 'chart-timeline-errors'), false, 'no errors, no errors chart');
+  });
+
+  test('timeline of merged runs: each run on its own clock, its few-ms tail folded in, no fake stall', () => {
+    const base = runReportFixture({ mode: '1.1', label: 'runs', requests: 3000, seconds: 1 });
+    const point = (second: number, requests: number, errors = 0) => ({ second, requests, errors, connectionsOpened: 0, p50Ms: 1, p99Ms: 2 });
+    // Three 1.003 s runs as merge.ts joins them: each run's 3 ms tail is its own "second".
+    const timeline = [point(0, 10_000), point(1, 110), point(2, 9_000, 4), point(3, 100), point(4, 11_000), point(5, 90)];
+    const runs = [1.003, 1.003, 1.003].map((durationSec) => ({ ...withRepeats(base, 1, 1).runs![0]!, durationSec }));
+    const merged = { ...base, durationSec: 3.009, timeline, runs, requests: { ...base.requests, errors: 4 } };
+    const lineCharts = embeddedData(renderRunsHtml([{ name: 'runs', report: merged }])).lineCharts;
+    const rps = lineCharts.find((chart) => chart.id === 'chart-timeline-rps')!;
     assert.deepEqual(rps.x, [0, 1, 2]);
-    assert.deepEqual(rps.series[0]!.values, [1000, 0, 20]);
-    assert.deepEqual(p99.series[0]!.values, [2, null, 2]);
-    const sliver = charts(2.05).find((chart) => chart.id === 'chart-timeline-rps')!;
-    assert.deepEqual(sliver.x, [0, 1]);
+    assert.deepEqual(rps.series[0]!.values.map((v) => Math.round(v as number)), [10_080, 9_073, 11_057]);
+    assert.deepEqual(rps.xNames, ['run 1, 0–1.003 s', 'run 2, 0–1.003 s', 'run 3, 0–1.003 s']);
+    assert.match(rps.caption, /each on its own clock/);
+    const errors = lineCharts.find((chart) => chart.id === 'chart-timeline-errors')!;
+    assert.deepEqual(errors.series[0]!.values.map((v) => Math.round(v as number)), [0, 4, 0]);
+  });
+
+  test('a run where nothing completed: dashes, not 0 ms; its errors have a chart', () => {
+    const report = runReportFixture({ mode: '1.0', label: 'down', requests: 1000, seconds: 1 });
+    const failed = {
+      ...report,
+      requests: { ...report.requests, completed: 0, errors: 16 },
+      timeline: [{ second: 0, requests: 0, errors: 16, connectionsOpened: 0, p50Ms: 0, p99Ms: 0 }],
+      durationSec: 1.002,
+      connections: { ...report.connections, opened: 0 },
+    };
+    const html = renderRunsHtml([{ name: 'down', report: failed }]);
+    const summary = /<section class="summary">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    assert.doesNotMatch(summary, /0 ms/);
+    assert.match(summary, /<td>–<\/td><td>–<\/td><td>–<\/td>/);
+    const errors = embeddedData(html).lineCharts.find((chart) => chart.id === 'chart-timeline-errors')!;
+    assert.deepEqual(errors.x, [0]);
+    assert.deepEqual(errors.series[0]!.values, [16]);
+    const phases = /<figure class="chart bar-chart" id="chart-phases">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? '';
+    assert.doesNotMatch(phases, /p50 0\.000 ms/);
+  });
+
+  test('open loop: the phases chart shows the total on both clocks, first byte against the total from the send', () => {
+    const report = runReportFixture({ mode: '1.1', label: 'open', requests: 1000, seconds: 1 });
+    const open = { ...report, uncorrectedLatencyMs: { ...report.latencyMs, p50: 0.1, p99: 0.2 } };
+    const html = renderRunsHtml([{ name: 'open', report: open }]);
+    const phases = /<figure class="chart bar-chart" id="chart-phases">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? '';
+    assert.match(phases, />total \(from send\)</);
+    assert.match(phases, />total \(from intended\)</);
+    assert.match(phases, /intended send time/);
   });
 
   test('a suite is drawn case by case; several suites are overlaid with their names', () => {
@@ -156,7 +208,7 @@ describe('pages', () => {
       { name: 'bad', report: runReportFixture({ mode: '1.0', label: 'bad', requests: 2000, seconds: 2, interrupted: true, errors: { H1B_CONNECT_RESET: 3 }, non2xx: 4 }) },
     ]);
     const block = /<section class="warnings"[\s\S]*?<\/section>/.exec(bad)?.[0] ?? '';
-    assert.match(block, /bad: interrupted after 2 s/);
+    assert.match(block, /bad: interrupted after 2\.000 s/);
     assert.match(block, /bad: 3 errors out of 2,003 requests sent \(H1B_CONNECT_RESET: 3\)/);
     assert.match(block, /bad: 4 non-2xx responses \(status 503: 4\)/);
   });
@@ -202,9 +254,10 @@ describe('pages', () => {
     const html = renderRunsHtml([{ name: 'hb', report: { ...report, heartbeat } }]);
     const section = /<section class="heartbeat">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
     assert.match(section, /49 \/ 1/);
-    assert.match(section, /p50 3100 · p99 3900 · max 3990 ms/);
+    assert.match(section, /p50 3,100 · p99 3,900 · max 3,990 ms/);
     assert.match(section, /50 \(freeze\)/);
-    assert.match(section, /40 MiB/);
+    assert.match(section, /40\.00 MiB/);
+    assert.match(section, /180 kB\/s/);
   });
 
   test('suite vs suite comparison: one delta block per common case, cases of both sides overlaid', () => {
@@ -215,9 +268,12 @@ describe('pages', () => {
     const chart = /<figure class="chart bar-chart" id="chart-deltas">[\s\S]*?<\/figure>/.exec(html)?.[0] ?? '';
     assert.deepEqual([...chart.matchAll(/class="group-label"[^>]*>([^<]+)</g)].map((m) => m[1]), ['1.1-c10', 'pipeline-c10']);
     assert.match(html, /Cases only in BASE \(not compared\): 1\.0-c10/);
-    assert.deepEqual(embeddedData(html).lineCharts[0]!.series.map((s) => s.label), [
-      'BASE 1.0-c10', 'BASE 1.1-c10', 'BASE pipeline-c10', 'CURRENT 1.1-c10', 'CURRENT pipeline-c10',
-    ]);
+    const series = embeddedData(html).lineCharts[0]!.series;
+    assert.deepEqual(series.map((s) => s.label), ['BASE 1.0-c10', 'BASE 1.1-c10', 'BASE pipeline-c10', 'CURRENT 1.1-c10', 'CURRENT pipeline-c10']);
+    // One colour pair per case: light for BASE, dark for CURRENT, distinct across cases.
+    const color = (label: string): string => series.find((s) => s.label === label)!.color;
+    assert.deepEqual([color('BASE 1.1-c10'), color('CURRENT 1.1-c10')], [...PAIRED[1]!]);
+    assert.deepEqual([color('BASE pipeline-c10'), color('CURRENT pipeline-c10')], [...PAIRED[2]!]);
   });
 
   test('a minimal report (no machine, engine, notes or cpu) still renders', () => {

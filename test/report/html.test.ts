@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareReports } from '../../src/report/compare.js';
 import { renderComparisonHtml, renderRunsHtml, renderSuiteHtml } from '../../src/report/html/render.js';
-import { PALETTE } from '../../src/report/html/charts.js';
+import { PAIRED, PALETTE } from '../../src/report/html/charts.js';
 import { runReportFixture, suiteReportFixture, withRepeats } from './html-fixtures.js';
 import { inspectReport, launchChromium, type PageSeen, type PwBrowser } from './html-browser.js';
 
@@ -40,10 +40,12 @@ function assertChartsDrawn(seen: PageSeen, names: readonly string[], lineCharts 
   for (const chart of seen.lineCharts) {
     assert.ok(chart.canvasPixels > 0, `${chart.id}: canvas is blank`);
     for (const name of names) assert.ok(chart.legend.includes(name), `${chart.id}: legend ${JSON.stringify(chart.legend)} lacks ${name}`);
-    chart.seriesPixels.forEach((pixels, index) => assert.ok(pixels > 40, `${chart.id}: no line drawn for ${names[index]} (${pixels} px)`));
+    // Errors per second: runs without errors all lie on the zero line, one on top of the other; one line suffices.
+    if (chart.id === 'chart-timeline-errors') assert.ok(chart.seriesPixels.some((pixels) => pixels > 40), `${chart.id}: no line drawn`);
+    else chart.seriesPixels.forEach((pixels, index) => assert.ok(pixels > 40, `${chart.id}: no line drawn for ${names[index]} (${pixels} px)`));
     const [x, ...values] = chart.hoverValues;
     assert.ok(x !== undefined && x !== '–' && x !== '', `${chart.id}: hover shows no x (${JSON.stringify(chart.hoverValues)})`);
-    assert.ok(values.some((value) => /^[\d,.]+ (ms|req\/s)$/.test(value)), `${chart.id}: hover shows no value (${JSON.stringify(chart.hoverValues)})`);
+    assert.ok(values.some((value) => /^[\d,.]+ (ms|req\/s|errors\/s)$/.test(value)), `${chart.id}: hover shows no value (${JSON.stringify(chart.hoverValues)})`);
   }
   assert.deepEqual(seen.barCharts.map((chart) => chart.id), ['chart-phases', 'chart-handshakes', 'chart-time-wait']);
   for (const chart of seen.barCharts) {
@@ -72,7 +74,8 @@ describe('HTML report in Chromium', () => {
       { name: 'pipelined', report: runReportFixture({ mode: 'pipeline', label: 'pipelined', seed: 4 }) },
     ];
     const seen = await inspectReport(browser, renderRunsHtml(runs), dir, 'three-runs', PALETTE.slice(0, 3));
-    assertChartsDrawn(seen, runs.map((run) => run.name));
+    // A run with errors adds the errors-per-second chart.
+    assertChartsDrawn(seen, runs.map((run) => run.name), [...LINE_CHARTS, 'chart-timeline-errors']);
     assert.match(seen.warnings, /http\/1\.0 close: interrupted/);
     assert.match(seen.warnings, /keep-alive: 7 errors .*H1B_TIMEOUT: 7/);
     assert.match(seen.warnings, /keep-alive: 5 non-2xx responses \(status 503: 5\)/);
@@ -101,7 +104,8 @@ describe('HTML report in Chromium', () => {
     const current = { name: 'http11', report: withRepeats(runReportFixture({ mode: '1.1', label: 'http11', seed: 6 }), 5, 60) };
     const comparison = compareReports(base.report, current.report);
     const html = renderComparisonHtml(base, current, comparison);
-    const seen = await inspectReport(browser, html, dir, 'compare', PALETTE.slice(0, 2));
+    // BASE and CURRENT of the one compared case share a colour pair: light and dark.
+    const seen = await inspectReport(browser, html, dir, 'compare', [...PAIRED[0]!]);
     const { barCharts, ...rest } = seen;
     const deltas = barCharts.find((chart) => chart.id === 'chart-deltas');
     assert.ok(deltas, 'no delta chart');
@@ -121,7 +125,7 @@ describe('HTML report in Chromium', () => {
     const base = { name: 'a', report: runReportFixture({ mode: '1.1', label: 'a', seed: 7 }) };
     const current = { name: 'b', report: runReportFixture({ mode: '1.1', label: 'b', seed: 8 }) };
     const html = renderComparisonHtml(base, current, compareReports(base.report, current.report));
-    const seen = await inspectReport(browser, html, dir, 'compare-single', PALETTE.slice(0, 2));
+    const seen = await inspectReport(browser, html, dir, 'compare-single', [...PAIRED[0]!]);
     assert.deepEqual(seen.consoleErrors, []);
     assert.match(seen.warnings, /Too few runs to ever reach significance/);
     assert.ok(!/ (better|worse) \(p=/.test(seen.barCharts.find((chart) => chart.id === 'chart-deltas')!.text));

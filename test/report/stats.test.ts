@@ -13,6 +13,7 @@ import {
   quantile,
   quantileCIOrders,
   runsNeededForSignificance,
+  shiftCI,
 } from '../../src/report/stats.js';
 
 /** Equal to ~9 significant digits (the reference values are printed with 16). */
@@ -194,5 +195,61 @@ describe('significance reachability', () => {
     // benchmath TestUTestSamples: need >= 4 at 0.05, >= 5 at 0.01.
     assert.equal(runsNeededForSignificance(0.05), 4);
     assert.equal(runsNeededForSignificance(0.01), 5);
+  });
+});
+
+describe('Hodges–Lehmann shift with its Mann–Whitney interval', () => {
+  /** P(U ≤ k) under the null for m vs n by enumerating every way to pick the first sample's ranks (independent of stats.ts). */
+  function nullCdf(m: number, n: number): number[] {
+    const counts = new Array<number>(m * n + 1).fill(0);
+    const pick = (start: number, left: number, rankSum: number): void => {
+      if (left === 0) {
+        counts[rankSum - (m * (m - 1)) / 2]! += 1;
+        return;
+      }
+      for (let r = start; r <= m + n - left; r++) pick(r + 1, left - 1, rankSum + r);
+    };
+    pick(0, m, 0);
+    const total = counts.reduce((a, b) => a + b, 0);
+    let running = 0;
+    return counts.map((c) => (running += c) / total);
+  }
+
+  test('6 vs 6: the interval is [D(6), D(31)] of the 36 differences (P(U ≤ 5) = 19/924), coverage 95.9%', () => {
+    const cdf = nullCdf(6, 6);
+    const c = cdf.findIndex((p) => p > 0.025); // largest c with P(U ≤ c − 1) ≤ 0.025
+    assert.equal(c, 6);
+    assert.ok(Math.abs(cdf[5]! - 19 / 924) < 1e-12);
+    const first = [3.1, 2.7, 3.9, 2.2, 3.3, 2.9];
+    const second = [4.4, 5.1, 3.8, 4.9, 6.0, 4.2];
+    const differences = first.flatMap((a) => second.map((b) => b - a)).sort((x, y) => x - y);
+    const ci = shiftCI(first, second);
+    assert.equal(ci.estimate, (differences[17]! + differences[18]!) / 2);
+    assert.equal(ci.lo, differences[c - 1]);
+    assert.equal(ci.hi, differences[36 - c]);
+    assert.ok(Math.abs(ci.confidence - (1 - (2 * 19) / 924)) < 1e-12);
+  });
+
+  test('a pure shift is recovered: second = first + 10 → estimate 10, interval [7, 13]', () => {
+    const first = [0, 1, 2, 3, 4, 5];
+    const ci = shiftCI(first, first.map((v) => v + 10));
+    assert.equal(ci.estimate, 10);
+    assert.deepEqual([ci.lo, ci.hi], [7, 13]);
+  });
+
+  test('3 vs 3 cannot give a 95% interval (P(U = 0) = 1/20 > 2.5%): unbounded, as medianCI says ±∞', () => {
+    const ci = shiftCI([1, 2, 3], [7, 8, 9]);
+    assert.equal(ci.estimate, 6);
+    assert.equal(ci.lo, null);
+    assert.equal(ci.hi, null);
+  });
+
+  test('large samples use the normal approximation, still about 95% and around the estimate', () => {
+    const first = Array.from({ length: 60 }, (_, i) => i);
+    const second = first.map((v) => v + 5);
+    const ci = shiftCI(first, second);
+    assert.equal(ci.estimate, 5);
+    assert.ok(ci.lo !== null && ci.hi !== null && ci.lo < 5 && ci.hi > 5);
+    assert.ok(ci.confidence > 0.94 && ci.confidence < 0.96, String(ci.confidence));
   });
 });

@@ -30,7 +30,7 @@ export function fakeEngineFactory(log: FakeLog, options: { real?: number; untilA
     const first = new FirstResponseSignal();
     return {
       name: 'native',
-      progress: () => ({ phase, elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0 }),
+      progress: () => ({ phase, elapsedMs: 0, totalMs: null, completed: 0, targetRequests: null, errors: 0, live: null }),
       firstResponse: () => first.promise,
       async run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
         log.configs.push(config);

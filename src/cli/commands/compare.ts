@@ -5,7 +5,8 @@ import { H1Error } from '../../errors.js';
 import { compareReports } from '../../report/compare.js';
 import { describeViolation, evaluateFailOn, parseFailOn, type FailRule } from '../../report/fail-on.js';
 import { COMPARE_FORMATS, renderComparison, type CompareFormat } from '../../report/formats/index.js';
-import { readReport, writeTextAtomic } from '../../report/store.js';
+import { requireReport } from '../../report/inputs.js';
+import { writeTextAtomic } from '../../report/store.js';
 import { parseChoice } from '../options.js';
 
 interface CompareArgs {
@@ -47,14 +48,14 @@ export function compareConfig(args: CompareArgs): CompareConfig {
  * H1B_REGRESSION (exit 1) if a --fail-on rule is broken by a significant change.
  */
 export async function runCompare(config: CompareConfig): Promise<void> {
-  const base = readReport(config.base);
-  const current = readReport(config.current);
+  const base = requireReport(config.base, 'BASE');
+  const current = requireReport(config.current, 'CURRENT');
   const comparison = compareReports(base, current, { alpha: config.alpha });
   const violations = evaluateFailOn(comparison, config.failOn);
   const rendered = renderComparison(config.format, comparison, violations);
   if (config.out) {
     // Atomic (temp file + rename): a CI step reading --out never sees a partial file.
-    await writeTextAtomic(config.out, rendered);
+    await writeTextAtomic(config.out, rendered, { createDir: true });
     process.stdout.write(config.format === 'text' ? `wrote ${config.out}\n` : renderComparison('text', comparison, violations));
   } else {
     process.stdout.write(rendered);

@@ -5,7 +5,8 @@ import { H1Error } from '../../errors.js';
 import { compareReports } from '../../report/compare.js';
 import { renderComparisonHtml, renderReportsHtml, reportName } from '../../report/html/render.js';
 import { defaultHtmlPath, writeHtmlReport } from '../../report/html/write.js';
-import { readReport } from '../../report/store.js';
+import { loadReportInput, skippedLine } from '../../report/inputs.js';
+import type { AnyReport } from '../../report/schema.js';
 
 interface ReportArgs {
   files: string[];
@@ -39,10 +40,17 @@ export function reportConfig(args: ReportArgs): ReportConfig {
 
 /** Read, render, write. Returns the path written ('-' for stdout). */
 export async function runReport(config: ReportConfig): Promise<string> {
-  const reports = config.files.map((file) => {
-    const report = readReport(file);
-    return { name: reportName(report, file), report };
-  });
+  const reports: Array<{ name: string; report: AnyReport }> = [];
+  for (const file of config.files) {
+    const input = loadReportInput(file);
+    if (input.state === 'report') reports.push({ name: reportName(input.report, file), report: input.report });
+    else if (config.compare) throw new H1Error('H1B_REPORT_SCHEMA', `${file} is not an h1bench report (${input.reason}); --compare needs two reports`);
+    // A glob such as results/*.json may catch other JSON files: say which and go on.
+    else process.stderr.write(`bench report: ${skippedLine(input)}\n`);
+  }
+  if (reports.length === 0) {
+    throw new H1Error('H1B_REPORT_SCHEMA', `none of ${config.files.join(', ')} is an h1bench report; give reports written by bench run or bench suite`);
+  }
   let html: string;
   if (config.compare) {
     const [base, current] = reports as [(typeof reports)[number], (typeof reports)[number]];

@@ -3,7 +3,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadEngine } from '../../client/engines/index.js';
 import { H1Error } from '../../errors.js';
-import { writeRunHtmlBeside } from '../../report/html/write.js';
+import { defaultHtmlPath, writeRunHtmlBeside } from '../../report/html/write.js';
+import { prepareOutputs, type PlannedOutput } from '../../report/output-paths.js';
 import { renderRunSummary, renderSideBySide } from '../../report/render-text.js';
 import type { RunReport } from '../../report/schema.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
@@ -21,7 +22,9 @@ import {
   parseRunOutput,
   reportPathFor,
   type RunArgs,
+  type RunOutput,
 } from '../run-config.js';
+import type { RunConfig } from '../../types.js';
 
 function builder(yargs: Argv): Argv<RunArgs> {
   // Values stay strings and carry no yargs defaults: run-config.ts validates them and owns the defaults,
@@ -41,8 +44,11 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .option('header', { alias: 'H', type: 'string', array: true, describe: "Extra request header 'Name: value' (repeatable)" })
     .option('body', { type: 'string', describe: 'Request body (sent with Content-Length)' })
     .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
-    .option('out', { type: 'string', describe: 'Report file [default: results/<timestamp>-<mode>.json; several modes add -<mode>]' })
-    .option('json', { type: 'boolean', describe: 'Print the report JSON on stdout instead of the summary (an array for several modes)' })
+    .option('out', { type: 'string', describe: 'Report file, directories created [default: results/<timestamp>-<mode>.json]; several modes: FILE-<mode>.json' })
+    .option('json', {
+      type: 'boolean',
+      describe: 'Print the report JSON on stdout instead of the summary (an array for several modes); the report file is still written (--out or the default)',
+    })
     .option('html', { type: 'boolean', describe: 'Also write an HTML report with charts beside each JSON report (same name, .html)' })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr [default: on when stderr is a terminal]; --no-progress turns it off' })
     .option('pipelining', { type: 'string', describe: `Requests in flight per connection, --mode pipeline only [default: ${RUN_DEFAULTS.pipelining}]` })
@@ -61,6 +67,18 @@ function ownCommandLine(): string[] {
   return [process.execPath, ...nodeFlags, ...process.argv.slice(1)];
 }
 
+/** The report, HTML page and capture files of every mode, for prepareOutputs. */
+function plannedOutputs(configs: readonly RunConfig[], output: RunOutput): PlannedOutput[] {
+  return configs.flatMap((config) => {
+    const report = reportPathFor(output, config.mode, configs.length) ?? defaultReportPath(config.mode);
+    return [
+      { path: report, what: 'the report' },
+      ...(output.html ? [{ path: defaultHtmlPath([report]), what: 'the HTML report' }] : []),
+      ...(config.capture !== null ? [{ path: config.capture, what: 'the capture' }] : []),
+    ];
+  });
+}
+
 async function handler(argv: RunArgs): Promise<void> {
   const configs = parseRunArgs(argv);
   const output = parseRunOutput(argv, process.stderr.isTTY === true);
@@ -72,12 +90,14 @@ async function handler(argv: RunArgs): Promise<void> {
     return;
   }
   if (netns?.state === 'host') process.stderr.write(`bench: --netns: ${netns.reason}; running in the host namespace (kernel counts approximate)\n`);
+  // Every file the run will write, checked now: a run must not measure and then fail to keep what it measured.
+  await prepareOutputs(plannedOutputs(configs, output));
   // --capture: fail now, not after the warm-up, when tcpdump is missing or may not capture.
   if (configs.some((config) => config.capture !== null)) await preflightCapture();
   const createEngine = await loadEngine(first.engine);
 
-  const interruption = interruptibly('the report');
   const progress = output.progress ? new ProgressLine(process.stderr) : null;
+  const interruption = interruptibly('the report', () => progress?.clear());
   const done: Array<{ report: RunReport; path: string }> = [];
   try {
     for (const config of configs) {
@@ -92,7 +112,7 @@ async function handler(argv: RunArgs): Promise<void> {
       progress?.stop();
       const given = reportPathFor(output, config.mode, configs.length);
       const path = given ?? defaultReportPath(config.mode);
-      await writeReport(path, report, { createDir: given === null });
+      await writeReport(path, report, { createDir: true });
       done.push({ report, path });
       if (!output.json) process.stdout.write(`${renderRunSummary(report, path)}\n\n`);
       if (output.html) {

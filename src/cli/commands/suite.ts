@@ -3,6 +3,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadEngine } from '../../client/engines/index.js';
 import { H1Error } from '../../errors.js';
+import { renderSuiteHtml, reportName } from '../../report/html/render.js';
+import { defaultHtmlPath, writeHtmlReport } from '../../report/html/write.js';
+import { prepareOutputs } from '../../report/output-paths.js';
 import { renderSuiteSummary } from '../../report/render-suite.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runSuite } from '../../runner/suite.js';
@@ -13,6 +16,7 @@ import { parseSuiteArgs, presetNames, type SuiteArgs } from '../suite-config.js'
 interface SuiteCommandArgs extends SuiteArgs {
   out?: string;
   json?: boolean;
+  html?: boolean;
 }
 
 function builder(yargs: Argv): Argv<SuiteCommandArgs> {
@@ -24,11 +28,13 @@ function builder(yargs: Argv): Argv<SuiteCommandArgs> {
     .option('duration', { alias: 'd', type: 'string', describe: 'Override the measured duration of each run' })
     .option('engine', { type: 'string', describe: 'Load engine [default: native]' })
     .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
-    .option('out', { type: 'string', describe: 'Suite report file [default: results/<timestamp>-suite.json]' })
-    .option('json', { type: 'boolean', describe: 'Print the suite report JSON on stdout instead of the summary' })
+    .option('out', { type: 'string', describe: 'Suite report file, directories created [default: results/<timestamp>-suite.json]' })
+    .option('json', { type: 'boolean', describe: 'Print the suite report JSON on stdout instead of the summary; the report file is still written' })
+    .option('html', { type: 'boolean', describe: 'Also write the suite page with charts beside the report (same name, .html)' })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr [default: on when stderr is a terminal]' })
     .example('$0 suite', 'The quick preset: 1.0 vs 1.1 vs pipelining, about 30 s')
-    .example('$0 suite --preset standard --out results/baseline.json', 'Record a baseline for bench compare') as unknown as Argv<SuiteCommandArgs>;
+    .example('$0 suite --html', 'The quick preset, and its HTML page beside the report')
+    .example('$0 suite --preset standard --out baseline.json', 'Record a baseline for bench compare') as unknown as Argv<SuiteCommandArgs>;
 }
 
 async function handler(argv: SuiteCommandArgs): Promise<void> {
@@ -36,24 +42,34 @@ async function handler(argv: SuiteCommandArgs): Promise<void> {
   if (argv.out !== undefined && argv.out.trim() === '') throw new H1Error('H1B_INVALID_OPTION', '--out needs a file name');
   const first = plan.cases[0];
   if (!first) throw new H1Error('H1B_SUITE_FILE', `${plan.preset}: the suite has no case`);
+  // The report path is fixed before measuring, so it can be checked (and its directory created) now.
+  const path = argv.out ?? defaultReportPath('suite');
+  const htmlPath = argv.html === true ? defaultHtmlPath([path]) : null;
+  await prepareOutputs([{ path, what: 'the suite report' }, ...(htmlPath === null ? [] : [{ path: htmlPath, what: 'the HTML report' }])]);
   const createEngine = await loadEngine(first.config.engine);
 
-  const interruption = interruptibly('the suite report');
   const progress = (argv.progress ?? process.stderr.isTTY === true) ? new ProgressLine(process.stderr) : null;
-  let step = '';
+  const interruption = interruptibly('the suite report', () => progress?.clear());
+  // Before any step ends, the ETA assumes warm-up + duration per step (the first step then measures the overhead).
+  const stepEstimateMs = first.config.warmupMs + first.config.durationMs;
   try {
     const report = await runSuite(plan, {
       createEngine,
       signal: interruption.signal,
       onEvent: (event) => {
-        if (event.type === 'case-start') step = `[${event.step}/${event.steps}] ${event.caseId}`;
-        else if (event.type === 'run') progress?.onEvent(event.event, step);
+        if (event.type === 'case-start') {
+          progress?.onSuiteStep({ step: event.step, steps: event.steps, caseId: event.caseId, stepEstimateMs });
+        } else if (event.type === 'run') progress?.onEvent(event.event, event.caseId);
       },
     });
     progress?.stop();
-    const path = argv.out ?? defaultReportPath('suite');
-    await writeReport(path, report, { createDir: argv.out === undefined });
-    process.stdout.write(argv.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSuiteSummary(report, path)}\n`);
+    await writeReport(path, report, { createDir: true });
+    if (htmlPath !== null) await writeHtmlReport(htmlPath, renderSuiteHtml({ name: reportName(report, path), report }));
+    if (argv.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      process.stdout.write(`${renderSuiteSummary(report, path)}\n`);
+      process.stdout.write(htmlPath === null ? `page with charts: npx bench report ${path}\n` : `html: ${htmlPath}\n`);
+    }
     if (interruption.exitCode !== null) {
       process.exitCode = interruption.exitCode;
       return;

@@ -74,6 +74,8 @@ async function handler(argv: TraceArgs): Promise<void> {
     print(trace.analysis, trace.capture, argv.json === true, limit);
     if (argv.write !== undefined) process.stderr.write(`bench trace: capture written to ${argv.write}\n`);
     if (interruption.exitCode !== null) process.exitCode = interruption.exitCode;
+    // The ladder above shows how it failed (a closed port: SYN answered by RST); the error says so in words.
+    else if (trace.failure !== null) throw trace.failure;
   } finally {
     interruption.dispose();
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -141,6 +141,7 @@ export class ReferenceRun {
       completed: this.counts.completed,
       targetRequests: this.targetRequests,
       errors: this.counts.failed,
+      live: this.counts.live(),
     };
   }
 

@@ -1,5 +1,6 @@
 // Horizontal grouped bar charts drawn as inline SVG at render time (no script needed to read them).
 
+import { decimal } from '../formats/units.js';
 import { escapeHtml } from './escape.js';
 
 export interface Bar {
@@ -25,6 +26,8 @@ export interface BarChart {
   readonly caption: string;
   readonly unit: string;
   readonly groups: readonly BarGroup[];
+  /** Sentences printed under the chart (why a count differs from the one it mirrors). */
+  readonly notes?: readonly string[];
 }
 
 const WIDTH = 960;
@@ -53,7 +56,7 @@ export function niceStep(max: number, count: number): number {
 }
 
 const truncate = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const fmtTick = (value: number): string => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4))));
+const fmtTick = decimal;
 const r1 = (value: number): string => (Math.round(value * 10) / 10).toString();
 
 /** Render a bar chart as a `<figure>` holding an SVG; all report text is escaped. */
@@ -110,6 +113,8 @@ export function renderBarChart(chart: BarChart): string {
     `<svg viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="${escapeHtml(chart.title)}" xmlns="http://www.w3.org/2000/svg">`,
     ...grid,
     ...parts,
-    '</svg></figure>',
+    '</svg>',
+    ...(chart.notes && chart.notes.length > 0 ? [`<ul class="chart-notes">${chart.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>`] : []),
+    '</figure>',
   ].join('\n');
 }

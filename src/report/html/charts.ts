@@ -1,8 +1,11 @@
 // Chart specifications built from run reports: uPlot line charts (as JSON for the page) and SVG bar charts.
 
+import { kernelCountExplanation, timeWaitExplanation, TIME_WAIT_NOTE } from '../explain.js';
+import { count, DASH, formatMs, formatPerRequest, formatRate } from '../formats/units.js';
 import type { RunReport } from '../schema.js';
 import type { BarChart } from './bars.js';
 import { alignCurves, percentileCurve, percentileLabel } from './percentiles.js';
+import { slotLabel, timelineSlots, type TimelineSlot } from './timeline.js';
 
 /** A run as the page shows it: a unique display name and a colour used by every chart. */
 export interface NamedRun {
@@ -17,6 +20,8 @@ export interface LineSeries {
   readonly values: ReadonlyArray<number | null>;
   /** Canvas dash pattern, e.g. [6, 4]; absent = solid. */
   readonly dash?: readonly number[];
+  /** Each value as the legend shows it, formatted by report/formats/units (parallel to `values`). */
+  readonly texts?: readonly string[];
 }
 
 /** What the in-page script needs to draw one uPlot chart; serialised into the page as JSON. */
@@ -47,7 +52,19 @@ export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '
 
 export const colorFor = (index: number): string => PALETTE[index % PALETTE.length]!;
 
-const fmt = (value: number, digits = 3): string => (Number.isFinite(value) ? String(Number(value.toPrecision(digits))) : '–');
+/** ColorBrewer "Paired" (its pale yellow pair replaced by greys): a light and a dark shade of one hue per case. */
+export const PAIRED: ReadonlyArray<readonly [string, string]> = [
+  ['#a6cee3', '#1f78b4'],
+  ['#b2df8a', '#33a02c'],
+  ['#fb9a99', '#e31a1c'],
+  ['#fdbf6f', '#ff7f00'],
+  ['#cab2d6', '#6a3d9a'],
+  ['#bdbdbd', '#636363'],
+];
+
+/** The colour of case `index` on side `shade` (0: BASE, light; 1: CURRENT, dark). */
+export const pairedColor = (index: number, shade: 0 | 1): string => PAIRED[index % PAIRED.length]![shade];
+
 
 /**
  * Latency by percentile, one curve per run, on the HdrHistogram 1/(1-p) axis. Open-loop runs
@@ -78,81 +95,118 @@ export function latencyPercentileChart(runs: readonly NamedRun[]): LineChart {
     xTicks: ticks,
     x,
     xNames: x.map((value) => `p${percentileLabel(value).replace('%', '')}`),
-    series: entries.map((entry, index) => ({
-      label: entry.label,
-      color: entry.run.color,
-      values: ys[index] ?? [],
-      ...(entry.dash ? { dash: entry.dash } : {}),
-    })),
+    series: entries.map((entry, index) => {
+      const values = ys[index] ?? [];
+      return {
+        label: entry.label,
+        color: entry.run.color,
+        values,
+        texts: values.map((value) => (value === null ? DASH : formatMs(value))),
+        ...(entry.dash ? { dash: entry.dash } : {}),
+      };
+    }),
   };
 }
 
-/** A final bucket shorter than this is left out: a handful of requests in a few ms is not a rate. */
-const MIN_PARTIAL_SECOND = 0.25;
-
 /**
- * Per-second timeline charts: requests/s and p99, runs aligned on seconds since the measured
- * phase began. The last bucket is usually partial (the run ends mid-second): its count is
- * scaled by the part of the second that was measured, or left out when that part is tiny.
+ * Per-second charts: requests/s, p99 and (when any run failed requests) errors/s. Each run is on its own clock
+ * (html/timeline.ts): a merged report's runs are cut apart and placed one after another, and a run's partial last
+ * second is folded into the second before it, so no few-millisecond tail is drawn as a drop to zero.
  */
-export function timelineCharts(runs: readonly NamedRun[]): { rps: LineChart; p99: LineChart } {
-  type Point = RunReport['timeline'][number];
-  const covered = (run: NamedRun, point: Point): number => Math.min(1, run.report.durationSec - point.second);
-  const usable = (run: NamedRun): Point[] => run.report.timeline.filter((point) => covered(run, point) >= MIN_PARTIAL_SECOND);
-  const seconds = [...new Set(runs.flatMap((run) => usable(run).map((point) => point.second)))].sort((a, b) => a - b);
-  const column = (pick: (point: Point, run: NamedRun) => number | null): LineSeries[] =>
-    runs.map((run) => {
-      const bySecond = new Map(usable(run).map((point) => [point.second, pick(point, run)]));
-      return { label: run.name, color: run.color, values: seconds.map((second) => bySecond.get(second) ?? null) };
+export function timelineCharts(runs: readonly NamedRun[]): { rps: LineChart; p99: LineChart; errors: LineChart | null } {
+  const slotsOf = runs.map((run) => timelineSlots(run.report));
+  const width = Math.max(0, ...slotsOf.map((slots) => slots.length));
+  const x = Array.from({ length: width }, (_, index) => index);
+  // The x legend names the longest report's seconds ("run 2, 0–1 s" for merged runs).
+  const longest = slotsOf.find((slots) => slots.length === width) ?? [];
+  const runCount = (index: number): number => runDurationsCount(runs[index]!.report);
+  const longestIndex = slotsOf.indexOf(longest);
+  const names = x.map((i) => (longest[i] ? slotLabel(longest[i]!, longestIndex < 0 ? 1 : runCount(longestIndex)) : `${i}–${i + 1} s`));
+  const merged = runs.some((run) => runDurationsCount(run.report) > 1);
+  const column = (pick: (slot: TimelineSlot) => number | null, text: (value: number) => string): LineSeries[] =>
+    runs.map((run, index) => {
+      const slots = slotsOf[index]!;
+      const values = x.map((i) => (slots[i] ? pick(slots[i]!) : null));
+      return { label: run.name, color: run.color, values, texts: values.map((value) => (value === null ? DASH : text(value))) };
     });
-  const base = { xLabel: 'seconds since the measured phase began', xLegend: 'second', xLog: false, xTicks: null, x: seconds, xNames: seconds.map((s) => `${s}–${s + 1} s`) };
+  const base = {
+    xLabel: merged ? 'seconds of measured time (repeated runs one after another)' : 'seconds since the measured phase began',
+    xLegend: 'second',
+    xLog: false,
+    xTicks: null,
+    x,
+    xNames: names,
+  };
+  const clock = merged ? ' Repeated runs are drawn one after another, each on its own clock (warm-ups and other cases between them are not shown).' : '';
+  const anyErrors = runs.some((run) => run.report.requests.errors > 0);
   return {
     rps: {
       ...base,
       id: 'chart-timeline-rps',
       title: 'Requests per second',
-      caption: 'Completed requests in each second of the measured phase (warm-up excluded); a final partial second is scaled to a rate.',
+      caption: `Completed requests in each second of the measured phase (warm-up excluded); a run's final partial second is counted with the second before it.${clock}`,
       yLabel: 'requests/s',
       unit: 'req/s',
-      series: column((point, run) => Math.round(point.requests / covered(run, point))),
+      series: column((slot) => slot.requests / slot.spanSec, (value) => formatRate(value)),
     },
     p99: {
       ...base,
       id: 'chart-timeline-p99',
       title: 'p99 latency per second',
-      caption: 'The 99th percentile of requests completed in each second: stalls and reconnect storms show as spikes.',
+      caption: `The 99th percentile of requests completed in each second: stalls and reconnect storms show as spikes; a second without a completed request has none.${clock}`,
       yLabel: 'p99 (ms)',
       unit: 'ms',
-      // A second with no completed request has no percentile (the report stores 0): leave a gap.
-      series: column((point) => (point.requests > 0 ? point.p99Ms : null)),
+      series: column((slot) => slot.p99Ms, formatMs),
     },
+    errors: anyErrors
+      ? {
+          ...base,
+          id: 'chart-timeline-errors',
+          title: 'Errors per second',
+          caption: `Failed requests (refused, reset, timed out, unparseable) in each second; non-2xx answers are responses, not errors.${clock}`,
+          yLabel: 'errors/s',
+          unit: 'errors/s',
+          series: column((slot) => slot.errors / slot.spanSec, (value) => formatRate(value, 'errors/s')),
+        }
+      : null,
   };
 }
 
-/** Connect time vs time to first byte vs total latency: p50 bars with a p99 whisker, per run. */
+function runDurationsCount(report: RunReport): number {
+  return report.runs && report.runs.length > 1 ? report.runs.length : 1;
+}
+
+/**
+ * Connect time vs time to first byte vs total latency: p50 bars with a p99 whisker, per run. First byte is timed from
+ * the actual send; in open loop the total is timed from the intended send (the coordinated-omission correction), so
+ * those runs show the total on both clocks and first byte is compared with the total from the actual send.
+ */
 export function phaseBarChart(runs: readonly NamedRun[]): BarChart {
-  const bar = (label: string, summary: { p50: number; p99: number }, note = '') => ({
+  const bar = (label: string, summary: { p50: number; p99: number }, empty: boolean, note = '') => ({
     label,
-    value: summary.p50,
-    whisker: summary.p99,
-    text: `p50 ${fmt(summary.p50)} · p99 ${fmt(summary.p99)} ms${note}`,
+    value: empty ? 0 : summary.p50,
+    whisker: empty ? null : summary.p99,
+    text: empty ? `${DASH}${note}` : `p50 ${formatMs(summary.p50)} · p99 ${formatMs(summary.p99)}${note}`,
   });
+  const openLoop = runs.some((run) => run.report.uncorrectedLatencyMs !== null);
   return {
     id: 'chart-phases',
     title: 'Connect vs time to first byte vs total',
-    caption: 'Bar = p50, whisker = p99. Connect time counts only requests that opened a connection.',
+    caption:
+      'Bar = p50, whisker = p99. Connect time counts only requests that opened a connection; first byte and total are timed from the actual send.' +
+      (openLoop ? ' Open-loop runs add the total from the intended send time (corrected for coordinated omission), a different clock.' : ''),
     unit: 'ms',
     groups: runs.map((run) => {
-      const opened = run.report.connections.opened;
-      return {
-        label: run.name,
-        color: run.color,
-        bars: [
-          bar('connect', run.report.connectMs, ` (${opened} opened)`),
-          bar('first byte', run.report.ttfbMs),
-          bar('total', run.report.latencyMs),
-        ],
-      };
+      const r = run.report;
+      const opened = r.connections.opened;
+      const none = r.requests.completed === 0;
+      const bars = [bar('connect', r.connectMs, opened === 0, ` (${count(opened)} opened)`), bar('first byte', r.ttfbMs, none)];
+      if (r.uncorrectedLatencyMs !== null) {
+        bars.push(bar('total (from send)', r.uncorrectedLatencyMs, none), bar('total (from intended)', r.latencyMs, none));
+      } else {
+        bars.push(bar('total', r.latencyMs, none));
+      }
+      return { label: run.name, color: run.color, bars };
     }),
   };
 }
@@ -162,14 +216,17 @@ export function phaseBarChart(runs: readonly NamedRun[]): BarChart {
  * embedded server's, and the kernel's ActiveOpens (1 for HTTP/1.0; keep-alive amortises them).
  */
 export function handshakeBarChart(runs: readonly NamedRun[]): BarChart {
-  const perRequest = (count: number, completed: number) => ({
-    value: completed > 0 ? count / completed : 0,
-    text: `${completed > 0 ? fmt(count / completed, 4) : '–'} (${count.toLocaleString('en-US')})`,
+  const perRequest = (handshakes: number, completed: number) => ({
+    value: completed > 0 ? handshakes / completed : 0,
+    text: `${completed > 0 ? formatPerRequest(handshakes / completed) : DASH} (${count(handshakes)})`,
   });
   return {
     id: 'chart-handshakes',
     title: 'Handshakes per request',
-    caption: 'Connections opened per completed request, counted by the client, the server and the kernel (ActiveOpens; host-wide unless namespaced). Count in brackets.',
+    caption:
+      'Connections opened per completed request, counted by the client, the server and the kernel (ActiveOpens). Count in brackets. ' +
+      'The kernel counts every connect() in its network namespace: in the host namespace other processes and h1bench’s own probe too, ' +
+      'so it can differ from the client; bench run --netns makes it exact.',
     unit: 'handshakes per completed request',
     groups: runs.map((run) => {
       const { handshakes, requests } = run.report;
@@ -178,9 +235,10 @@ export function handshakeBarChart(runs: readonly NamedRun[]): BarChart {
       if (handshakes.server !== null) bars.push({ label: 'server', ...perRequest(handshakes.server, requests.completed) });
       if (handshakes.kernel) bars.push({ label: `kernel (${handshakes.kernel.scope})`, ...perRequest(handshakes.kernel.activeOpens, requests.completed) });
       if (handshakes.wire !== undefined) bars.push({ label: 'wire', ...perRequest(handshakes.wire, requests.completed) });
-      if (bars.length === 0) bars.push({ label: 'per request', value: handshakes.perRequest, text: fmt(handshakes.perRequest, 4) });
+      if (bars.length === 0) bars.push({ label: 'per request', value: handshakes.perRequest, text: formatPerRequest(handshakes.perRequest) });
       return { label: run.name, color: run.color, bars };
     }),
+    notes: explained(runs, kernelCountExplanation),
   };
 }
 
@@ -189,15 +247,24 @@ export function timeWaitBarChart(runs: readonly NamedRun[]): BarChart {
   return {
     id: 'chart-time-wait',
     title: 'TIME_WAIT sockets per side',
-    caption: 'Sockets in TIME_WAIT for the target port when the run ended: the side that closes first keeps them.',
+    caption: `${TIME_WAIT_NOTE} So the count can be lower than the server-side closes.`,
     unit: 'sockets',
     groups: runs.map((run) => ({
       label: run.name,
       color: run.color,
       bars: [
-        { label: 'server side', value: run.report.timeWait.serverSide, text: String(run.report.timeWait.serverSide) },
-        { label: 'client side', value: run.report.timeWait.clientSide, text: String(run.report.timeWait.clientSide) },
+        { label: 'server side', value: run.report.timeWait.serverSide, text: count(run.report.timeWait.serverSide) },
+        { label: 'client side', value: run.report.timeWait.clientSide, text: count(run.report.timeWait.clientSide) },
       ],
     })),
+    notes: explained(runs, timeWaitExplanation),
   };
+}
+
+/** Each run's explanation of a count that differs from its mirror, named by run when several are shown. */
+function explained(runs: readonly NamedRun[], explain: (report: RunReport) => string | null): string[] {
+  return runs.flatMap((run) => {
+    const text = explain(run.report);
+    return text === null ? [] : [runs.length > 1 ? `${run.name}: ${text}` : text];
+  });
 }

@@ -25,6 +25,12 @@ export const CLIENT_SCRIPT = String.raw`
   function draw(spec) {
     var el = document.getElementById(spec.id);
     if (!el) return;
+    if (!spec.x.length) {
+      // Nothing was measured over time (no timeline point): say so instead of drawing empty axes.
+      el.textContent = 'No data: nothing was recorded for this chart.';
+      el.className += ' empty';
+      return;
+    }
     var tickAt = spec.xTicks ? spec.xTicks.map(function (t) { return t.at; }) : null;
     var tickLabel = {};
     if (spec.xTicks) spec.xTicks.forEach(function (t) { tickLabel[t.at] = t.label; });
@@ -49,7 +55,11 @@ export const CLIENT_SCRIPT = String.raw`
         dash: s.dash,
         spanGaps: false,
         points: { show: spec.x.length < 3 },
-        value: function (u, v) { return v === null || v === undefined ? '–' : fmt(v) + ' ' + spec.unit; }
+        // The texts come formatted by report/formats/units, as every other figure of the page.
+        value: function (u, v, si, idx) {
+          if (s.texts && idx !== null && idx !== undefined && s.texts[idx] !== undefined) return s.texts[idx];
+          return v === null || v === undefined ? '–' : fmt(v) + ' ' + spec.unit;
+        }
       });
     });
     var opts = {
@@ -58,7 +68,11 @@ export const CLIENT_SCRIPT = String.raw`
       series: series,
       scales: {
         // A log axis would otherwise round out to the next decade, leaving empty space past the maximum.
-        x: spec.xLog ? { time: false, distr: 3, log: 10, range: function (u, min, max) { return [1, Math.max(max, 10)]; } } : { time: false },
+        // Linear x: exactly the data's range (at least one unit), so a 1 s run never gets a 0–100 s axis.
+        x: spec.xLog
+          ? { time: false, distr: 3, log: 10, range: function (u, min, max) { return [1, Math.max(max, 10)]; } }
+          // From the data, not uPlot's min/max: with a single point uPlot pads those to 0–100 first.
+          : { time: false, range: function (u) { var xs = u.data[0]; var lo = xs[0]; var hi = xs[xs.length - 1]; return [lo, hi > lo ? hi : lo + 1]; } },
         y: spec.yLog ? { distr: 3, log: 10 } : { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } }
       },
       axes: [xAxis, {

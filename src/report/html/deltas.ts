@@ -2,6 +2,7 @@
 
 import type { CaseComparison, Comparison, MetricComparison } from '../compare.js';
 import { niceStep } from './bars.js';
+import { formatChange, formatPercent, formatValue, repeatCommand } from '../formats/units.js';
 import { escapeHtml } from './escape.js';
 
 const WIDTH = 960;
@@ -13,17 +14,15 @@ const CASE_H = 26;
 const PLOT_W = WIDTH - LABEL_W - TEXT_W;
 const COLORS = { better: '#1e8e3e', worse: '#d93025', same: '#9aa0a6' } as const;
 
-const num = (value: number): string =>
-  !Number.isFinite(value) ? '–' : Math.abs(value) >= 10_000 ? Math.round(value).toLocaleString('en-US') : String(Number(value.toPrecision(3)));
 const r1 = (value: number): string => (Math.round(value * 10) / 10).toString();
-const signed = (pct: number): string => `${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${num(Math.abs(pct))}%`;
+const signed = (pct: number): string => (pct === 0 ? '0%' : formatPercent(pct, Math.abs(pct) >= 10 ? 0 : 1));
 const pText = (p: number): string => (p < 0.001 ? 'p<0.001' : `p=${p.toFixed(3)}`);
 
-/** What a row says: the change when significant, `~` (and the would-be change) when not. */
+/** What a row says: the change when significant, `~` and the raw change when not (as every compare format). */
 export function deltaText(metric: MetricComparison): string {
   if (metric.deltaPct === null) return `n/a (base is 0) · ${pText(metric.p)}`;
-  if (!metric.significant) return `~ (${signed(metric.deltaPct)}, ${pText(metric.p)}${metric.tooFewRuns ? ', too few runs' : ''})`;
-  return `${signed(metric.deltaPct)} ${metric.verdict} (${pText(metric.p)})`;
+  if (!metric.significant) return `${formatChange(metric)} ${pText(metric.p)}${metric.tooFewRuns ? ', too few runs' : ''}`;
+  return `${formatPercent(metric.deltaPct, 1)} ${metric.verdict} (${pText(metric.p)})`;
 }
 
 /**
@@ -84,15 +83,15 @@ export function renderDeltaChart(comparison: Comparison): string {
 }
 
 function sideText(side: MetricComparison['base'], unit: string): string {
-  const ci = side.lo !== null && side.hi !== null ? ` [${num(side.lo)}, ${num(side.hi)}]` : '';
-  return `${num(side.median)}${ci} ${unit} (n=${side.n})`;
+  const ci = side.lo !== null && side.hi !== null ? ` [${formatValue(side.lo, unit)}, ${formatValue(side.hi, unit)}]` : '';
+  return `${formatValue(side.median, unit)}${ci} (n=${side.n})`;
 }
 
 function caseTable(item: CaseComparison): string {
   const rows = item.metrics
     .map((metric) => {
       const cls = metric.significant ? `delta-${metric.verdict}` : 'delta-none';
-      return `<tr><th scope="row">${escapeHtml(metric.label)}</th><td>${escapeHtml(sideText(metric.base, metric.unit))}</td><td>${escapeHtml(sideText(metric.current, metric.unit))}</td><td class="${cls}">${escapeHtml(metric.deltaPct === null ? 'n/a' : metric.significant ? signed(metric.deltaPct) : '~')}</td><td>${escapeHtml(pText(metric.p))}</td></tr>`;
+      return `<tr><th scope="row">${escapeHtml(metric.label)}</th><td>${escapeHtml(sideText(metric.base, metric.unit))}</td><td>${escapeHtml(sideText(metric.current, metric.unit))}</td><td class="${cls}">${escapeHtml(metric.deltaPct === null ? 'n/a' : formatChange(metric))}</td><td>${escapeHtml(pText(metric.p))}</td></tr>`;
     })
     .join('');
   return `<h3>${escapeHtml(item.id)}</h3><table class="numbers"><thead><tr><th>metric</th><th>BASE median [95% CI]</th><th>CURRENT median [95% CI]</th><th>change</th><th>U test</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -109,7 +108,8 @@ export function comparisonWarnings(comparison: Comparison): string[] {
   const tooFew = comparison.cases.some((item) => item.metrics.some((metric) => metric.tooFewRuns));
   if (tooFew) {
     warnings.push(
-      `Too few runs to ever reach significance at α = ${comparison.alpha}: use --runs ${comparison.minRunsForSignificance} or more on both sides; every change below is shown as ~.`,
+      `Too few runs to ever reach significance at α = ${comparison.alpha}: every change below is shown as ~ with the raw change beside it; ` +
+        `record ${comparison.minRunsForSignificance} or more runs on both sides (${repeatCommand(comparison.kind, comparison.minRunsForSignificance)}).`,
     );
   }
   if (comparison.onlyInBase.length > 0) warnings.push(`Cases only in BASE (not compared): ${comparison.onlyInBase.join(', ')}.`);

@@ -2,14 +2,14 @@
 
 import type { HeartbeatSection } from '../schema.js';
 import type { NamedRun } from './charts.js';
+import { count, DASH, decimal, formatBytesPerSec } from '../formats/units.js';
 import { escapeHtml } from './escape.js';
 import { runHeading } from './sections.js';
 
 type Row = [string, (h: HeartbeatSection) => string];
 
-const num = (value: number | null | undefined, digits = 3): string =>
-  value === null || value === undefined || !Number.isFinite(value) ? '–' : String(Number(value.toPrecision(digits)));
-const int = (value: number): string => Math.round(value).toLocaleString('en-US');
+const num = (value: number | null | undefined): string => (value === null || value === undefined ? DASH : decimal(value));
+const int = count;
 const spread = (value: { p50: number; p99: number; max: number } | null): string =>
   value === null ? '–' : `p50 ${num(value.p50)} · p99 ${num(value.p99)} · max ${num(value.max)} ms`;
 
@@ -23,7 +23,7 @@ const ROWS: readonly Row[] = [
   ['server down noticed', (h) => (h.serverDownDetectedMs === null ? '–' : `${spread(h.serverDownDetectedMs)} by ${int(h.serverDownDetectedMs.noticedBy)}`)],
   ['heartbeat RTT', (h) => `p50 ${num(h.heartbeatRttMs.p50)} · p99 ${num(h.heartbeatRttMs.p99)} ms`],
   ['handshakes', (h) => `${int(h.handshakes.total)} (${num(h.handshakes.perSecond)}/s)`],
-  ['traffic', (h) => `${num(h.bytesPerSec / 1024)} KiB/s`],
+  ['traffic', (h) => formatBytesPerSec(h.bytesPerSec)],
   ['server CPU per 1000 clients', (h) => (h.server.cpuSecPerThousandClients === null ? '–' : `${num(h.server.cpuSecPerThousandClients)} s`)],
   ['server RSS per 1000 clients', (h) => (h.server.rssBytesPerThousandClients === null ? '–' : `${num(h.server.rssBytesPerThousandClients / 1048576)} MiB`)],
   ['TCP keepalive', (h) => (h.tcpKeepAlive === null ? 'off' : `${int(h.tcpKeepAlive.delayMs)} ms, detected ${int(h.tcpKeepAlive.detected)}`)],

@@ -2,6 +2,7 @@
 
 import { modelOf } from '../render-suite.js';
 import type { SuiteReport } from '../schema.js';
+import { DASH, formatRate } from '../formats/units.js';
 import type { LineChart, NamedRun } from './charts.js';
 
 /**
@@ -34,10 +35,12 @@ export function rttModelChart(suite: SuiteReport, runs: readonly NamedRun[]): Li
       const byRtt = new Map(item.predictions.map((p) => [p.rttMs, p.requestsPerSec]));
       // A log axis cannot show 0 (a case that completed nothing): leave a gap.
       const positive = (value: number | null | undefined): number | null => (value !== null && value !== undefined && value > 0 ? value : null);
+      const values = rtts.map((rtt) => positive(rtt === 0 ? headline?.requestsPerSec : byRtt.get(rtt)));
       return {
         label: item.id,
         color: colorOf.get(item.id) ?? '#888888',
-        values: rtts.map((rtt) => positive(rtt === 0 ? headline?.requestsPerSec : byRtt.get(rtt))),
+        values,
+        texts: values.map((value) => (value === null ? DASH : formatRate(value))),
       };
     }),
   };

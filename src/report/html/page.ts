@@ -59,6 +59,8 @@ tr.differs td { background: #fff8d6; }
 .delta-worse { color: #c5221f; font-weight: 600; }
 .delta-none { color: var(--muted); }
 footer { color: var(--muted); font-size: 12px; margin-top: 24px; }
+.chart-notes { color: var(--muted); font-size: 13px; margin: 6px 0 0; padding-left: 18px; }
+.plot.empty { color: var(--muted); padding: 24px 0; }
 `;
 
 /** Placeholder for a uPlot chart; the in-page script draws into `.plot`. */

@@ -4,6 +4,7 @@ import type { Comparison } from '../compare.js';
 import type { AnyReport, RunReport, SuiteReport } from '../schema.js';
 import { comparisonWarnings, renderDeltaChart, renderDeltaTables } from './deltas.js';
 import { rttModelChart } from './model.js';
+import { pairedColor } from './charts.js';
 import { lineChartFigure, renderPage } from './page.js';
 import { nameRuns, runsBody, type NamedReport } from './runs-view.js';
 
@@ -53,10 +54,17 @@ function truncateTitle(title: string): string {
  * significance from compare.ts, then both sides' charts overlaid.
  */
 export function renderComparisonHtml(base: NamedReport<AnyReport>, current: NamedReport<AnyReport>, comparison: Comparison): string {
-  const sideRuns = (side: NamedReport<AnyReport>, tag: string): Array<NamedReport<RunReport>> =>
+  // One colour pair per case, light for BASE and dark for CURRENT, so a case's two lines read as a pair. Two run
+  // reports are one case even when their configs differ: they are the one thing compared.
+  const pairOf = new Map<string, number>();
+  const colorOf = (id: string, tag: 'BASE' | 'CURRENT'): string => {
+    if (!pairOf.has(id)) pairOf.set(id, pairOf.size);
+    return pairedColor(pairOf.get(id)!, tag === 'BASE' ? 0 : 1);
+  };
+  const sideRuns = (side: NamedReport<AnyReport>, tag: 'BASE' | 'CURRENT') =>
     side.report.kind === 'run'
-      ? [{ name: `${tag} ${side.name}`, report: side.report }]
-      : side.report.cases.map((item) => ({ name: `${tag} ${item.id}`, report: item.report }));
+      ? [{ name: `${tag} ${side.name}`, report: side.report, color: colorOf('run', tag) }]
+      : side.report.cases.map((item) => ({ name: `${tag} ${item.id}`, report: item.report, color: colorOf(item.id, tag) }));
   const runs = nameRuns([...sideRuns(base, 'BASE'), ...sideRuns(current, 'CURRENT')]);
   const { warnings, sections, lineCharts } = runsBody(runs, { pageWarnings: comparisonWarnings(comparison) });
   return renderPage({

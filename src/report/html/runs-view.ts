@@ -22,14 +22,17 @@ export interface NamedReport<T> {
   readonly report: T;
 }
 
-/** Give each run a unique display name (two files may share a label) and a stable colour. */
-export function nameRuns(reports: ReadonlyArray<NamedReport<RunReport>>): NamedRun[] {
+/**
+ * Give each run a unique display name (two files may share a label) and a stable colour: by position, or the colour
+ * given (a comparison gives each case one pair, light for BASE and dark for CURRENT).
+ */
+export function nameRuns(reports: ReadonlyArray<NamedReport<RunReport> & { readonly color?: string }>): NamedRun[] {
   const seen = new Map<string, number>();
-  return reports.map(({ name, report }, index) => {
+  return reports.map(({ name, report, color }, index) => {
     const base = name.trim() === '' ? `run ${index + 1}` : name.trim();
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
-    return { name: count > 1 ? `${base} (${count})` : base, color: colorFor(index), report };
+    return { name: count > 1 ? `${base} (${count})` : base, color: color ?? colorFor(index), report };
   });
 }
 
@@ -51,8 +54,8 @@ export interface RunsBodyOptions {
 /** Sections and chart specs for a set of runs; shared by the runs, suite and comparison pages. */
 export function runsBody(runs: readonly NamedRun[], options: RunsBodyOptions = {}): RunsBody {
   const percentile = latencyPercentileChart(runs);
-  const { rps, p99 } = timelineCharts(runs);
-  const lineCharts = [percentile, rps, p99];
+  const { rps, p99, errors } = timelineCharts(runs);
+  const lineCharts = errors === null ? [percentile, rps, p99] : [percentile, rps, p99, errors];
   const sections = [
     // Side by side for one run; stacked for several, where the configuration table is wide.
     runs.length === 1 ? `<div class="grid2">${configSection(runs)}${machineSection(runs)}</div>` : configSection(runs) + machineSection(runs),
@@ -63,6 +66,7 @@ export function runsBody(runs: readonly NamedRun[], options: RunsBodyOptions = {
     renderBarChart(phaseBarChart(runs)),
     '<h2>Over time</h2>',
     `<div class="grid2">${lineChartFigure(rps)}${lineChartFigure(p99)}</div>`,
+    errors === null ? '' : lineChartFigure(errors),
     '<h2>Connections</h2>',
     renderBarChart(handshakeBarChart(runs)),
     renderBarChart(timeWaitBarChart(runs)),

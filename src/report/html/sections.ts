@@ -3,14 +3,17 @@
 import type { MachineInfo } from '../../measurements.js';
 import type { RunReport } from '../schema.js';
 import type { NamedRun } from './charts.js';
+import { count, DASH, formatBytesPerSec, formatMs, formatPerRequest, formatSeconds, formatUs, rateNumber } from '../formats/units.js';
 import { escapeHtml } from './escape.js';
 
 type Cell = string | number | boolean | null | undefined;
 
-const num = (value: number, digits = 3): string => (Number.isFinite(value) ? String(Number(value.toPrecision(digits))) : '–');
-const int = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
-const ms = (value: number): string => `${num(value)} ms`;
-const text = (value: Cell): string => (value === null || value === undefined || value === '' ? '–' : String(value));
+const int = count;
+const text = (value: Cell): string => (value === null || value === undefined || value === '' ? DASH : String(value));
+/** A latency figure, or `–` when nothing completed (an empty histogram summarises as 0, which is not a latency). */
+const latency = (value: number, completed: number): string => (completed > 0 ? formatMs(value) : DASH);
+const cpuPerRequest = (seconds: number | null | undefined, completed: number): string =>
+  seconds === null || seconds === undefined || completed === 0 ? DASH : formatUs((seconds / completed) * 1e6);
 
 function durationText(millis: number): string {
   return millis % 1000 === 0 ? `${millis / 1000} s` : `${millis} ms`;
@@ -52,7 +55,7 @@ const CONFIG_ROWS: ReadonlyArray<[string, (run: NamedRun) => Cell]> = [
   ['request', (run) => `${run.report.config.method}, ${run.report.config.headers.length} extra headers${run.report.config.body !== null ? `, ${run.report.config.body.length}-char body` : ''}`],
   ['repeats', (run) => run.report.config.runs],
   ['started', (run) => run.report.startedAt],
-  ['measured', (run) => `${num(run.report.durationSec, 4)} s`],
+  ['measured', (run) => formatSeconds(run.report.durationSec)],
   ['h1bench', (run) => run.report.tool.version],
 ];
 
@@ -90,7 +93,7 @@ function countsText(counts: Record<string, number>): string {
 export function runWarnings(run: NamedRun): string[] {
   const r: RunReport = run.report;
   const warnings: string[] = [];
-  if (r.interrupted) warnings.push(`${run.name}: interrupted after ${num(r.durationSec, 4)} s; the figures cover only what ran.`);
+  if (r.interrupted) warnings.push(`${run.name}: interrupted after ${formatSeconds(r.durationSec)}; the figures cover only what ran.`);
   if (r.requests.completed === 0) warnings.push(`${run.name}: no request completed; latency figures are empty.`);
   if (r.requests.errors > 0) {
     const detail = Object.keys(r.errors).length > 0 ? ` (${countsText(r.errors)})` : '';
@@ -112,20 +115,21 @@ export function warningsSection(runs: readonly NamedRun[], pageWarnings: readonl
 }
 
 const SUMMARY_COLUMNS: ReadonlyArray<[string, (r: RunReport) => string]> = [
-  ['req/s', (r) => int(r.throughput.requestsPerSec)],
-  ['MB/s', (r) => num(r.throughput.bytesPerSec / 1e6)],
+  ['req/s', (r) => rateNumber(r.throughput.requestsPerSec)],
+  ['bytes/s', (r) => formatBytesPerSec(r.throughput.bytesPerSec)],
   ['completed', (r) => int(r.requests.completed)],
   ['errors', (r) => int(r.requests.errors)],
-  ['p50', (r) => ms(r.latencyMs.p50)],
-  ['p90', (r) => ms(r.latencyMs.p90)],
-  ['p99', (r) => ms(r.latencyMs.p99)],
-  ['p99.9', (r) => ms(r.latencyMs.p999)],
-  ['max', (r) => ms(r.latencyMs.max)],
-  ['connect p50', (r) => ms(r.connectMs.p50)],
-  ['handshakes/req', (r) => num(r.handshakes.perRequest, 4)],
+  ['p50', (r) => latency(r.latencyMs.p50, r.requests.completed)],
+  ['p90', (r) => latency(r.latencyMs.p90, r.requests.completed)],
+  ['p99', (r) => latency(r.latencyMs.p99, r.requests.completed)],
+  ['p99.9', (r) => latency(r.latencyMs.p999, r.requests.completed)],
+  ['max', (r) => latency(r.latencyMs.max, r.requests.completed)],
+  ['connect p50', (r) => latency(r.connectMs.p50, r.connections.opened)],
+  ['handshakes/req', (r) => formatPerRequest(r.handshakes.perRequest)],
   ['opened', (r) => int(r.connections.opened)],
   ['TIME_WAIT srv/cli', (r) => `${int(r.timeWait.serverSide)} / ${int(r.timeWait.clientSide)}`],
-  ['CPU s /100k req', (r) => (r.cpu?.perHundredKRequestsSec == null ? '–' : num(r.cpu.perHundredKRequestsSec))],
+  ['client CPU/req', (r) => cpuPerRequest(r.cpu ? r.cpu.userSec + r.cpu.systemSec : null, r.requests.completed)],
+  ['server CPU/req', (r) => cpuPerRequest(r.server?.cpuSec, r.requests.completed)],
 ];
 
 export function summarySection(runs: readonly NamedRun[]): string {
@@ -144,7 +148,7 @@ export function repeatsSection(runs: readonly NamedRun[]): string {
     const rows = (run.report.runs ?? [])
       .map(
         (repeat, index) =>
-          `<tr${repeat.interrupted ? ' class="differs"' : ''}><th scope="row">#${index + 1}</th><td>${int(repeat.throughput.requestsPerSec)}</td><td>${ms(repeat.latencyMs.p50)}</td><td>${ms(repeat.latencyMs.p99)}</td><td>${ms(repeat.connectMs.p50)}</td><td>${num(repeat.handshakesPerRequest, 4)}</td><td>${int(repeat.requests.errors)}</td></tr>`,
+          `<tr${repeat.interrupted ? ' class="differs"' : ''}><th scope="row">#${index + 1}</th><td>${rateNumber(repeat.throughput.requestsPerSec)}</td><td>${latency(repeat.latencyMs.p50, repeat.requests.completed)}</td><td>${latency(repeat.latencyMs.p99, repeat.requests.completed)}</td><td>${latency(repeat.connectMs.p50, repeat.requests.completed)}</td><td>${formatPerRequest(repeat.handshakesPerRequest)}</td><td>${int(repeat.requests.errors)}</td></tr>`,
       )
       .join('');
     return `<div><h3>${runHeading(run)}</h3><table class="numbers"><thead><tr><th>repeat</th><th>req/s</th><th>p50</th><th>p99</th><th>connect p50</th><th>handshakes/req</th><th>errors</th></tr></thead><tbody>${rows}</tbody></table></div>`;

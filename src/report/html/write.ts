@@ -6,7 +6,7 @@ import { renderRunsHtml, reportName } from './render.js';
 
 /** Readers (a browser reloading the file, CI artefact upload) never see a half-written page. */
 export async function writeHtmlReport(path: string, html: string): Promise<void> {
-  await writeTextAtomic(path, html, { what: 'the HTML report' });
+  await writeTextAtomic(path, html, { what: 'the HTML report', createDir: true });
 }
 
 /** Where `bench report` writes by default: `x.json` → `x.html` beside it; several inputs → `report.html`. */

@@ -1,19 +1,9 @@
-// Persistence rules (RFC 9112 §9.3) and the pre-serialized responses with their per-second Date.
+// The pre-serialized responses with their per-second Date (persistence itself: rules/fields.test.ts).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clientWantsPersistence } from '../../src/http/keep-alive.js';
 import { DateCache } from '../../src/http/date-cache.js';
 import { CLOSE, ConnectionHeaders, KEEP_ALIVE, KEEP_ALIVE_ECHO, StaticResponse } from '../../src/http/response-writer.js';
-
-test('HTTP/1.1 persists unless Connection: close; HTTP/1.0 only with Connection: keep-alive', () => {
-  assert.equal(clientWantsPersistence(1, false, false), true);
-  assert.equal(clientWantsPersistence(1, true, false), false);
-  assert.equal(clientWantsPersistence(1, true, true), false);
-  assert.equal(clientWantsPersistence(0, false, false), false);
-  assert.equal(clientWantsPersistence(0, false, true), true);
-  assert.equal(clientWantsPersistence(0, true, true), false);
-});
 
 test('the Date value changes once per second and bumps the generation', () => {
   const dates = new DateCache();

@@ -1,4 +1,4 @@
-// Byte classification tables for the HTTP/1.x grammar (RFC 9110 §5.6, RFC 9112 §3): one lookup per byte.
+// Byte classes of the HTTP/1.x grammar (RFC 9110 §5.6, RFC 9112 §3), one lookup per byte, and the one byte comparison.
 
 export const CR = 0x0d;
 export const LF = 0x0a;
@@ -48,8 +48,10 @@ export const QDTEXT = table((b) => (b === HTAB || b === SP || b === 0x21 || (b >
 export const HOST_CHAR = table((b) => (isAlpha(b) || isDigit(b) || "-._~!$&'()*+,;=:[]%".includes(String.fromCharCode(b)) ? 1 : 0));
 
 /**
- * Case-insensitive compare of buf[start, start + lower.length) with an all-lowercase token made of letters, digits
- * and '-'. OR-ing 0x20 folds only ASCII upper-case letters onto those bytes for tchar input, so no allocation.
+ * Whether buf[start, end) equals `lower` in any letter case (RFC 9110 §5.1 field names, §5.6.2 tokens: case-insensitive).
+ * `lower` is lower-case letters, digits and '-'. OR-ing 0x20 folds the upper-case letters onto it and no other byte a
+ * field name or field value may hold (the only others that fold onto it are CR and 0x10-0x19, CTLs that RFC 9110 §5.5
+ * keeps out of field values), so no allocation and no second table. The only byte comparison of the parsers and rules.
  */
 export function equalsLowerToken(buf: Uint8Array, start: number, end: number, lower: Uint8Array): boolean {
   const n = lower.length;
@@ -60,4 +62,5 @@ export function equalsLowerToken(buf: Uint8Array, start: number, end: number, lo
   return true;
 }
 
+/** A latin1 string as bytes (for the lower-case literals equalsLowerToken compares with). */
 export const ascii = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));

@@ -57,9 +57,10 @@ export const ConnectionCounters = closedObject({
   /** Most connections open at once. */
   maxOpen: Type.Number({ minimum: 0 }),
   /**
-   * Connections whose server announced the close (RFC 9112 §9.6) but had not sent its FIN within 250 ms, so the
-   * client closed them (counted in closedByClient); the slot reconnected at once all the same. Null where the engine
-   * cannot see it; absent in reports written before it existed.
+   * Connections whose server announced the close (RFC 9112 §9.6) but had not sent its FIN within 250 ms (or while 8
+   * more of the same connection slot were waiting for theirs), so the client closed them (counted in closedByClient);
+   * the slot reconnected at once all the same. Null where the engine cannot see it; absent in reports written before
+   * it existed.
    */
   serverCloseLate: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
 });

@@ -4,7 +4,8 @@ import type { Clock } from '../clock.js';
 import { repeatRequest, serializeRequest } from '../http/request-serializer.js';
 import { LoadRecorder } from '../metrics/recorder.js';
 import type { LoadConfig, LoadProgress } from './engine.js';
-import { DueTimer, RateSchedule } from './schedule.js';
+import { DueTimer } from './due-timer.js';
+import { RateSchedule } from './schedule.js';
 import { ClientConnection, type ConnectionOwner, type Transport } from './transports/connection.js';
 import { createTransport } from './transports/factory.js';
 
@@ -87,6 +88,16 @@ export class LoadRun implements ConnectionOwner {
 
   get requestBound(): number | null {
     return this.bound;
+  }
+
+  /** Resolves when the open-loop wake is ready (its helper thread runs), so the first sends are not late by it. */
+  prepare(): Promise<void> {
+    return this.wake === null ? Promise.resolve() : this.wake.ready();
+  }
+
+  /** Release what outlives a load (the open-loop helper thread). */
+  dispose(): void {
+    this.wake?.close();
   }
 
   /**

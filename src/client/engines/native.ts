@@ -8,7 +8,7 @@ import { TOOL } from '../../version.js';
 import type { LoadResult } from '../../measurements.js';
 import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { LoadRun } from '../load-run.js';
-import { LINGER_MS } from '../transports/connection.js';
+import { LINGER_MAX, LINGER_MS } from '../transports/connection.js';
 
 /** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
 function validate(config: LoadConfig): void {
@@ -53,8 +53,9 @@ function notesFor(run: LoadRun, config: LoadConfig): string[] {
   const late = run.recorder.serverCloseLate;
   if (late > 0) {
     notes.push(
-      `${late} connections whose response announced the close got no FIN from the server within ${LINGER_MS} ms: h1bench ` +
-        'closed them (connections.serverCloseLate, counted as closed by the client); the slot reconnected at once all the same',
+      `${late} connections whose response announced the close got no FIN from the server within ${LINGER_MS} ms (or while ` +
+        `${LINGER_MAX} more of the same slot were still waiting for theirs): h1bench closed them (connections.serverCloseLate, ` +
+        'counted as closed by the client); the slot reconnected at once all the same',
     );
   }
   if (config.keepAlive === true) {
@@ -144,12 +145,14 @@ export class NativeEngine implements Engine {
     if (signal.aborted) run.interrupted = true;
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
+      await run.prepare();
       const startedAtMs = Date.now();
       const startUs = this.clock.nowUs();
       if (run.interrupted) run.recorder.begin(startUs);
       else await run.measure(startUs, config.durationMs, config.requests);
       return buildResult(run, config, startedAtMs, startUs);
     } finally {
+      run.dispose();
       signal.removeEventListener('abort', onAbort);
     }
   }

@@ -34,8 +34,8 @@ export interface EngineFacts {
 export class ReferenceRun {
   readonly counts: LoadRecorder;
   phase: LoadProgress['phase'] = 'measure';
-  readonly startedAtMs: number;
-  private readonly startUs: number;
+  startedAtMs: number;
+  private startUs: number;
   private endUs = 0;
   private timelinePoints: TimelinePoint[] = [];
   private allClosed: (() => void) | null = null;
@@ -52,6 +52,13 @@ export class ReferenceRun {
   ) {
     this.counts = new LoadRecorder(openLoop);
     this.startUs = clock.nowUs();
+    this.startedAtMs = Date.now();
+    this.counts.begin(this.startUs);
+  }
+
+  /** The measured phase starts now, not at construction (set-up such as an open-loop wake came in between). */
+  restart(): void {
+    this.startUs = this.clock.nowUs();
     this.startedAtMs = Date.now();
     this.counts.begin(this.startUs);
   }

@@ -3,7 +3,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { Clock } from '../../clock.js';
 import type { LoadConfig } from '../engine.js';
-import { DueTimer } from '../schedule.js';
+import { DueTimer } from '../due-timer.js';
 import type { ReferenceRun } from './reference-run.js';
 import { countingConnector } from './undici-connector.js';
 import { classifyUndiciError } from './undici-errors.js';
@@ -28,6 +28,7 @@ class Slot implements Dispatcher.DispatchHandler {
 
   onConnect(): void {
     this.sentUs = this.load.clock.nowUs();
+    this.load.sent(this);
   }
 
   onResponseStarted(): void {
@@ -65,8 +66,8 @@ export class UndiciLoad {
   private ignoreErrors = false;
   private nextDueUs = 0;
   private readonly intervalUs: number;
-  /** Open loop: wakes `tick` at the next due time without oversleeping (the native engine's scheduler). */
-  private readonly wake: DueTimer;
+  /** Open loop: wakes `tick` at the next due time without oversleeping (the native engine's scheduler); null closed. */
+  private readonly wake: DueTimer | null;
   private idle: (() => void) | null = null;
 
   constructor(
@@ -77,7 +78,7 @@ export class UndiciLoad {
   ) {
     this.clock = recorder.clock;
     this.intervalUs = config.rate === null ? 0 : 1_000_000 / config.rate;
-    this.wake = new DueTimer(this.clock, () => this.tick());
+    this.wake = config.rate === null ? null : new DueTimer(this.clock, () => this.tick());
     const pipelining = config.mode === 'pipeline' ? config.pipelining : 1;
     this.pool = new Pool(config.url.origin, {
       connections: config.connections,
@@ -91,6 +92,11 @@ export class UndiciLoad {
     });
     const slotCount = config.connections * pipelining;
     for (let i = 0; i < slotCount; i++) this.slots.push(new Slot(this));
+  }
+
+  /** Resolves when the open-loop wake is ready, so the first sends are not late by its start-up. */
+  ready(): Promise<void> {
+    return this.wake === null ? Promise.resolve() : this.wake.ready();
   }
 
   start(): void {
@@ -108,7 +114,7 @@ export class UndiciLoad {
   /** Stop issuing; resolves when nothing is in flight (or after `boundMs`, abandoning the rest). */
   stop(boundMs: number): Promise<number> {
     this.stopping = true;
-    this.wake.cancel();
+    this.wake?.cancel();
     if (this.inFlight === 0) return Promise.resolve(0);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -133,10 +139,15 @@ export class UndiciLoad {
     // Failures caused by our own teardown are not the server's errors.
     this.ignoreErrors = true;
     this.stopping = true;
-    this.wake.cancel();
+    this.wake?.close();
     // What undici still holds open now, it closes because the load ended: certainly the client's closes.
     this.recorder.beginTeardown();
     await this.pool.destroy();
+  }
+
+  /** undici wrote `slot`'s request: open loop, how late against its intended time (its own queueing included). */
+  sent(slot: Slot): void {
+    if (this.config.rate !== null) this.recorder.counts.sentLate(slot.sentUs - slot.intendedUs);
   }
 
   complete(slot: Slot): void {
@@ -180,7 +191,7 @@ export class UndiciLoad {
     if (this.config.rate !== null) {
       this.slots.push(slot);
       // A failure gave its place back under the limit: due requests may go again.
-      if (!this.stopping && !this.wake.armed && this.budget() > 0) this.tick();
+      if (!this.stopping && !this.wake!.armed && this.budget() > 0) this.tick();
     }
     if (this.inFlight === 0 && this.idle !== null && (this.stopping || this.limitReached())) {
       const idle = this.idle;
@@ -205,12 +216,11 @@ export class UndiciLoad {
     while (!this.stopping && this.budget() > 0 && this.nextDueUs <= now) {
       const slot = this.slots.pop() ?? new Slot(this);
       slot.intendedUs = Math.round(this.nextDueUs);
-      this.recorder.counts.sentLate(now - slot.intendedUs);
       this.dispatch(slot, now);
       this.nextDueUs += this.intervalUs;
     }
     // Once the limit is reached, the last completion resolves `whenLimitReached` (see next()).
     if (this.stopping || this.budget() <= 0) return;
-    this.wake.arm(Math.round(this.nextDueUs));
+    this.wake!.arm(Math.round(this.nextDueUs));
   }
 }

@@ -76,6 +76,10 @@ export class UndiciEngine implements Engine {
     recorder.counts.onFirstResponse = this.first.counted;
     const load = new UndiciLoad(recorder, config, options, config.requests ?? Number.POSITIVE_INFINITY);
     let abandoned = 0;
+    if (config.rate !== null) {
+      await load.ready();
+      recorder.restart();
+    }
     if (!signal.aborted) {
       load.start();
       // With --requests the duration is only a safety bound.

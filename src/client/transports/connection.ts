@@ -17,8 +17,11 @@ const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
  * in `serverCloseLate`.
  */
 export const LINGER_MS = 250;
-/** Most sockets one slot keeps waiting for their FIN at once (bounds descriptors against a server that never closes). */
-const LINGER_MAX = 8;
+/**
+ * Most sockets one slot keeps waiting for their FIN at once (bounds descriptors against a server that never closes);
+ * the oldest beyond it is closed by us and counted in `serverCloseLate` like one past LINGER_MS.
+ */
+export const LINGER_MAX = 8;
 
 /**
  * A net.Socket that knows its slot, so handlers are plain module functions (no closure per socket). Who closed

@@ -11,18 +11,12 @@
 // Part 2 (root, ip, socat): a real delay-line path per --rtts value: the RTT probe (50 probes) and
 // the relay's and bridges' CPU per packet. Prints figures only; nothing is written.
 
-import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { monotonicClock } from '../src/clock.js';
 import { machineInfo } from '../src/metrics/machine.js';
 import { openPath, pathSupport } from '../src/wire/path/index.js';
 import type { HelperPriority } from '../src/wire/path/helper-process.js';
-import { RelayProcess } from '../src/wire/path/relay-process.js';
-import { DEFAULT_SPIN_US, type RelayCounters } from '../src/wire/path/relay-protocol.js';
-import { PathResources } from '../src/wire/path/resources.js';
-import { snmpRow } from '../src/wire/path/emulated-path.js';
-import { DEFAULT_QUEUE_LIMIT, type OneWay } from '../src/wire/path/spec.js';
+import { DEFAULT_SPIN_US } from '../src/wire/path/relay-protocol.js';
+import { highestRateWithin, marginalCpuUsPerPacket, relayOnLoopback, WITHIN_US } from './paths/relay-sweep.js';
 
 const { values } = parseArgs({
   options: {
@@ -51,129 +45,6 @@ const RATES = values.rates.split(',').map(Number);
 const SPIN_US = Number(values['spin-us']);
 if (values.priority !== 'nice' && values.priority !== 'realtime') throw new Error(`--priority ${values.priority}: nice or realtime`);
 const PRIORITY: HelperPriority = values.priority;
-/** The issue's bar: the relay's added delay within 0.2 ms of the configured one. */
-const WITHIN_US = 200;
-/** Send in bursts at most this often: a finer setTimeout is not kept anyway (ms timers). */
-const TICK_MS = 1;
-const clock = monotonicClock;
-
-interface StepResult {
-  rate: number;
-  sent: number;
-  received: number;
-  excessP50: number;
-  excessP99: number;
-  excessMax: number;
-  cpuUsPerPacket: number;
-  relayCpuPercent: number;
-  /** Dropped by the relay's queue limit. */
-  overflow: number;
-  /** UDP datagrams the kernel dropped for want of socket buffer during the step (this namespace: relay and this process). */
-  bufferDrops: number;
-}
-
-/** Udp RcvbufErrors + SndbufErrors of this network namespace (a read of /proc, no traffic). */
-function udpBufferErrors(): number {
-  const udp = snmpRow(readFileSync('/proc/net/snmp', 'utf8'), 'Udp');
-  return (udp.RcvbufErrors ?? 0) + (udp.SndbufErrors ?? 0);
-}
-
-const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-
-function bind(socket: Socket): Promise<number> {
-  return new Promise((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)));
-}
-
-async function relayOnLoopback(): Promise<StepResult[]> {
-  const receiver = createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
-  const sender = createSocket({ type: 'udp4', sendBufferSize: 1 << 20 });
-  const [receiverPort, senderPort] = await Promise.all([bind(receiver), bind(sender)]);
-  const way: OneWay = { delayUs: DELAY_US, jitterUs: 0, lossFraction: 0, rateBitsPerSec: null, queueLimit: DEFAULT_QUEUE_LIMIT };
-  const resources = new PathResources();
-  const onHost = (command: string, args: readonly string[]): string[] => [command, ...args];
-  const relay = await RelayProcess.start(resources, onHost, {
-    host: '127.0.0.1',
-    // The sender plays the client end, the receiver the server end.
-    serverSide: { listenPort: 0, peerPort: receiverPort },
-    clientSide: { listenPort: 0, peerPort: senderPort },
-    toServer: way,
-    toClient: way,
-    seed: 1,
-    spinUs: SPIN_US,
-  }, PRIORITY);
-  await new Promise<void>((resolve) => sender.connect(relay.clientPort, '127.0.0.1', resolve));
-  let excess: number[] = [];
-  // Each packet carries its send time and its step; stragglers of the warm-up do not count.
-  let step = 0;
-  receiver.on('message', (packet: Buffer) => {
-    if (packet.readUInt32BE(8) === step) excess.push(clock.nowUs() - packet.readDoubleBE(0) - DELAY_US);
-  });
-  const packet = Buffer.alloc(SIZE);
-  const results: StepResult[] = [];
-  try {
-    for (const rate of RATES) {
-      // Warm-up, then the measured step, both at the same rate.
-      packet.writeUInt32BE(++step, 8);
-      await sendAt(sender, packet, rate, Math.min(300_000, STEP_US / 3));
-      await drained(relay);
-      packet.writeUInt32BE(++step, 8);
-      excess = [];
-      const before = await relay.counters();
-      const dropsBefore = udpBufferErrors();
-      const sent = await sendAt(sender, packet, rate, STEP_US);
-      const after = await drained(relay);
-      const bufferDrops = udpBufferErrors() - dropsBefore;
-      const sorted = excess.sort((a, b) => a - b);
-      const packets = after.packets - before.packets;
-      const cpuUs = after.cpuUs - before.cpuUs;
-      results.push({
-        rate,
-        sent,
-        received: sorted.length,
-        excessP50: Math.round(quantile(sorted, 0.5)),
-        excessP99: Math.round(quantile(sorted, 0.99)),
-        excessMax: Math.round(sorted[sorted.length - 1] ?? Number.NaN),
-        cpuUsPerPacket: packets === 0 ? Number.NaN : Math.round((cpuUs / packets) * 10) / 10,
-        relayCpuPercent: Math.round((cpuUs / (after.uptimeUs - before.uptimeUs)) * 1000) / 10,
-        overflow: after.overflow - before.overflow,
-        bufferDrops,
-      });
-      process.stderr.write(`  ${rate} pkt/s done\n`);
-    }
-  } finally {
-    await resources.close();
-    receiver.close();
-    sender.close();
-  }
-  return results;
-}
-
-/** Send `rate` packets per second for durationUs, in bursts each tick, catching up by the clock; resolves the count sent. */
-async function sendAt(socket: Socket, packet: Buffer, rate: number, durationUs: number): Promise<number> {
-  const startUs = clock.nowUs();
-  let sent = 0;
-  const total = Math.round((rate * durationUs) / 1_000_000);
-  while (sent < total) {
-    const owed = Math.min(total, Math.floor(((clock.nowUs() - startUs) * rate) / 1_000_000) + 1);
-    for (; sent < owed; sent++) {
-      packet.writeDoubleBE(clock.nowUs(), 0);
-      socket.send(packet);
-    }
-    await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-  }
-  return sent;
-}
-
-/** The relay's counters once it holds nothing (every packet of the step delivered or dropped); bounded by 2 s. */
-async function drained(relay: RelayProcess): Promise<RelayCounters> {
-  const deadline = Date.now() + 2_000 + DELAY_US / 1000;
-  for (;;) {
-    // Wait one configured delay between asks: what is queued now is due by then.
-    await new Promise((resolve) => setTimeout(resolve, Math.ceil(DELAY_US / 1000) + 5));
-    const counters = await relay.counters();
-    if (counters.queued === 0 || Date.now() > deadline) return counters;
-  }
-}
 
 async function pathRtts(): Promise<void> {
   const support = await pathSupport('delay-line');
@@ -202,7 +73,7 @@ async function pathRtts(): Promise<void> {
 const machine = machineInfo();
 process.stdout.write(`bench:paths-relay — ${JSON.stringify(machine)}\n`);
 process.stdout.write(`relay on loopback: delay ${DELAY_US} µs, ${SIZE}-byte datagrams, ${STEP_US / 1e6} s per rate, sender spin ${SPIN_US} µs, priority ${PRIORITY}\n`);
-const steps = await relayOnLoopback();
+const steps = await relayOnLoopback({ delayUs: DELAY_US, stepUs: STEP_US, size: SIZE, rates: RATES, spinUs: SPIN_US, priority: PRIORITY });
 process.stdout.write('  rate pkt/s   sent     recv     excess p50   p99        max        relay CPU/pkt   relay CPU   overflow   UDP buffer drops\n');
 for (const s of steps) {
   process.stdout.write(
@@ -212,21 +83,11 @@ for (const s of steps) {
   );
 }
 // The marginal cost: CPU added per extra packet between the lowest and the highest rate that lost nothing.
-const clean = steps.filter((s) => s.received === s.sent);
-if (clean.length >= 2) {
-  const [low, high] = [clean[0]!, clean[clean.length - 1]!];
-  const cpuPerSec = (s: StepResult): number => (s.relayCpuPercent / 100) * 1e6;
-  process.stdout.write(`marginal relay CPU per packet (${low.rate} → ${high.rate} pkt/s): ${((cpuPerSec(high) - cpuPerSec(low)) / (high.rate - low.rate)).toFixed(1)} µs\n`);
-}
-const ok = (s: StepResult, field: 'excessP50' | 'excessP99'): boolean => s.received === s.sent && s[field] <= WITHIN_US;
+const marginal = marginalCpuUsPerPacket(steps);
+if (marginal) process.stdout.write(`marginal relay CPU per packet (${marginal.low} → ${marginal.high} pkt/s): ${marginal.us.toFixed(1)} µs\n`);
 const best = (field: 'excessP50' | 'excessP99'): string => {
-  // The highest rate below which every step kept within the bar (a later lucky step does not count).
-  let highest: number | null = null;
-  for (const s of steps) {
-    if (!ok(s, field)) break;
-    highest = s.rate;
-  }
-  return highest === null ? `none of the rates tried` : `${highest} pkt/s`;
+  const highest = highestRateWithin(steps, field);
+  return highest === null ? 'none of the rates tried' : `${highest} pkt/s`;
 };
 process.stdout.write(`highest rate with every packet delivered and excess within ${WITHIN_US} µs: p50 ${best('excessP50')}, p99 ${best('excessP99')}\n`);
 if (!values['no-path']) await pathRtts();

@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   H1B_INVALID_DURATION: { description: 'A duration is not of the form 500ms, 10s, 2m (or a bare number of seconds).', exitCode: 2 },
   H1B_INVALID_URL: { description: 'The target URL is not an absolute http:// URL with a host.', exitCode: 2 },
   H1B_TLS_CONFIG: { description: 'The TLS options cannot be used: --cert and --key go together (with --tls), both must be readable PEM files, the key must match the certificate, and --cert-out must be writable; the message names the file.', exitCode: 2 },
-  H1B_UNSUPPORTED_TARGET: { description: 'The target is not loopback or a namespace address; h1bench only loads machines you own (use 127.0.0.1 or ::1).', exitCode: 2 },
+  H1B_UNSUPPORTED_TARGET: { description: 'The target is not loopback or a namespace address; h1bench only loads machines you own (use 127.0.0.1 or ::1). A shard of a run spread over machines (--shard I/N) may load any host.', exitCode: 2 },
 
   // Listening and process boundaries.
   H1B_LISTEN_FAILED: { description: 'The server could not bind the host/port (in use, or no permission); pick another --port or use --port 0.', exitCode: 1 },
@@ -32,14 +32,14 @@ export const ERROR_CODES = {
     description: 'A report, HTML page or capture cannot be written (a parent is a file, the directory is not writable); checked before measuring, and nothing partial is left behind.',
     exitCode: 1,
   },
-  H1B_REPORT_MISMATCH: { description: 'Two reports cannot be compared (different kinds or no common cases).', exitCode: 2 },
+  H1B_REPORT_MISMATCH: { description: 'Two reports cannot be compared (different kinds or no common cases), or shard reports cannot be merged (different targets, modes, engines or shard counts; a missing or repeated shard index; a report that is no shard); the message names the files.', exitCode: 2 },
   H1B_SUITE_FILE: { description: 'A suite definition (--preset in bench/suites/ or --file) is missing, not JSON, or has an invalid field; the message names it.', exitCode: 2 },
 
   // Load generation: classified and counted on the hot path, thrown only when a whole run fails.
   H1B_CONNECT_REFUSED: { description: 'Connection refused: nothing listens at the target; start the server or fix --url.', exitCode: 1 },
   H1B_CONNECT_RESET: { description: 'The peer reset the connection (RST).', exitCode: 1 },
   H1B_TIMEOUT: { description: 'A request got no complete response within --timeout.', exitCode: 1 },
-  H1B_ADDR_NOT_AVAIL: { description: 'EADDRNOTAVAIL: the client ran out of ephemeral ports (TIME_WAIT). Lower -c, widen net.ipv4.ip_local_port_range, enable net.ipv4.tcp_tw_reuse, or use --mode 1.1.', exitCode: 1 },
+  H1B_ADDR_NOT_AVAIL: { description: 'EADDRNOTAVAIL (or EADDRINUSE binding a --source address): the client ran out of ephemeral ports, held in TIME_WAIT for 60 s (~28,000 per source address on Linux defaults). Spread connections over more local addresses with --source 127.0.0.2-127.0.0.50 (--workers adds CPU, not ports: every worker shares the same ranges), lower -c, widen net.ipv4.ip_local_port_range, enable net.ipv4.tcp_tw_reuse, or use --mode 1.1.', exitCode: 1 },
   H1B_PARSE_ERROR: { description: 'The server sent bytes that are not a valid HTTP/1.x response.', exitCode: 1 },
   H1B_PREMATURE_CLOSE: { description: 'The server closed the connection (FIN, no RST) before a complete response; often an idle keep-alive timeout racing a new request.', exitCode: 1 },
   H1B_SOCKET_ERROR: { description: 'Any other socket error (the message carries the system code).', exitCode: 1 },
@@ -91,6 +91,9 @@ export function classifySocketError(err: unknown): ErrorCode {
     case 'ETIMEDOUT':
       return 'H1B_TIMEOUT';
     case 'EADDRNOTAVAIL':
+    // A client socket bound to a --source address gets its port at bind(2), which fails with EADDRINUSE (not
+    // EADDRNOTAVAIL) once every port of that address is taken, TIME_WAIT included: the same exhaustion.
+    case 'EADDRINUSE':
       return 'H1B_ADDR_NOT_AVAIL';
     default:
       return 'H1B_SOCKET_ERROR';

@@ -189,6 +189,22 @@ export interface KernelDeltas {
   scope: 'host' | 'namespace';
 }
 
+/** One generator thread's part of a `--workers N` load: its share and what it did with it. */
+export const WorkerShare = closedObject({
+  /** 0-based worker index; worker i's open-loop schedule starts i / (N · its rate) s after the shared start. */
+  index: Type.Integer({ minimum: 0 }),
+  /** Connections this worker opened at once (its share of -c). */
+  connections: Type.Integer({ minimum: 1 }),
+  /** Its share of -n; null when the run is bounded by a duration. */
+  requests: Nullable(Type.Integer({ minimum: 1 })),
+  completed: Type.Number({ minimum: 0 }),
+  /** Failed requests (as `requests.errors` counts them). */
+  errors: Type.Number({ minimum: 0 }),
+  /** CPU of this thread over its load (/proc/thread-self/stat, USER_HZ resolution). */
+  cpu: closedObject({ userSec: Type.Number(), systemSec: Type.Number() }),
+});
+export type WorkerShare = Static<typeof WorkerShare>;
+
 /** Everything an engine measured in one measured phase: plain data plus histograms (µs). */
 export interface LoadResult {
   readonly engine: EngineName;
@@ -227,6 +243,8 @@ export interface LoadResult {
   /** Figures the engine itself cannot provide or measures coarsely (see report `sources`). */
   readonly notes: string[];
   readonly resolution: { latency: string; connect: string; ttfb: string };
+  /** `--workers N`: each generator thread's share and figures; absent when the load ran in one thread. */
+  readonly perWorker?: readonly WorkerShare[];
 }
 
 /** What one heartbeat client process measured (plain data: it crosses IPC; histograms encoded, µs). */

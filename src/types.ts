@@ -128,6 +128,60 @@ export interface RunConfig {
   readonly capture: string | null;
   /** `--netns`: run server and generator in a private network namespace (exact kernel counts). */
   readonly netns: boolean;
+  /** `--rtt` and friends: the generator reaches the embedded server across an emulated network path; null or absent = loopback. */
+  readonly path?: PathConfig | null;
+  /** `--workers N`: generator threads sharing the load (native engine); absent = 1, the generator runs in-process. */
+  readonly workers?: number;
+  /** `--server-workers N`: processes of the embedded server (`bench serve --workers N`); absent = 1. */
+  readonly serverWorkers?: number;
+  /** `--source`: local addresses new connections bind to, round-robin per connect; absent or null = the kernel picks. */
+  readonly source?: readonly string[] | null;
+  /**
+   * `--shard I/N`: this process runs part I of N (connections, -n and --rate above are already this part's share);
+   * absent or null = the whole load.
+   */
+  readonly shard?: ShardAssignment | null;
+  /** `--start-at`: wall-clock epoch ms this process waits for before its first load; absent or null = start at once. */
+  readonly startAtMs?: number | null;
+}
+
+/** Which part of a split load a `--shard I/N` process runs, and where its open-loop schedule starts. */
+export interface ShardAssignment {
+  /** 0-based shard index I. */
+  readonly index: number;
+  /** Shard count N. */
+  readonly count: number;
+  /** µs after the shared start at which this shard's open-loop schedule starts (`I / total rate`); 0 in closed loop. */
+  readonly startOffsetUs: number;
+}
+
+/**
+ * An emulated network path between the generator and the embedded server (`--rtt`, `--jitter`, `--loss`,
+ * `--bandwidth`, `--path`, `--path-priority`): each end in its own network namespace, every packet delayed
+ * rttMs / 2 each way. Built by src/wire/path/.
+ */
+export interface PathConfig {
+  /** Round-trip time the path adds, ms. */
+  readonly rttMs: number;
+  /** ± ms on each one-way delay, uniformly drawn; 0 = none. */
+  readonly jitterMs: number;
+  /** Percentage of packets dropped in each direction, in [0, 100). */
+  readonly lossPct: number;
+  /** Rate of each direction, bit/s; null = unlimited. */
+  readonly bandwidthBitsPerSec: number | null;
+  /** The kernel's netem, the user-space delay line, or `auto` (netem where the kernel has it). */
+  readonly impl: 'netem' | 'delay-line' | 'auto';
+  /**
+   * `nice`: the path's helpers at nice −10. `realtime`: helpers SCHED_FIFO, and the embedded server and the
+   * generator SCHED_FIFO one band lower, so a busy machine does not move the timings (at the cost of everything
+   * else on it).
+   */
+  readonly priority: 'nice' | 'realtime';
+  /**
+   * Seed of the delay line's loss and jitter draws (`--path-seed`): the same packets then meet the same fate, so a
+   * lossy run can be repeated; null draws a fresh seed. netem has none.
+   */
+  readonly seed: number | null;
 }
 
 /** HTTP version a heartbeat client speaks: 1.1 keeps one connection per client, 1.0 opens one per beat. */
@@ -159,4 +213,6 @@ export interface HeartbeatConfig {
   /** SO_KEEPALIVE delay on the embedded server's sockets; 0 = off. */
   readonly tcpKeepAliveMs: number;
   readonly label: string | null;
+  /** `--rtt`: the clients reach the embedded server across an emulated network path; null or absent = loopback. */
+  readonly path?: PathConfig | null;
 }

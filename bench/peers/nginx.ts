@@ -1,4 +1,4 @@
-// A throwaway nginx (one worker, config in a temp dir, a free loopback port): the nginx peer of bench/ and the nginx tests.
+// A throwaway nginx (one worker unless asked for more, config in a temp dir, a free loopback port): the nginx peer of bench/ and the nginx tests.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ export interface NginxOptions {
   readonly accessLog: string | null;
   /** keepalive_requests; null keeps nginx's default (1000: every 1000th answer on a connection says close). */
   readonly keepaliveRequests: number | null;
+  /** worker_processes; absent = 1 (the peer benchmarks compare one-core servers). */
+  readonly workers?: number;
 }
 
 export interface RunningNginx {
@@ -40,7 +42,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
 
 function nginxConf(options: NginxOptions, port: number): string {
   const { dir } = options;
-  return `worker_processes 1;
+  return `worker_processes ${options.workers ?? 1};
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;

@@ -1,6 +1,7 @@
 // Human-readable summary of a heartbeat report (pure: returns a string; the command prints it).
 
 import Table from 'cli-table3';
+import { pathFacts } from '../report/path-section.js';
 import type { RunReport } from '../report/schema.js';
 
 const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
@@ -60,6 +61,7 @@ export function renderHeartbeatSummary(report: RunReport, path: string | null): 
   }
   if (hb.tcpKeepAlive !== null) rows.push(['TCP keepalive', `after ${int(hb.tcpKeepAlive.delayMs)} ms idle: ${int(hb.tcpKeepAlive.detected)} connection(s) ended by the kernel`]);
   rows.push(['send lag', `p99 ${num(hb.sendLagMs.p99, 1)} · max ${num(hb.sendLagMs.max, 1)} ms (client scheduling)`]);
+  if (report.path) rows.push(...pathFacts(report.path));
   for (const row of rows) t.push(row);
   lines.push(t.toString());
   for (const note of hb.notes) lines.push(`note: ${note}`);

@@ -2,7 +2,7 @@
 // lines (one per second at most) on a pipe, so scripts and tests can follow the phases.
 
 import { createLogUpdate } from 'log-update';
-import type { Engine, LoadProgress } from '../client/engine.js';
+import type { EngineView, LoadProgress } from '../client/engine.js';
 import { readTimeWait } from '../metrics/kernel.js';
 import type { TimeWaitCount } from '../measurements.js';
 import { count, DASH, formatMs, rateNumber } from '../report/formats/units.js';
@@ -112,7 +112,7 @@ export interface ProgressOptions {
 
 /** Polls the active engine's progress() on a timer; never touches the engine's hot path. */
 export class ProgressLine {
-  private engine: Engine | null = null;
+  private engine: EngineView | null = null;
   private label = '';
   private port: number | null = null;
   private timer: NodeJS.Timeout | null = null;

@@ -6,6 +6,8 @@ import os from 'node:os';
 import { H1Error } from '../errors.js';
 import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
 import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
+import { parseSinglePath, type PathArgs } from './path-options.js';
+import { parseScaleArgs, type ScaleArgs } from './scale-config.js';
 
 export const CLIENT_MODES: readonly ClientMode[] = ['1.0', '1.1', 'pipeline'];
 export const ENGINE_NAMES: readonly EngineName[] = ['native', 'undici', 'autocannon'];
@@ -27,7 +29,7 @@ export const RUN_DEFAULTS = Object.freeze({
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
-export interface RunArgs {
+export interface RunArgs extends ScaleArgs, PathArgs {
   mode?: string | string[];
   url?: string;
   serverMode?: string;
@@ -96,7 +98,8 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (rate !== null && modes.includes('pipeline')) {
     throw invalid('--rate (open loop) cannot be combined with --mode pipeline: pipelined requests are not sent on a schedule');
   }
-  const url = args.url === undefined ? null : validateUrl(args.url);
+  // A shard loads a target on another machine (a service its pods reach): that is the point of sharding.
+  const url = args.url === undefined ? null : validateUrl(args.url, { anyHost: args.shard !== undefined });
   if (url !== null && args.serverMode !== undefined) {
     throw invalid('--server-mode applies to the embedded server only; drop it or drop --url');
   }
@@ -112,6 +115,9 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (args.netns === true && url !== null) {
     throw invalid('--netns runs the embedded server inside a private namespace; it cannot reach a --url server outside it');
   }
+  const path = parseSinglePath(args);
+  if (path !== null && url !== null) throw invalid('--rtt puts the embedded server at the far end of an emulated path; it cannot carry a --url target');
+  if (path !== null && args.netns === true) throw invalid('--rtt already runs server and generator in private namespaces (exact kernel counts); drop --netns');
 
   const engine = parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES);
   if (args.keepAlive === true) {
@@ -124,15 +130,29 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     throw invalid('--rate cannot be combined with --engine autocannon: its rate limit does not correct for coordinated omission; use --engine native or undici');
   }
 
+  const connections = parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000);
+  const scale = parseScaleArgs(args, { load: { connections, requests, rate }, engine, url, modes: modes.length, nowMs: Date.now() });
+  if (path !== null) {
+    // The generator across a path is one process in the path's client namespace, loading the one embedded server there.
+    const given = Object.entries({
+      '--workers': (scale.fields.workers ?? 1) > 1,
+      '--server-workers': (scale.fields.serverWorkers ?? 1) > 1,
+      '--source': scale.fields.source != null,
+      '--shard': scale.fields.shard != null,
+      '--start-at': scale.fields.startAtMs != null,
+    }).filter(([, on]) => on);
+    if (given.length > 0) throw invalid(`--rtt runs one generator against one embedded server across the path; drop ${given.map(([flag]) => flag).join(', ')}`);
+  }
   const base = {
     engine,
     url,
     serverMode,
-    connections: parseInteger(args.connections ?? RUN_DEFAULTS.connections, 'connections', 1, 100_000),
+    // With --shard, this process's share of -c, -n and --rate; otherwise the values as given.
+    connections: scale.load.connections,
     durationMs,
-    requests,
+    requests: scale.load.requests,
     warmupMs: parseDurationMs(args.warmup ?? RUN_DEFAULTS.warmup, 'warmup'),
-    rate,
+    rate: scale.load.rate,
     timeoutMs: parseDurationMs(args.timeout ?? RUN_DEFAULTS.timeout, 'timeout'),
     method,
     headers: Object.freeze(list(args.header).map(parseHeader)),
@@ -140,6 +160,8 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     label: args.label ?? null,
     runs: parseInteger(args.runs ?? RUN_DEFAULTS.runs, 'runs', 1, 1000),
     netns: args.netns === true,
+    ...scale.fields,
+    path,
   };
   const pipelining = parseInteger(args.pipelining ?? RUN_DEFAULTS.pipelining, 'pipelining', 1, 1024);
   return modes.map((mode) =>
@@ -176,8 +198,11 @@ function parseHeader(text: string): readonly [string, string] {
   return Object.freeze([name, value] as const);
 }
 
-/** Absolute http:// URL to a host this machine owns (loopback or one of its interface addresses). */
-export function validateUrl(text: string): string {
+/**
+ * Absolute http:// URL to a host this machine owns (loopback or one of its interface addresses); with `anyHost`
+ * (a `--shard` of a run spread over machines) any host.
+ */
+export function validateUrl(text: string, options: { anyHost?: boolean } = {}): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -189,10 +214,10 @@ export function validateUrl(text: string): string {
   }
   if (url.hostname === '') throw new H1Error('H1B_INVALID_URL', `--url '${text}' has no host`);
   if (url.username || url.password) throw new H1Error('H1B_INVALID_URL', `--url '${text}': credentials in the URL are not supported`);
-  if (!isOwnHost(url.hostname)) {
+  if (options.anyHost !== true && !isOwnHost(url.hostname)) {
     throw new H1Error(
       'H1B_UNSUPPORTED_TARGET',
-      `--url host '${url.hostname}' is not loopback or an address of this machine; h1bench only loads machines you own (use 127.0.0.1 or [::1])`,
+      `--url host '${url.hostname}' is not loopback or an address of this machine; h1bench only loads machines you own (use 127.0.0.1 or [::1]; a --shard I/N of a run spread over machines may name any host)`,
     );
   }
   return url.href;

@@ -9,6 +9,7 @@ import type { SuitePlan } from '../runner/suite.js';
 import type { ClientMode } from '../types.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { parseInteger } from './options.js';
+import { rttValues, type PathArgs } from './path-options.js';
 import { CLIENT_MODES, parseRunArgs } from './run-config.js';
 
 /** Presets ship with the package in <root>/bench/suites/. */
@@ -25,9 +26,11 @@ export interface SuiteFile {
   pipelining?: number;
   engine?: string;
   timeout?: string;
+  /** Also run every case across an emulated path at each of these RTTs (e.g. ["1ms", "10ms"]); the loopback cases stay, as the model's basis. */
+  rtt?: string[];
 }
 
-export interface SuiteArgs {
+export interface SuiteArgs extends PathArgs {
   preset?: string;
   file?: string;
   url?: string;
@@ -38,7 +41,7 @@ export interface SuiteArgs {
   progress?: boolean;
 }
 
-const KNOWN_FIELDS = new Set(['description', 'modes', 'connections', 'runs', 'duration', 'warmup', 'pipelining', 'engine', 'timeout']);
+const KNOWN_FIELDS = new Set(['description', 'modes', 'connections', 'runs', 'duration', 'warmup', 'pipelining', 'engine', 'timeout', 'rtt']);
 
 const bad = (source: string, message: string): H1Error => new H1Error('H1B_SUITE_FILE', `${source}: ${message}`);
 
@@ -80,6 +83,9 @@ export function readSuiteFile(path: string | URL, source: string): SuiteFile {
   if (value.pipelining !== undefined && (!Number.isInteger(value.pipelining) || (value.pipelining as number) < 1)) {
     throw bad(source, '"pipelining" must be a whole number ≥ 1');
   }
+  if (value.rtt !== undefined && (!Array.isArray(value.rtt) || !value.rtt.every((rtt) => typeof rtt === 'string'))) {
+    throw bad(source, '"rtt" must be an array of round-trip times, e.g. ["1ms", "10ms", "50ms"]');
+  }
   return value as unknown as SuiteFile;
 }
 
@@ -103,9 +109,13 @@ export function parseSuiteArgs(args: SuiteArgs): SuitePlan {
   }
   const runs = args.runs === undefined ? suite.runs : parseInteger(args.runs, 'runs', 1, 1000);
   const modes = [...new Set(suite.modes)];
+  // --rtt replaces the file's list; every RTT adds the whole matrix across a path, after the loopback cases.
+  const rtts = [...new Set(args.rtt !== undefined ? rttValues(args) : (suite.rtt ?? []))];
+  const { rtt: _rtt, jitter, loss, bandwidth, path, pathPriority, pathSeed } = args;
+  const shape = { jitter, loss, bandwidth, path, pathPriority, pathSeed };
   const cases = [...new Set(suite.connections)].flatMap((connections) =>
-    parseRunArgs(
-      {
+    [undefined, ...rtts].flatMap((rtt) =>
+      parseRunArgs({
         mode: modes,
         url: args.url,
         connections,
@@ -116,8 +126,10 @@ export function parseSuiteArgs(args: SuiteArgs): SuitePlan {
         pipelining: modes.includes('pipeline') ? suite.pipelining : undefined,
         label: args.label,
         runs,
-      },
-    ).map((config) => ({ id: caseId(config), config })),
+        // Loopback cases take no path option: a stray --loss without any --rtt is still refused there.
+        ...(rtt === undefined ? (rtts.length > 0 ? {} : shape) : { ...shape, rtt }),
+      }).map((config) => ({ id: caseId(config), config })),
+    ),
   );
   return Object.freeze({ preset: name, label: args.label ?? null, runs, cases: Object.freeze(cases) });
 }

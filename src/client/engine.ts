@@ -22,6 +22,18 @@ export interface LoadConfig
   readonly requests: number | null;
   /** HTTP/1.0 with `Connection: keep-alive` (RunConfig.keepAlive); absent = false. */
   readonly keepAlive?: boolean;
+  /**
+   * µs after the load's start at which its open-loop schedule starts: a part of a split load (`--shard`, a worker)
+   * offsets its schedule so the parts interleave into one constant rate (runner/split.ts). Absent = 0.
+   */
+  readonly startOffsetUs?: number;
+  /**
+   * Monotonic µs (Clock.nowUs) at which the measured load starts, shared by the workers of one load so their
+   * schedules and timelines have one origin; absent = when run() begins. Native engine only.
+   */
+  readonly startAtUs?: number;
+  /** Local addresses connections bind to, round-robin per connect (`--source`); absent or null = the kernel picks. */
+  readonly localAddresses?: readonly string[] | null;
 }
 
 /** The load of `config` against `url` for `durationMs` (a warm-up: no request bound) or as configured (measured). */
@@ -39,6 +51,8 @@ export function loadConfigFor(config: RunConfig, url: URL, phase: 'warmup' | 'me
     url,
     durationMs: phase === 'warmup' ? config.warmupMs : config.durationMs,
     requests: phase === 'warmup' ? null : config.requests,
+    startOffsetUs: config.shard?.startOffsetUs ?? 0,
+    localAddresses: config.source ?? null,
   };
 }
 
@@ -89,6 +103,12 @@ export interface Engine {
    */
   firstResponse(): Promise<boolean>;
 }
+
+/**
+ * What a caller watching a load needs of its engine: its name, progress and first response. The engine itself, or
+ * a view of one that runs in another process (an emulated path's client namespace), fed by its messages.
+ */
+export type EngineView = Pick<Engine, 'name' | 'progress' | 'firstResponse'>;
 
 /**
  * The one-shot signal behind Engine.firstResponse(). An engine makes one (engines are single use), hands

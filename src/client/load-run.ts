@@ -55,6 +55,9 @@ export class LoadRun implements ConnectionOwner {
   private readonly wake: DueTimer | null;
   private bound: number | null = null;
   private unreachableSinceUs = -1;
+  /** `--source` addresses and the next one to bind (round-robin per connect, so every address gets 1/n of them). */
+  private readonly sources: readonly string[] | null;
+  private sourceCursor = 0;
   private phaseDone: (() => void) | null = null;
   private drained: (() => void) | null = null;
   private socketsClosed: (() => void) | null = null;
@@ -80,6 +83,7 @@ export class LoadRun implements ConnectionOwner {
     for (let k = 1; k <= this.transport.depth; k++) this.requestSlices.push(batch.subarray(0, k * request.length));
     this.schedule = config.rate === null ? null : new RateSchedule(config.rate);
     this.wake = this.schedule === null ? null : new DueTimer(clock, () => this.scheduleTick());
+    this.sources = config.localAddresses === undefined || config.localAddresses === null || config.localAddresses.length === 0 ? null : config.localAddresses;
     const head = config.method.toUpperCase() === 'HEAD';
     this.conns = [];
     for (let i = 0; i < config.connections; i++) this.conns.push(new ClientConnection(this, head));
@@ -118,7 +122,8 @@ export class LoadRun implements ConnectionOwner {
       this.phaseDone = resolve;
     });
     const timer = setTimeout(onPhaseTimer, durationMs, this);
-    this.schedule?.start(now);
+    // A part of a split load starts its schedule later by its offset, so the parts' requests interleave (split.ts).
+    this.schedule?.start(now + (this.config.startOffsetUs ?? 0));
     for (const conn of this.conns) this.ready(conn, now);
     await stopped;
     clearTimeout(timer);
@@ -202,6 +207,19 @@ export class LoadRun implements ConnectionOwner {
     }
     conn.backoffMs = conn.backoffMs === 0 ? BACKOFF_FIRST_MS : Math.min(conn.backoffMs * 2, BACKOFF_MAX_MS);
     conn.backoffTimer = setTimeout(onBackoff, conn.backoffMs, conn);
+  }
+
+  /**
+   * Round-robin per connect rather than per connection slot: slots reconnect at different rates, and with fewer
+   * slots than addresses some addresses would never be used; per connect every address takes 1/n of the connects,
+   * so each one's ephemeral ports (and TIME_WAIT sockets) fill evenly.
+   */
+  nextLocalAddress(): string | null {
+    const sources = this.sources;
+    if (sources === null) return null;
+    const address = sources[this.sourceCursor]!;
+    this.sourceCursor = this.sourceCursor + 1 === sources.length ? 0 : this.sourceCursor + 1;
+    return address;
   }
 
   socketGone(): void {

@@ -1,6 +1,8 @@
 // Kernel TCP counters: /proc/net/snmp (ActiveOpens, PassiveOpens, ...) and TIME_WAIT sockets from /proc/net/tcp{,6}.
 
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import os from 'node:os';
 import type { TimeWaitCount } from '../measurements.js';
 
 /** The `Tcp:` row of /proc/net/snmp, by field name (RFC 4022 MIB names, e.g. ActiveOpens). */
@@ -40,14 +42,18 @@ const TCP_TIME_WAIT = '06';
  * `0: 0100007F:1F90 0100007F:D2A4 06 ...`: addresses are hex IP:hex port, the 4th column the state.
  * Both sides of a loopback connection appear, so one host can show both kinds.
  */
-export function countTimeWait(text: string, port: number): TimeWaitCount {
+export function countTimeWait(text: string, port: number, address: string | null = null): TimeWaitCount {
   const count = { serverSide: 0, clientSide: 0 };
+  // With the target's address, an end is the server's only if address and port match: a client bound to another
+  // local address (--source) can get the target's port number as its own ephemeral port.
+  const target = address === null ? null : procAddressForms(address);
+  const isTarget = (end: string): boolean => portOf(end) === port && (target === null || target.has(end.slice(0, end.lastIndexOf(':'))));
   const lines = text.split('\n');
   for (let i = 1; i < lines.length; i++) {
     const fields = lines[i]!.trim().split(/\s+/);
     if (fields.length < 4 || fields[3] !== TCP_TIME_WAIT) continue;
-    if (portOf(fields[1]!) === port) count.serverSide++;
-    else if (portOf(fields[2]!) === port) count.clientSide++;
+    if (isTarget(fields[1]!)) count.serverSide++;
+    else if (isTarget(fields[2]!)) count.clientSide++;
   }
   return count;
 }
@@ -55,6 +61,30 @@ export function countTimeWait(text: string, port: number): TimeWaitCount {
 function portOf(address: string): number {
   const colon = address.lastIndexOf(':');
   return colon < 0 ? -1 : Number.parseInt(address.slice(colon + 1), 16);
+}
+
+/**
+ * How /proc/net/tcp{,6} writes `address` (proc(5)): hex of each 32-bit word in host byte order, upper case. An IPv4
+ * address also appears in tcp6 as IPv4-mapped (::ffff:a.b.c.d, a dual-stack listener's sockets), so both forms.
+ */
+export function procAddressForms(address: string): Set<string> {
+  const word = (bytes: readonly number[]): string => {
+    const ordered = os.endianness() === 'LE' ? [...bytes].reverse() : bytes;
+    return ordered.map((byte) => byte.toString(16).padStart(2, '0')).join('').toUpperCase();
+  };
+  const words = (bytes: readonly number[]): string => [0, 4, 8, 12].map((at) => word(bytes.slice(at, at + 4))).join('');
+  if (isIP(address) === 4) {
+    const octets = address.split('.').map(Number);
+    return new Set([word(octets), words([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...octets])]);
+  }
+  if (isIP(address) !== 6) return new Set();
+  const [head, tail] = address.toLowerCase().split('::') as [string, string | undefined];
+  const groups = (part: string): number[] => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const bytes = all.flatMap((group) => [group >> 8, group & 0xff]);
+  return new Set([words(bytes)]);
 }
 
 /** Current Tcp counters of this network namespace; null where /proc/net/snmp is unavailable (not Linux). */
@@ -67,8 +97,11 @@ export async function readTcpSnmp(path = '/proc/net/snmp'): Promise<TcpSnmp | nu
   }
 }
 
-/** TIME_WAIT sockets for `port` over IPv4 and IPv6; null where procfs is unavailable. */
-export async function readTimeWait(port: number, dir = '/proc/net'): Promise<TimeWaitCount | null> {
+/**
+ * TIME_WAIT sockets for `port` over IPv4 and IPv6; null where procfs is unavailable. With the target's `address`
+ * (an IP literal; null = any address) the split also checks the address (see countTimeWait).
+ */
+export async function readTimeWait(port: number, dir = '/proc/net', address: string | null = null): Promise<TimeWaitCount | null> {
   const total = { serverSide: 0, clientSide: 0 };
   let found = false;
   for (const name of ['tcp', 'tcp6']) {
@@ -80,7 +113,7 @@ export async function readTimeWait(port: number, dir = '/proc/net'): Promise<Tim
       continue;
     }
     found = true;
-    const part = countTimeWait(text, port);
+    const part = countTimeWait(text, port, address);
     total.serverSide += part.serverSide;
     total.clientSide += part.clientSide;
   }

@@ -1,7 +1,7 @@
 // CPU seconds and peak RSS of a process: another PID from /proc/<pid>/stat and status, or this one from Node.
 
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { round6 } from '../numbers.js';
 
@@ -74,6 +74,20 @@ export function readProcStat(pid: number): ProcStat | null {
   }
 }
 
+/**
+ * CPU of the calling thread (utime/stime of /proc/thread-self/stat, Linux ≥ 3.17), for a worker thread's own cost:
+ * process.cpuUsage() counts every thread of the process. Null where procfs has no thread-self (not Linux).
+ */
+export function readThreadCpu(): { userSec: number; systemSec: number } | null {
+  try {
+    const stat = parseProcStat(readFileSync('/proc/thread-self/stat', 'utf8'));
+    return { userSec: stat.userSec, systemSec: stat.systemSec };
+  } catch {
+    // No /proc/thread-self: the caller reports the thread's CPU as unknown.
+    return null;
+  }
+}
+
 /** VmHWM (peak RSS) from /proc/<pid>/status, in bytes; null when absent (kernel threads, zombies). */
 export function parseProcStatusMaxRss(text: string): number | null {
   const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(text);
@@ -90,6 +104,42 @@ export async function readProcessUsage(pid: number): Promise<ProcessUsage | null
     // The process is gone (or not Linux): the caller reports the figure as unknown.
     return null;
   }
+}
+
+/** Process ids whose parent is `pid`: /proc/<pid>/task/<pid>/children (CONFIG_PROC_CHILDREN), else a scan of /proc. */
+async function childrenOf(pid: number): Promise<number[]> {
+  try {
+    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.trim() === '' ? [] : text.trim().split(/\s+/).map(Number);
+  } catch {
+    // No children file (kernel without CONFIG_PROC_CHILDREN): find them by their parent field.
+    const found: number[] = [];
+    for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readProcStat(Number(entry));
+      if (stat !== null && stat.ppid === pid) found.push(stat.pid);
+    }
+    return found;
+  }
+}
+
+/**
+ * Usage of a process and its direct children summed (the processes of `bench serve --workers N`: a primary and its
+ * workers). CPU adds up exactly; peak RSS is the sum of each process's own peak, an upper bound of the group's peak.
+ * Null when `pid` itself has exited; a child that exits between the listing and its read is left out.
+ */
+export async function readProcessTreeUsage(pid: number): Promise<ProcessUsage | null> {
+  const own = await readProcessUsage(pid);
+  if (own === null) return null;
+  const total = { ...own };
+  for (const child of await childrenOf(pid)) {
+    const usage = await readProcessUsage(child);
+    if (usage === null) continue;
+    total.userSec += usage.userSec;
+    total.systemSec += usage.systemSec;
+    total.maxRssBytes = total.maxRssBytes === null || usage.maxRssBytes === null ? total.maxRssBytes : total.maxRssBytes + usage.maxRssBytes;
+  }
+  return total;
 }
 
 /** This process: µs-resolution CPU from the kernel via process.cpuUsage, peak RSS from getrusage. */

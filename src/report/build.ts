@@ -6,6 +6,7 @@ import type { LatencySummary } from '../measurements.js';
 import { round3, round6 } from '../numbers.js';
 import type { RunConfig, ServerMode } from '../types.js';
 import { TOOL } from '../version.js';
+import { buildPathSection, type PathObservation } from './path-section.js';
 import {
   SCHEMA_VERSION,
   type ConfigReport,
@@ -49,6 +50,10 @@ export interface RunRecord {
   readonly heartbeat: HeartbeatSection | null;
   /** Runner-side remarks (probe traffic, missing views); appended to the engine's notes. */
   readonly notes: readonly string[];
+  /** `--start-at`: how late (ms) the measured phase began after its planned instant; absent or null without it. */
+  readonly startSkewMs?: number | null;
+  /** `--rtt`: the emulated network path the load crossed, as observed around the measured phase; absent or null otherwise. */
+  readonly path?: PathObservation | null;
 }
 
 const HOST_SCOPE_NOTE =
@@ -77,6 +82,13 @@ export function configReport(config: RunConfig): ConfigReport {
     runs: config.runs,
     capture: config.capture,
     netns: config.netns,
+    // Scale-out and path options appear only when given, so an ordinary run's config reads as before.
+    ...((config.workers ?? 1) > 1 ? { workers: config.workers } : {}),
+    ...((config.serverWorkers ?? 1) > 1 ? { serverWorkers: config.serverWorkers } : {}),
+    ...(config.source ? { source: [...config.source] } : {}),
+    ...(config.shard ? { shard: { index: config.shard.index, count: config.shard.count } } : {}),
+    ...(config.startAtMs != null ? { startAt: new Date(config.startAtMs).toISOString() } : {}),
+    ...(config.path ? { path: { ...config.path } } : {}),
   };
 }
 
@@ -188,7 +200,23 @@ export function buildRunReport(record: RunRecord): RunReport {
     report.wire = structuredClone(record.wire.section);
   }
   if (record.heartbeat !== null) report.heartbeat = record.heartbeat;
+  report.workers = config.workers ?? 1;
+  if (result.perWorker !== undefined) report.perWorker = result.perWorker.map((share) => ({ ...share, cpu: { ...share.cpu } }));
+  if (config.shard) report.shard = { index: config.shard.index, count: config.shard.count, host: record.machine.hostname };
+  if (record.startSkewMs != null) report.startSkewMs = record.startSkewMs;
+  if (record.path) {
+    report.path = buildPathSection(record.path, { mode: config.mode, latencyMs: report.latencyMs, connectMs: report.connectMs });
+    report.notes.push(pathNote(record.path));
+  }
   return report;
+}
+
+/** The one top-level line a path run carries; the figures are in `path` (one per run, so merged reports keep one). */
+function pathNote(path: PathObservation): string {
+  return (
+    `measured across an emulated network path (${path.impl}, ${path.configured.rttMs} ms RTT configured): generator and server in two ` +
+    'namespaces; see path.model for the latency beside the round-trip model and path.notes for what the path added'
+  );
 }
 
 const HEARTBEAT_SCHEDULE: RunReport['coordinatedOmission'] = {
@@ -283,13 +311,33 @@ function sources(record: RunRecord): Record<string, FigureSource> {
     out['handshakes.server'] = { source: 'server', resolution: 'count', note: 'embedded server /stats delta, h1bench probe requests removed' };
   }
   if (record.serverUsage) {
-    out['server.cpuSec'] = { source: 'kernel', resolution: '10 ms (/proc/<pid>/stat)', note: 'embedded server process' };
+    out['server.cpuSec'] = { source: 'kernel', resolution: '10 ms (/proc/<pid>/stat)', note: 'embedded server process, with --server-workers its worker processes too' };
+  }
+  if (record.path) {
+    out['path.measured'] = {
+      source: 'path',
+      resolution: 'µs',
+      note: 'UDP echo probes, one at a time, from a Node process in the client namespace to one in the server namespace, before the first run',
+    };
+    out['path.tcp'] = {
+      source: 'kernel',
+      resolution: 'count',
+      note: '/proc/net/snmp and /proc/net/netstat of each end’s namespace (the server’s read through /proc/<server pid>/net) over the measured phase: only this run lives there',
+    };
+    out['path.relay'] = { source: 'path', resolution: 'count; CPU 10 ms (/proc) for the bridges', note: 'the delay line relay’s own counters over the measured phase; null for netem' };
+    out.timeWait = {
+      source: 'kernel',
+      resolution: 'count',
+      note:
+        'TIME_WAIT sockets of the target port at the end of the run: serverSide from the server namespace (/proc/<server pid>/net/tcp{,6}), ' +
+        'clientSide from the client namespace; a snapshot, so it includes warm-up and earlier runs within the last 60 s',
+    };
   }
   if (record.wire !== null) {
     out['handshakes.wire'] = {
       source: 'wire',
       resolution: 'count',
-      note: `tcpdump -i lo capture of the measured phase (${record.wire.section.files.join(', ')}): connections whose SYN, SYN-ACK and ACK were all seen`,
+      note: `tcpdump -i ${record.path ? 'any (in the client namespace)' : 'lo'} capture of the measured phase (${record.wire.section.files.join(', ')}): connections whose SYN, SYN-ACK and ACK were all seen`,
     };
     out['teardowns.wire'] = {
       source: 'wire',

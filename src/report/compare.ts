@@ -103,9 +103,13 @@ export function runSamples(report: RunReport): RunSummary[] {
   return report.runs && report.runs.length > 0 ? report.runs : [summarizeRun(report)];
 }
 
-/** `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). */
-export function caseId(config: { readonly mode: string; readonly connections: number }): string {
-  return `${config.mode}-c${config.connections}`;
+/**
+ * `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). A case measured across an
+ * emulated network path carries its RTT: `1.0-c10-rtt10ms`, so it never matches a loopback case.
+ */
+export function caseId(config: { readonly mode: string; readonly connections: number; readonly path?: { readonly rttMs: number } | null }): string {
+  const base = `${config.mode}-c${config.connections}`;
+  return config.path ? `${base}-rtt${config.path.rttMs}ms` : base;
 }
 
 function side(values: number[], confidence: number): SideSummary {
@@ -161,11 +165,12 @@ function ref(report: AnyReport): ReportRef {
 
 /** Differences between two run configs that change what is measured (mode differences are the point; listed anyway). */
 function configDifferences(base: RunReport, current: RunReport): string[] {
-  const keys = ['mode', 'engine', 'connections', 'durationMs', 'pipelining', 'rate', 'method', 'url'] as const;
+  // `path`: an emulated network path (--rtt) against loopback or another path changes everything measured.
+  const keys = ['mode', 'engine', 'connections', 'durationMs', 'pipelining', 'rate', 'method', 'url', 'path'] as const;
   const out: string[] = [];
   for (const key of keys) {
-    const a = base.config[key];
-    const b = current.config[key];
+    const a = base.config[key] ?? null;
+    const b = current.config[key] ?? null;
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${key} ${JSON.stringify(a)} → ${JSON.stringify(b)}`);
   }
   return out;

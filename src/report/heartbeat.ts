@@ -7,6 +7,7 @@ import type { HeartbeatConfig, RunConfig } from '../types.js';
 import { TOOL } from '../version.js';
 import { buildRunReport, type ResolvedTarget } from './build.js';
 import { analyzeHeartbeat, type KeepAliveSysctls } from './heartbeat-analysis.js';
+import type { PathObservation } from './path-section.js';
 import type { RunReport } from './schema.js';
 
 /** Everything observed around one heartbeat run; the runner fills it, the builder only arranges it. */
@@ -22,6 +23,8 @@ export interface HeartbeatRecord {
   readonly machine: MachineInfo;
   /** Runner-side remarks. */
   readonly notes: readonly string[];
+  /** `--rtt`: the emulated network path the beats crossed, as observed around the run; absent or null otherwise. */
+  readonly path?: PathObservation | null;
 }
 
 /** The RunConfig a heartbeat run corresponds to: one connection per client, GET /heartbeat, closed loop. */
@@ -47,6 +50,7 @@ export function heartbeatRunConfig(config: HeartbeatConfig): RunConfig {
     runs: 1,
     capture: null,
     netns: false,
+    path: config.path ?? null,
   };
 }
 
@@ -119,6 +123,7 @@ export function buildHeartbeatReport(record: HeartbeatRecord): RunReport {
     netnsUnavailable: null,
     heartbeat: section,
     notes: [...record.notes, ...section.notes],
+    path: record.path ?? null,
   });
   rtt.destroy();
   connect.destroy();

@@ -1,19 +1,20 @@
 // Merges the reports of repeated runs (--runs N): merged histograms, summed counters, each run's summary kept.
 
-import { ERROR_SAMPLES_PER_CODE, type ErrorSamples, type LatencySummary, type ServerStats as Stats, type WireSection } from '../measurements.js';
+import { ERROR_SAMPLES_PER_CODE, type ErrorSamples, type LatencySummary, type ServerStats as Stats, type WireSection, type WorkerShare } from '../measurements.js';
 import { encodeHistogram, exactRange, mergeEncoded, summarizeMs, type Histogram } from '../metrics/histogram.js';
 import { combineStats } from '../metrics/server-stats.js';
 import { round3, round6 } from '../numbers.js';
 import { summarizeRun } from './build.js';
+import { mergePathSections } from './path-section.js';
 import type { KernelHandshakes, RunReport } from './schema.js';
 
-function addCounts(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
+export function addCounts(into: Record<string, number>, from: Record<string, number>): Record<string, number> {
   for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
   return into;
 }
 
 /** Each code's samples from the runs in order, still bounded to ERROR_SAMPLES_PER_CODE. */
-function mergeSamples(all: readonly ErrorSamples[]): ErrorSamples {
+export function mergeSamples(all: readonly ErrorSamples[]): ErrorSamples {
   const out: ErrorSamples = {};
   for (const samples of all) {
     for (const [code, list] of Object.entries(samples)) {
@@ -25,7 +26,7 @@ function mergeSamples(all: readonly ErrorSamples[]): ErrorSamples {
 }
 
 /** Wire counts of every run summed, their capture files listed; absent unless every run had a capture. */
-function mergeWire(reports: readonly RunReport[]): Pick<RunReport, 'wire' | 'teardowns'> & { handshakes?: number } {
+export function mergeWire(reports: readonly RunReport[]): Pick<RunReport, 'wire' | 'teardowns'> & { handshakes?: number } {
   const sections = reports.map((report) => report.wire);
   if (sections.some((section) => section === undefined) || reports.some((report) => report.teardowns === undefined)) return {};
   const all = sections as WireSection[];
@@ -64,7 +65,7 @@ function mergeWire(reports: readonly RunReport[]): Pick<RunReport, 'wire' | 'tea
  * the runs' own summaries hold the exact ones (µs, 3 decimals of ms), so the merged min, max and every percentile
  * between them stay exact (`summaries` of empty runs are all zeros and ignored).
  */
-function summarizeEncoded(encoded: string[], summaries: readonly LatencySummary[]): { summary: LatencySummary; encoded: string } {
+export function summarizeEncoded(encoded: string[], summaries: readonly LatencySummary[] = []): { summary: LatencySummary; encoded: string } {
   const merged: Histogram = mergeEncoded(encoded);
   const recorded = summaries.filter((s) => s.max > 0);
   const range =
@@ -76,11 +77,13 @@ function summarizeEncoded(encoded: string[], summaries: readonly LatencySummary[
   return out;
 }
 
-function sumNullable(values: Array<number | null>): number | null {
+/** The sum, or null when any value is null (a view some part did not have). */
+export function sumNullable(values: Array<number | null>): number | null {
   return values.some((value) => value === null) ? null : values.reduce<number>((sum, value) => sum + (value ?? 0), 0);
 }
 
-function sumStats(all: Array<Stats | null>): Stats | null {
+/** /stats deltas summed (connectionsOpen, a level, is the last one's); null when any is missing. */
+export function sumStats(all: Array<Stats | null>): Stats | null {
   if (all.length === 0 || all.some((stats) => stats === null)) return null;
   const [head, ...rest] = all as Stats[];
   let total = head!;
@@ -90,7 +93,8 @@ function sumStats(all: Array<Stats | null>): Stats | null {
   return total;
 }
 
-function sumKernel(all: Array<KernelHandshakes | null>): KernelHandshakes | null {
+/** Kernel handshake deltas summed; scope and note from the first; null when any is missing. */
+export function sumKernel(all: Array<KernelHandshakes | null>): KernelHandshakes | null {
   const first = all[0];
   if (!first || all.some((kernel) => kernel === null)) return null;
   const kernels = all as KernelHandshakes[];
@@ -163,7 +167,7 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
   const rss = reports.map((report) => report.server.maxRssBytes);
   const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
   // The first run gives identity, config, target and engine; its own optional sections are replaced below.
-  const { wire: _wire, teardowns: _teardowns, ...identity } = first;
+  const { wire: _wire, teardowns: _teardowns, path: _path, ...identity } = first;
   const merged: RunReport = {
     ...identity,
     durationSec,
@@ -209,10 +213,33 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     notes: [...new Set(reports.flatMap((report) => report.notes))],
     runs: reports.map(summarizeRun),
   };
+  // --workers: each thread's figures summed over the runs (every run splits the load the same way).
+  if (reports.every((report) => report.perWorker !== undefined)) merged.perWorker = sumPerWorker(reports.map((report) => report.perWorker!));
   if (wire.wire !== undefined) {
     merged.wire = wire.wire;
     merged.teardowns = wire.teardowns!;
     merged.handshakes.wire = wireHandshakes!;
   }
+  // Runs over one path: its counters summed, the model checked against the merged latency and connect time.
+  const paths = reports.map((report) => report.path);
+  if (paths.every((path) => path !== undefined)) {
+    merged.path = mergePathSections(paths as NonNullable<RunReport['path']>[], { mode: first.config.mode, latencyMs: merged.latencyMs, connectMs: merged.connectMs });
+  }
   return merged;
+}
+
+/** Per-worker figures of repeated runs, index by index: shares from the first run, counts and CPU summed. */
+function sumPerWorker(all: ReadonlyArray<readonly WorkerShare[]>): WorkerShare[] {
+  return all[0]!.map((share, index) => {
+    const same = all.map((list) => list[index]).filter((item): item is WorkerShare => item !== undefined);
+    return {
+      ...share,
+      completed: same.reduce((total, item) => total + item.completed, 0),
+      errors: same.reduce((total, item) => total + item.errors, 0),
+      cpu: {
+        userSec: round6(same.reduce((total, item) => total + item.cpu.userSec, 0)),
+        systemSec: round6(same.reduce((total, item) => total + item.cpu.systemSec, 0)),
+      },
+    };
+  });
 }

@@ -7,6 +7,7 @@ import { count, DASH, formatMs, formatPerRequest, formatRatio, formatUs, formatV
 import type { SuiteModel, SuiteReport } from './schema.js';
 import { suiteAnswer, type AnswerBlock, type AnswerFigure } from './suite-answer.js';
 import { suiteModel } from './suite-model.js';
+import { renderMeasuredVsModel } from './path-model-table.js';
 
 /** Greedy word wrap for prose lines in a terminal. */
 function wrap(text: string, width: number): string[] {
@@ -68,11 +69,12 @@ export function renderAnswer(blocks: readonly AnswerBlock[]): string[] {
   for (const item of blocks) {
     const runs = Math.min(...item.figures.map((figure) => Math.min(figure.subject.n, figure.reference.n)));
     const [subjectName, referenceName] = SIDE_NAMES[item.kind];
+    const where = item.rttMs === null ? '' : `, across an emulated ${item.rttMs} ms RTT path`;
     const ratio = item.throughputRatio === null ? '' : `; ${item.kind === '1.0-vs-1.1' ? '1.1 serves' : 'pipelining serves'} ${formatRatio(item.kind === '1.0-vs-1.1' ? 1 / item.throughputRatio : item.throughputRatio)} the requests/s`;
     lines.push(
       item.kind === '1.0-vs-1.1'
-        ? `What one request costs in HTTP/1.0 over 1.1 keep-alive (c=${item.connections}, ${Number.isFinite(runs) ? runs : 0} runs each${ratio}):`
-        : `What pipelining (depth ${item.depth}) changes per request against 1.1 keep-alive (c=${item.connections}${ratio}):`,
+        ? `What one request costs in HTTP/1.0 over 1.1 keep-alive (c=${item.connections}${where}, ${Number.isFinite(runs) ? runs : 0} runs each${ratio}):`
+        : `What pipelining (depth ${item.depth}) changes per request against 1.1 keep-alive (c=${item.connections}${where}${ratio}):`,
     );
     const width = Math.max(...item.figures.map((figure) => differenceText(figure).length));
     for (const figure of item.figures) {
@@ -139,6 +141,7 @@ export function renderSuiteSummary(report: SuiteReport, path: string | null = nu
       lines.push(`  c=${connections}  RTT ${String(rttMs).padStart(3)} ms: ${parts.join(' · ')} req/s`);
     }
   }
+  lines.push(...renderMeasuredVsModel(model));
   // The answer comes last, where the eye lands when the run ends.
   const answer = renderAnswer(suiteAnswer(report));
   if (answer.length > 0) lines.push('', ...answer);

@@ -2,6 +2,7 @@
 
 import Table from 'cli-table3';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { pathFacts } from './path-section.js';
 import { runSamples } from './compare.js';
 import { runDistributions, TABLE_PERCENTILES } from './distribution.js';
 import { kernelCountExplanation, timeWaitExplanation } from './explain.js';
@@ -121,6 +122,7 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
     ['generator CPU', cpuText(report)],
   ];
   if (report.server.cpuSec !== null) facts.push(['server CPU', serverCpuText(report)]);
+  if (report.path) facts.push(...pathFacts(report.path));
   facts.push(['latency', report.coordinatedOmission.corrected ? 'open loop, corrected for coordinated omission' : 'closed loop (not corrected for coordinated omission; see --rate)']);
   const width = Math.max(...facts.map(([name]) => name.length));
   for (const [name, value] of facts) lines.push(`${name.padEnd(width)}  ${value}`);

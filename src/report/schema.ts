@@ -14,6 +14,7 @@ import {
   Teardowns,
   TimelinePoint,
   WireSection,
+  WorkerShare,
 } from '../measurements.js';
 
 /** The only schema version this build reads and writes; readers refuse any other (H1B_REPORT_SCHEMA). */
@@ -47,6 +48,19 @@ export const KernelHandshakes = closedObject({
 });
 export type KernelHandshakes = Static<typeof KernelHandshakes>;
 
+/** `--rtt` and friends as validated: the emulated network path asked for (`impl` may say auto; `path.impl` says what ran). */
+export const PathConfigReport = closedObject({
+  rttMs: Type.Number({ minimum: 0 }),
+  jitterMs: Type.Number({ minimum: 0 }),
+  lossPct: Type.Number({ minimum: 0 }),
+  bandwidthBitsPerSec: Nullable(Type.Integer({ minimum: 1 })),
+  impl: Type.Union([Type.Literal('auto'), Type.Literal('netem'), Type.Literal('delay-line')]),
+  priority: Type.Union([Type.Literal('nice'), Type.Literal('realtime')]),
+  /** The delay line's loss and jitter seed; null = drawn fresh. */
+  seed: Nullable(Type.Integer({ minimum: 0 })),
+});
+export type PathConfigReport = Static<typeof PathConfigReport>;
+
 /** Every option of the run as validated (what to measure; output options are not part of a measurement). */
 export const ConfigReport = closedObject({
   mode: ClientModeSchema,
@@ -69,12 +83,24 @@ export const ConfigReport = closedObject({
   runs: Type.Integer({ minimum: 1 }),
   capture: Nullable(Type.String()),
   netns: Type.Boolean(),
+  /** `--workers N`, present when N > 1. */
+  workers: Type.Optional(Type.Integer({ minimum: 2 })),
+  /** `--server-workers N` (embedded server processes), present when N > 1. */
+  serverWorkers: Type.Optional(Type.Integer({ minimum: 2 })),
+  /** `--source`: the local addresses connections bound to, ranges expanded; present when given. */
+  source: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+  /** `--shard I/N`, present when given; connections, requests and rate above are then this shard's share. */
+  shard: Type.Optional(closedObject({ index: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1 }) })),
+  /** `--start-at`, ISO 8601 UTC; present when given. */
+  startAt: Type.Optional(Type.String()),
+  /** Present when the run crossed an emulated network path (--rtt). */
+  path: Type.Optional(PathConfigReport),
 });
 export type ConfigReport = Static<typeof ConfigReport>;
 
 /** Where a figure comes from and at what resolution (engines differ). */
 export const FigureSource = closedObject({
-  source: Type.Union([Type.Literal('client'), Type.Literal('server'), Type.Literal('kernel'), Type.Literal('wire')]),
+  source: Type.Union([Type.Literal('client'), Type.Literal('server'), Type.Literal('kernel'), Type.Literal('wire'), Type.Literal('path')]),
   resolution: Type.String(),
   note: Type.Optional(Type.String()),
 });
@@ -175,6 +201,108 @@ export const HeartbeatSection = closedObject({
 });
 export type HeartbeatSection = Static<typeof HeartbeatSection>;
 
+/** One shard of a merged report (`bench merge`): where and when it ran, and its own headline figures. */
+export const ShardSummary = closedObject({
+  index: Type.Integer({ minimum: 0 }),
+  /** The host name the shard ran on (its pod's name under Kubernetes). */
+  host: Type.String(),
+  /** The shard's measured phase began, ISO 8601 UTC. */
+  startedAt: Type.String(),
+  /** How late the shard's measured phase began after its planned instant (--start-at); null without --start-at. */
+  startSkewMs: Nullable(Type.Number()),
+  /** Generator threads of the shard (--workers). */
+  workers: Type.Integer({ minimum: 1 }),
+  summary: RunSummary,
+});
+export type ShardSummary = Static<typeof ShardSummary>;
+/** Kernel TCP counters of one end's network namespace over the measured phase (only this run lives there). */
+export const PathTcpCounters = closedObject({
+  /** /proc/net/snmp Tcp: RetransSegs delta: segments sent again (loss, or a timer that fired early). */
+  retransSegs: Type.Number({ minimum: 0 }),
+  /** /proc/net/netstat TcpExt: TCPSynRetrans delta: SYNs and SYN-ACKs sent again (1 s each, RFC 6298 §2.1). */
+  synRetrans: Type.Number({ minimum: 0 }),
+  /** TcpExt: DelayedACKs delta: ACKs held back by the delayed-ACK timer (up to 40 ms on Linux). */
+  delayedAcks: Type.Number({ minimum: 0 }),
+  /** TcpExt: TCPTimeouts delta: retransmission timer expiries (RTOs), not fast retransmits. */
+  timeouts: Type.Number({ minimum: 0 }),
+});
+export type PathTcpCounters = Static<typeof PathTcpCounters>;
+
+/** One figure measured across the path beside what the round-trip model says it should be. */
+export const PathModelCheck = closedObject({
+  figure: Type.Union([Type.Literal('latencyP50'), Type.Literal('connectP50')]),
+  /** The model's rule, e.g. "HTTP/1.0: ≥ 2 round trips (handshake, then request and response)". */
+  rule: Type.String(),
+  /** Round trips the model charges this figure. */
+  roundTrips: Type.Number(),
+  /** roundTrips × the configured RTT, ms. */
+  modelMs: Type.Number(),
+  /** The run's own figure (latencyMs.p50 or connectMs.p50), ms. */
+  measuredMs: Type.Number(),
+  /** measuredMs − modelMs. */
+  diffMs: Type.Number(),
+  /** diffMs as a percentage of modelMs; null at RTT 0. */
+  diffPct: Nullable(Type.Number()),
+  /** roundTrips × the path's measured RTT p50 (its own overhead included), ms. */
+  pathModelMs: Type.Number(),
+  /** measuredMs − pathModelMs: what TCP and the server added beyond the path's round trips (server time, delayed ACKs, slow start, loss). */
+  excessMs: Type.Number(),
+});
+export type PathModelCheck = Static<typeof PathModelCheck>;
+
+/** The emulated network path a run crossed (--rtt): what was asked, what the path measured, what it cost, and the model beside the run. */
+export const PathSection = closedObject({
+  /** The implementation that carried the traffic. */
+  impl: Type.Union([Type.Literal('netem'), Type.Literal('delay-line')]),
+  configured: closedObject({
+    rttMs: Type.Number(),
+    jitterMs: Type.Number(),
+    lossPct: Type.Number(),
+    bandwidthBitsPerSec: Nullable(Type.Number()),
+  }),
+  priority: Type.Union([Type.Literal('nice'), Type.Literal('realtime')]),
+  /** UDP echo probes across the path (client end → server end, one at a time) before the first run, ms. */
+  measured: closedObject({
+    probes: Type.Integer({ minimum: 1 }),
+    samples: Type.Integer({ minimum: 0 }),
+    lost: Type.Integer({ minimum: 0 }),
+    minMs: Type.Number(),
+    p50Ms: Type.Number(),
+    p99Ms: Type.Number(),
+    maxMs: Type.Number(),
+  }),
+  /** measured.p50Ms − configured.rttMs: what the path itself adds to each round trip, ms. */
+  overheadMs: Type.Number(),
+  /** The delay line's relay over the measured phase; null for netem (the kernel does the work). */
+  relay: Nullable(
+    closedObject({
+      packets: Type.Number(),
+      forwarded: Type.Number(),
+      /** Dropped by the loss draw. */
+      dropped: Type.Number(),
+      /** Dropped by a full queue (1000 packets per direction, netem's default limit). */
+      overflow: Type.Number(),
+      bytes: Type.Number(),
+      /** Datagrams lost for want of UDP buffer between the bridges and the relay: losses outside the model. */
+      udpBufferErrors: Type.Number(),
+      cpuUs: Type.Number(),
+      cpuUsPerPacket: Type.Number(),
+      /** Both socat TUN bridges (10 ms resolution). */
+      bridgeCpuUs: Type.Number(),
+      bridgeCpuUsPerPacket: Type.Number(),
+      /** How late the relay handed packets to the kernel after their due time, µs, since the path opened (a distribution, not a delta). */
+      lateUsSinceOpen: closedObject({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }),
+    }),
+  ),
+  /** Kernel TCP counters of each end's namespace over the measured phase; server null where its namespace could not be read. */
+  tcp: closedObject({ client: PathTcpCounters, server: Nullable(PathTcpCounters) }),
+  /** The run's latency and connect time beside the round-trip model (1.0: latency ≥ 2 r, connect ≈ r; 1.1: ≈ r). */
+  model: Type.Array(PathModelCheck),
+  /** What the path adds and where the run departs from the model, in words (ms and %). */
+  notes: Type.Array(Type.String()),
+});
+export type PathSection = Static<typeof PathSection>;
+
 /** A `bench run` (or `bench heartbeat`) report. */
 export const RunReport = closedObject({
   ...identity,
@@ -236,6 +364,21 @@ export const RunReport = closedObject({
   heartbeat: Type.Optional(HeartbeatSection),
   /** Present with --capture. */
   wire: Type.Optional(WireSection),
+  /** Generator threads that ran the load (--workers; the sum over shards in a merged report); absent in older reports. */
+  workers: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Present with --workers N > 1: each thread's share, completed requests and CPU. */
+  perWorker: Type.Optional(Type.Array(WorkerShare)),
+  /** Present with --shard I/N: which shard this is and the host it ran on. */
+  shard: Type.Optional(closedObject({ index: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 1 }), host: Type.String() })),
+  /**
+   * Present with --start-at: how late (ms, negative = early) the measured phase began after its planned instant,
+   * the --start-at instant plus the warm-up and a fixed slack (see README, Scale out); by this machine's clock.
+   */
+  startSkewMs: Type.Optional(Type.Number()),
+  /** Present in a report merged from shards (`bench merge`): each shard's own summary, in index order. */
+  shards: Type.Optional(Type.Array(ShardSummary)),
+  /** Present with --rtt: the emulated network path the traffic crossed. */
+  path: Type.Optional(PathSection),
 });
 export type RunReport = Static<typeof RunReport>;
 
@@ -273,13 +416,44 @@ export const CaseModel = closedObject({
 });
 export type CaseModel = Static<typeof CaseModel>;
 
+/** A case measured across an emulated path (`bench suite --rtt`) beside what the model predicts from its loopback case. */
+export const MeasuredPoint = closedObject({
+  /** The path case, e.g. `1.0-c10-rtt10ms`. */
+  id: Type.String(),
+  /** The loopback case the model predicts from (same mode and connections); null when the suite has none. */
+  baseId: Nullable(Type.String()),
+  mode: Type.String(),
+  connections: Type.Number(),
+  /** Configured RTT, ms. */
+  rttMs: Type.Number(),
+  /** The path's own measured RTT p50 (its probe), ms. */
+  pathRttP50Ms: Type.Number(),
+  impl: Type.Union([Type.Literal('netem'), Type.Literal('delay-line')]),
+  /** Medians across the case's runs, as in `headlines`. */
+  measured: closedObject({
+    requestsPerSec: Type.Number(),
+    p50Ms: Type.Number(),
+    p99Ms: Type.Number(),
+    connectP50Ms: Type.Number(),
+    handshakesPerRequest: Type.Number(),
+  }),
+  /** The model's prediction for this RTT from the loopback case; null without one. */
+  model: Nullable(closedObject({ requestsPerSec: Type.Number(), p50Ms: Type.Number() })),
+  /** measured − model: req/s in % of the model, p50 in ms and %; null without a model. */
+  diff: Nullable(closedObject({ requestsPerSecPct: Nullable(Type.Number()), p50Ms: Type.Number(), p50Pct: Nullable(Type.Number()) })),
+});
+export type MeasuredPoint = Static<typeof MeasuredPoint>;
+
 /** The suite's headline table and its RTT what-if model (labelled as a model, not a measurement). */
 export const SuiteModel = closedObject({
   kind: Type.Literal('rtt-model'),
   note: Type.String(),
   rttsMs: Type.Array(Type.Number()),
+  /** Loopback cases only: the model's basis. */
   headlines: Type.Array(CaseHeadline),
   cases: Type.Array(CaseModel),
+  /** Present when the suite ran cases across emulated paths (--rtt): each beside the model's prediction. */
+  measured: Type.Optional(Type.Array(MeasuredPoint)),
 });
 export type SuiteModel = Static<typeof SuiteModel>;
 

@@ -32,6 +32,8 @@ export interface TimeWaitLeft {
 export interface AnswerBlock {
   readonly kind: '1.0-vs-1.1' | 'pipeline-vs-1.1';
   readonly connections: number;
+  /** The RTT of the emulated path both sides crossed (`bench suite --rtt`); null on loopback. */
+  readonly rttMs: number | null;
   /** Pipelining depth of the subject; 1 otherwise. */
   readonly depth: number;
   readonly subjectId: string;
@@ -85,6 +87,7 @@ function block(kind: AnswerBlock['kind'], subject: SuiteCase, reference: SuiteCa
   return {
     kind,
     connections: subject.connections,
+    rttMs: rttOf(subject),
     depth: subject.report.config.pipelining,
     subjectId: subject.id,
     referenceId: reference.id,
@@ -97,8 +100,11 @@ function block(kind: AnswerBlock['kind'], subject: SuiteCase, reference: SuiteCa
   };
 }
 
+/** The RTT of the path a case crossed, null on loopback: cases are compared only at the same one. */
+const rttOf = (item: SuiteCase): number | null => item.report.config.path?.rttMs ?? null;
+
 /**
- * For every connection count the suite ran 1.1 at: HTTP/1.0 against it, then pipelining against it, where those
+ * For every connection count (and path RTT) the suite ran 1.1 at: HTTP/1.0 against it, then pipelining against it, where those
  * cases exist and completed requests. Empty when the suite has no 1.1 case to compare with.
  */
 export function suiteAnswer(report: SuiteReport, confidence = 0.95): AnswerBlock[] {
@@ -106,7 +112,8 @@ export function suiteAnswer(report: SuiteReport, confidence = 0.95): AnswerBlock
   const usable = (item: SuiteCase | undefined): item is SuiteCase => item !== undefined && item.report.requests.completed > 0;
   for (const reference of report.cases.filter((item) => item.mode === '1.1')) {
     if (!usable(reference)) continue;
-    const at = (mode: string): SuiteCase | undefined => report.cases.find((item) => item.mode === mode && item.connections === reference.connections);
+    const at = (mode: string): SuiteCase | undefined =>
+      report.cases.find((item) => item.mode === mode && item.connections === reference.connections && rttOf(item) === rttOf(reference));
     const http10 = at('1.0');
     const pipeline = at('pipeline');
     if (usable(http10)) out.push(block('1.0-vs-1.1', http10, reference, confidence));

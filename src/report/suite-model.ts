@@ -8,7 +8,7 @@
 
 import { median } from './stats.js';
 import { runSamples } from './compare.js';
-import type { CaseHeadline, CaseModel, SuiteCase, SuiteModel } from './schema.js';
+import type { CaseHeadline, CaseModel, MeasuredPoint, SuiteCase, SuiteModel } from './schema.js';
 import { roundTo } from '../numbers.js';
 
 export const MODEL_RTTS_MS: readonly number[] = Object.freeze([1, 10, 50, 100]);
@@ -59,13 +59,57 @@ export const MODEL_NOTE =
   'Model, not a measurement: each request adds (1 + handshakes/request) round trips to the loopback time ' +
   '(1/depth + handshakes/request when pipelined); ignores TLS, slow start, loss and bandwidth.';
 
-export function suiteModel(cases: readonly SuiteCase[], rttsMs: readonly number[] = MODEL_RTTS_MS): SuiteModel {
-  const headlines = cases.map(caseHeadline);
+const pct = (value: number, of: number): number | null => (of > 0 ? roundTo(((value - of) / of) * 100, 1) : null);
+
+/**
+ * A case measured across an emulated path beside the model's prediction for its RTT from `base`, the loopback
+ * case of the same mode and connections (null without one).
+ */
+export function measuredPoint(item: SuiteCase, base: CaseModel | null): MeasuredPoint | null {
+  const path = item.report.path;
+  if (!path) return null;
+  const headline = caseHeadline(item);
+  const prediction = base?.predictions.find((entry) => entry.rttMs === path.configured.rttMs) ?? null;
   return {
-    kind: 'rtt-model',
-    note: MODEL_NOTE,
-    rttsMs: [...rttsMs],
-    headlines,
-    cases: headlines.map((headline) => caseModel(headline, rttsMs)),
+    id: item.id,
+    baseId: base?.id ?? null,
+    mode: item.mode,
+    connections: item.connections,
+    rttMs: path.configured.rttMs,
+    pathRttP50Ms: path.measured.p50Ms,
+    impl: path.impl,
+    measured: {
+      requestsPerSec: headline.requestsPerSec,
+      p50Ms: headline.p50Ms,
+      p99Ms: headline.p99Ms,
+      connectP50Ms: headline.connectP50Ms,
+      handshakesPerRequest: headline.handshakesPerRequest,
+    },
+    model: prediction ? { requestsPerSec: prediction.requestsPerSec, p50Ms: prediction.p50Ms } : null,
+    diff: prediction
+      ? {
+          requestsPerSecPct: pct(headline.requestsPerSec, prediction.requestsPerSec),
+          p50Ms: roundTo(headline.p50Ms - prediction.p50Ms, 3),
+          p50Pct: pct(headline.p50Ms, prediction.p50Ms),
+        }
+      : null,
   };
+}
+
+/**
+ * The model from the loopback cases, predicted at `rttsMs` and at every RTT a path case ran at; the path cases
+ * (`bench suite --rtt`) as measured points beside those predictions.
+ */
+export function suiteModel(cases: readonly SuiteCase[], rttsMs: readonly number[] = MODEL_RTTS_MS): SuiteModel {
+  const loopback = cases.filter((item) => !item.report.config.path);
+  const onPath = cases.filter((item) => item.report.config.path);
+  const rtts = [...new Set([...rttsMs, ...onPath.map((item) => item.report.config.path!.rttMs)])].sort((a, b) => a - b);
+  const headlines = loopback.map(caseHeadline);
+  const models = headlines.map((headline) => caseModel(headline, rtts));
+  const model: SuiteModel = { kind: 'rtt-model', note: MODEL_NOTE, rttsMs: rtts, headlines, cases: models };
+  if (onPath.length > 0) {
+    const baseOf = (item: SuiteCase): CaseModel | null => models.find((entry) => entry.mode === item.mode && entry.connections === item.connections) ?? null;
+    model.measured = onPath.map((item) => measuredPoint(item, baseOf(item))).filter((point): point is MeasuredPoint => point !== null);
+  }
+  return model;
 }

@@ -38,14 +38,27 @@ function installExitHook(): void {
   });
 }
 
+/** Where and how the server child starts; the defaults give a server on 127.0.0.1 in this namespace. */
+export interface ServerLaunch {
+  /** Address to listen on; default 127.0.0.1 (an emulated path's server end: 10.77.0.1). */
+  readonly host?: string;
+  /**
+   * Rewrites the server's argv before spawning, e.g. `ip netns exec NS …` to start it in another namespace. Each
+   * wrapper must exec its command, so the PID stays the server's own (its CPU and its /proc/<pid>/net are read).
+   */
+  readonly wrap?: (argv: readonly string[]) => string[];
+}
+
 /**
  * Start `bench serve --mode <mode> --host 127.0.0.1 --port 0` and resolve once it prints its URL.
  * The child gets its own process group (detached) so a Ctrl-C at the terminal reaches only
  * h1bench, which then still reads the server's /stats and stops it itself.
  */
-export async function startEmbeddedServer(mode: ServerMode, extraArgs: readonly string[] = []): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(mode: ServerMode, extraArgs: readonly string[] = [], launch: ServerLaunch = {}): Promise<EmbeddedServer> {
   installExitHook();
-  const child = spawn(process.execPath, [CLI_MAIN, 'serve', '--mode', mode, '--host', '127.0.0.1', '--port', '0', ...extraArgs], {
+  const argv = [process.execPath, CLI_MAIN, 'serve', '--mode', mode, '--host', launch.host ?? '127.0.0.1', '--port', '0', ...extraArgs];
+  const [file, ...args] = launch.wrap ? launch.wrap(argv) : argv;
+  const child = spawn(file!, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -7,7 +7,8 @@ import { machineInfo } from '../metrics/machine.js';
 import { buildHeartbeatReport } from '../report/heartbeat.js';
 import type { RunReport } from '../report/schema.js';
 import type { HeartbeatConfig } from '../types.js';
-import { observe, type Observer } from './observe.js';
+import { observe, type ObserveOptions, type Observer } from './observe.js';
+import type { PathPhase, PathRunView } from './path-view.js';
 import { describeTarget, openTarget, type ActiveTarget } from './target.js';
 
 export interface HeartbeatRunOptions {
@@ -16,10 +17,15 @@ export interface HeartbeatRunOptions {
   readonly onProgress?: (progress: HeartbeatProgress) => void;
   /** Picks the victims and the injection moment (injectable for tests). */
   readonly random?: () => number;
+  /**
+   * The clients run in an emulated path's client namespace (path-child-main.ts) against a server started there by
+   * the path's owner: how to reach it, and the path's view. Absent: the target from the config, host views.
+   */
+  readonly onPath?: { readonly target: () => Promise<ActiveTarget>; readonly view: PathRunView };
 }
 
 /** `bench serve` flags the embedded server needs for a heartbeat run. */
-function serverArgs(config: HeartbeatConfig): string[] {
+export function heartbeatServerArgs(config: HeartbeatConfig): string[] {
   const args = ['--heartbeat-timeout', `${config.run.timeoutMs}ms`];
   if (config.tcpKeepAliveMs > 0) args.push('--tcp-keepalive', `${config.tcpKeepAliveMs}ms`);
   return args;
@@ -31,13 +37,14 @@ function serverArgs(config: HeartbeatConfig): string[] {
  * and every client process are always released, also on errors and aborts.
  */
 export async function runHeartbeatReport(config: HeartbeatConfig, options: HeartbeatRunOptions): Promise<RunReport> {
-  const opening = openObserved(config);
+  const opening = openObserved(config, options.onPath);
   const pending = opening.then(({ target }): HeartbeatTarget => ({ url: target.url, pid: target.server?.pid ?? null }));
   pending.catch(() => {}); // awaited (and its failure reported) by runHeartbeat
   try {
     const runOptions = options.random === undefined ? { signal: options.signal } : { signal: options.signal, random: options.random };
     const outcome = await runHeartbeat(config.run, pending, { ...runOptions, onProgress: (p) => options.onProgress?.(p) });
-    const { target, observer } = await opening;
+    const { target, observer, pathPhase } = await opening;
+    const path = pathPhase ? await pathPhase.close() : null;
     const seen = await observer.close();
     return buildHeartbeatReport({
       config,
@@ -49,6 +56,7 @@ export async function runHeartbeatReport(config: HeartbeatConfig, options: Heart
       keepAlive: config.tcpKeepAliveMs > 0 ? await readKeepAliveSysctls() : null,
       machine: machineInfo(),
       notes: seen.notes,
+      path,
     });
   } finally {
     // A server still starting is stopped too.
@@ -57,10 +65,13 @@ export async function runHeartbeatReport(config: HeartbeatConfig, options: Heart
 }
 
 /** Start the target and open the views on it; the target is released if the views cannot be opened. */
-async function openObserved(config: HeartbeatConfig): Promise<{ target: ActiveTarget; observer: Observer }> {
-  const target = await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: serverArgs(config) });
+async function openObserved(config: HeartbeatConfig, onPath: HeartbeatRunOptions['onPath']): Promise<{ target: ActiveTarget; observer: Observer; pathPhase: PathPhase | null }> {
+  const target = onPath ? await onPath.target() : await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: heartbeatServerArgs(config) });
   try {
-    return { target, observer: await observe(target, { kernelScope: 'host', capture: null }) };
+    // In a path's client namespace the kernel counters are exact, and the server's TIME_WAIT is read in its own.
+    const views: ObserveOptions = onPath ? { kernelScope: 'namespace', capture: null, serverNetDir: onPath.view.serverNetDir } : { kernelScope: 'host', capture: null };
+    const observer = await observe(target, views);
+    return { target, observer, pathPhase: onPath ? await onPath.view.open() : null };
   } catch (error) {
     await target.release();
     throw error;

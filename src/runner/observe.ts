@@ -1,9 +1,10 @@
 // The views around a measured phase: server /stats, kernel counters, process CPU, TIME_WAIT and the wire, taken
 // before and after it so their deltas cover exactly the phase. Every measuring command uses this, in this order.
 
+import { isIP } from 'node:net';
 import type { KernelDeltas, ServerStats, TimeWaitCount, WireCounts } from '../measurements.js';
 import { readTcpSnmp, readTimeWait, snmpDelta, type TcpSnmp } from '../metrics/kernel.js';
-import { cpuDelta, readProcessUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
+import { cpuDelta, readProcessTreeUsage, selfUsage, type ProcessUsage } from '../metrics/process-usage.js';
 import { startRunCapture, type RunCapture } from '../wire/run-wire.js';
 import type { ActiveTarget } from './target.js';
 
@@ -12,6 +13,13 @@ export interface ObserveOptions {
   readonly kernelScope: 'host' | 'namespace';
   /** `--capture FILE`: tcpdump the phase (run number `run` of a series gets its own file); null = no capture. */
   readonly capture: { readonly file: string; readonly run: number } | null;
+  /** Interface the capture listens on; default `lo`. */
+  readonly captureIface?: string;
+  /**
+   * `/proc/<pid>/net` of a process in the server's network namespace when it is not this one (an emulated path):
+   * server-side TIME_WAIT sockets are counted there, client-side ones here. Absent: both here.
+   */
+  readonly serverNetDir?: string;
 }
 
 /** What the views showed over one measured phase; null where a view was unavailable. */
@@ -43,18 +51,21 @@ export interface Observer {
 export async function observe(target: ActiveTarget, options: ObserveOptions): Promise<Observer> {
   const notes: string[] = [];
   const statsBefore = await serverSnapshot(target, notes, 'before', true);
-  const capture: RunCapture | null = options.capture ? await startRunCapture(options.capture.file, target.port, options.capture.run) : null;
+  const capture: RunCapture | null = options.capture ? await startRunCapture(options.capture.file, target.port, options.capture.run, options.captureIface) : null;
   const kernelBefore = await readTcpSnmp();
-  const serverBefore = target.server ? await readProcessUsage(target.server.pid) : null;
+  // Across a path the server accepts in its own namespace: its PassiveOpens are counted there.
+  const serverKernelBefore = options.serverNetDir === undefined ? null : await readTcpSnmp(`${options.serverNetDir}/snmp`);
+  const serverBefore = target.server ? await readProcessTreeUsage(target.server.pid) : null;
   const selfBefore = selfUsage();
   return {
     async close(): Promise<Observation> {
       const selfAfter = selfUsage();
       const kernelAfter = await readTcpSnmp();
+      const serverKernelAfter = options.serverNetDir === undefined ? null : await readTcpSnmp(`${options.serverNetDir}/snmp`);
       const wire = capture ? await capture.finish() : null;
-      const serverAfter = target.server ? await readProcessUsage(target.server.pid) : null;
+      const serverAfter = target.server ? await readProcessTreeUsage(target.server.pid) : null;
       const statsAfter = statsBefore ? await serverSnapshot(target, notes, 'after', false) : null;
-      const timeWait = await readTimeWait(target.port);
+      const timeWait = await timeWaitOf(target.port, targetAddress(target), options.serverNetDir);
       if (target.probe && target.probe.serverClosedConnections > 0) {
         notes.push(
           `timeWait.serverSide includes ${target.probe.serverClosedConnections} connection(s) of h1bench's own /stats probes ` +
@@ -62,7 +73,7 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
         );
       }
       return {
-        kernel: kernelDeltas(kernelBefore, kernelAfter, options.kernelScope),
+        kernel: kernelDeltas(kernelBefore, kernelAfter, options.kernelScope, options.serverNetDir === undefined ? null : [serverKernelBefore, serverKernelAfter]),
         timeWait,
         serverDelta: statsBefore && statsAfter && target.probe ? target.probe.delta(statsBefore, statsAfter) : null,
         serverUsage: usageDelta(serverBefore, serverAfter),
@@ -77,6 +88,14 @@ export async function observe(target: ActiveTarget, options: ObserveOptions): Pr
   };
 }
 
+/** TIME_WAIT of `port`: both sides here, or the server's side in the namespace behind `serverNetDir` and the client's here. */
+async function timeWaitOf(port: number, address: string | null, serverNetDir: string | undefined): Promise<TimeWaitCount | null> {
+  if (serverNetDir === undefined) return readTimeWait(port, undefined, address);
+  const [server, client] = await Promise.all([readTimeWait(port, serverNetDir, address), readTimeWait(port, undefined, address)]);
+  if (!server || !client) return null;
+  return { serverSide: server.serverSide, clientSide: client.clientSide };
+}
+
 /** Snapshot /stats; a server that stopped answering (killed mid-run) costs the server view, not the report. */
 async function serverSnapshot(target: ActiveTarget, notes: string[], when: string, calibrate: boolean): Promise<ServerStats | null> {
   if (!target.probe) return null;
@@ -88,13 +107,27 @@ async function serverSnapshot(target: ActiveTarget, notes: string[], when: strin
   }
 }
 
-function kernelDeltas(before: TcpSnmp | null, after: TcpSnmp | null, scope: 'host' | 'namespace'): KernelDeltas | null {
+/** ActiveOpens here; PassiveOpens here, or in the server's namespace when it has its own (`server`: its before and after). */
+function kernelDeltas(
+  before: TcpSnmp | null,
+  after: TcpSnmp | null,
+  scope: 'host' | 'namespace',
+  server: readonly [TcpSnmp | null, TcpSnmp | null] | null,
+): KernelDeltas | null {
   if (!before || !after) return null;
-  return { activeOpens: snmpDelta(before, after, 'ActiveOpens'), passiveOpens: snmpDelta(before, after, 'PassiveOpens'), scope };
+  const [passiveBefore, passiveAfter] = server ?? [before, after];
+  if (!passiveBefore || !passiveAfter) return null;
+  return { activeOpens: snmpDelta(before, after, 'ActiveOpens'), passiveOpens: snmpDelta(passiveBefore, passiveAfter, 'PassiveOpens'), scope };
 }
 
 function usageDelta(before: ProcessUsage | null, after: ProcessUsage | null): Observation['serverUsage'] {
   if (!before || !after) return null;
   const cpu = cpuDelta(before, after);
   return { cpuSec: cpu.userSec + cpu.systemSec, maxRssBytes: after.maxRssBytes };
+}
+
+/** The target's IP (a literal URL host or the embedded server's), so TIME_WAIT is split by address and port; else null. */
+function targetAddress(target: ActiveTarget): string | null {
+  const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) === 0 ? null : host;
 }

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION, type RunReport, type SuiteCase, type SuiteReport } from
 import { suiteModel } from '../report/suite-model.js';
 import type { RunConfig } from '../types.js';
 import { TOOL } from '../version.js';
+import { PathSessions } from './path-run.js';
 import { runOnce, type RunEvent } from './run.js';
 import { openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
@@ -59,8 +60,14 @@ export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<
   const started = now();
   const targets = new Map<string, ActiveTarget>();
   const perCase: RunReport[][] = plan.cases.map(() => []);
+  // Cases across an emulated path (--rtt): one path per RTT, its servers and generator child (runner/path-run.ts).
+  const paths = new PathSessions();
   try {
     for (const item of plan.cases) {
+      if (item.config.path) {
+        await paths.prepare(item.config);
+        continue;
+      }
       const key = targetKey(item.config);
       if (!targets.has(key)) targets.set(key, await openTarget(targetSpecFor(item.config)));
     }
@@ -72,18 +79,17 @@ export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<
         const item = plan.cases[index] as SuiteCasePlan;
         step++;
         options.onEvent?.({ type: 'case-start', caseId: item.id, run, runs: plan.runs, step, steps });
-        const target = targets.get(targetKey(item.config)) as ActiveTarget;
-        const report = await runOnce(item.config, target, {
-          createEngine: options.createEngine,
-          signal: options.signal,
-          onEvent: (event) => options.onEvent?.({ type: 'run', caseId: item.id, event }),
-        }, run);
+        const onEvent = (event: RunEvent): void => options.onEvent?.({ type: 'run', caseId: item.id, event });
+        const report = item.config.path
+          ? await paths.runOnce(item.config, { signal: options.signal, onEvent }, run)
+          : await runOnce(item.config, targets.get(targetKey(item.config)) as ActiveTarget, { createEngine: options.createEngine, signal: options.signal, onEvent }, run);
         (perCase[index] as RunReport[]).push(report);
         options.onEvent?.({ type: 'case-done', caseId: item.id, run, report });
       }
     }
   } finally {
     for (const target of targets.values()) await target.release();
+    await paths.close();
   }
 
   const cases: SuiteCase[] = [];

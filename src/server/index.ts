@@ -11,7 +11,7 @@ import { Connection } from './connection.js';
 import type { ServerContext } from './context.js';
 import { startDeadlineSweep } from './deadlines.js';
 import { DEFAULT_WAIT_MS, ServerEvents, type ServerEventMap, type ServerEventName, type ServerListener } from './events.js';
-import { PLUGINS, type ServerPlugin } from './plugins.js';
+import { PLUGINS, type PluginFactory, type ServerPlugin } from './plugins.js';
 import { RouteTable } from './routes.js';
 import { StatsCounters } from './stats.js';
 import { loadTlsIdentity, type TlsCertificateInfo } from './tls-identity.js';
@@ -58,6 +58,8 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** Timers of the deadline sweep; pass ManualTimers over the same ManualClock to drive timeouts by hand. */
   readonly timers?: Timers;
+  /** Route modules loaded after the built-in ones, so their exact paths replace built-in ones (a cluster worker's /stats). */
+  readonly plugins?: readonly PluginFactory[];
 }
 
 /** The text of `/` for a body of `size` bytes: "Hello, World!" repeated and cut to size. */
@@ -108,7 +110,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     notFound,
     shuttingDown: false,
   };
-  const plugins: ServerPlugin[] = PLUGINS.map((factory) => factory(ctx));
+  const plugins: ServerPlugin[] = [...PLUGINS, ...(options.plugins ?? [])].map((factory) => factory(ctx));
   for (const plugin of plugins) {
     for (const route of plugin.routes ?? []) ctx.routes.add(route);
     if (plugin.onConnectionClose) ctx.closeHooks.push(plugin.onConnectionClose.bind(plugin));

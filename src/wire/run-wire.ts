@@ -20,10 +20,13 @@ export function captureFileFor(file: string, run: number): string {
   return dot > slash + 1 ? `${file.slice(0, dot)}-run${run}${file.slice(dot)}` : `${file}-run${run}`;
 }
 
-/** Start tcpdump on `port` (headers only) for the measured phase of run number `run`. */
-export async function startRunCapture(file: string, port: number, run: number): Promise<RunCapture> {
+/**
+ * Start tcpdump on `port` (headers only) for the measured phase of run number `run`, on `iface` (`lo`; `any` in an
+ * emulated path's client namespace, where the traffic crosses the path device and the flush marker goes over lo).
+ */
+export async function startRunCapture(file: string, port: number, run: number, iface = 'lo'): Promise<RunCapture> {
   const path = captureFileFor(file, run);
-  const capture = await PacketCapture.start({ file: path, port });
+  const capture = await PacketCapture.start({ file: path, port, iface });
   return {
     async finish(): Promise<WireCounts> {
       const stats = await capture.stop();

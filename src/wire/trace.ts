@@ -12,6 +12,8 @@ export interface LiveTraceOptions {
   /** Where tcpdump writes the capture. */
   readonly file: string;
   readonly timeoutMs?: number;
+  /** Interface tcpdump listens on; default `lo` (`any` inside an emulated path's client namespace). */
+  readonly iface?: string;
 }
 
 export interface LiveTrace {
@@ -30,7 +32,7 @@ export interface LiveTrace {
 export async function traceExchange(options: LiveTraceOptions): Promise<LiveTrace> {
   const port = Number(options.url.port || 80);
   // 4 KiB per packet keeps small HTTP messages whole for Wireshark; the exchange is too small to fill the ring.
-  const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096 });
+  const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096, ...(options.iface ? { iface: options.iface } : {}) });
   let exchange: ExchangeResult | null = null;
   let failure: Error | null = null;
   let stats: CaptureStats;

@@ -16,19 +16,31 @@ export interface CliResult {
 }
 
 /**
- * Run `bench <args>`; `onStderrLine` sees each stderr line with the child (to send it a signal
- * once it reports a phase). The child is killed after `limitMs` so a hung run fails the test.
+ * Run `bench <args>`; `onStderrLine` and `onStdoutLine` see each line with the child (to send it a signal
+ * once it reports a phase or prints its URL). The child is killed after `limitMs` so a hung run fails the test.
  */
 export function runCli(
   args: readonly string[],
-  options: { limitMs?: number; cwd?: string; onStderrLine?: (line: string, child: ChildProcess) => void } = {},
+  options: {
+    limitMs?: number;
+    cwd?: string;
+    onStderrLine?: (line: string, child: ChildProcess) => void;
+    onStdoutLine?: (line: string, child: ChildProcess) => void;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let pending = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    let pendingOut = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      pendingOut += chunk;
+      const lines = pendingOut.split('\n');
+      pendingOut = lines.pop() ?? '';
+      for (const line of lines) options.onStdoutLine?.(line, child);
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
       pending += chunk;

@@ -91,6 +91,8 @@ describe('parseRunArgs', () => {
     rejects({ header: 'Content-Length: 5' }, 'H1B_INVALID_OPTION', /set by h1bench/);
     rejects({ header: 'Connection: close' }, 'H1B_INVALID_OPTION', /set by h1bench/);
     rejects({ method: 'GE T' }, 'H1B_INVALID_OPTION', /--method/);
+    rejects({ rtt: '10ms', workers: '2' }, 'H1B_INVALID_OPTION', /--rtt runs one generator .*--workers/);
+    rejects({ rtt: '10ms', source: ['127.0.0.2'], serverWorkers: '2' }, 'H1B_INVALID_OPTION', /drop --server-workers, --source/);
   });
 });
 

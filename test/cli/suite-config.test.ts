@@ -13,8 +13,8 @@ function throwsCode(fn: () => unknown, code: string, message?: RegExp): void {
 }
 
 describe('presets', () => {
-  test('quick and standard ship in bench/suites/', () => {
-    assert.deepEqual(presetNames(), ['quick', 'standard']);
+  test('paths, quick and standard ship in bench/suites/', () => {
+    assert.deepEqual(presetNames(), ['paths', 'quick', 'standard']);
   });
 
   test('quick: the three modes, enough runs for a significant test, well under a minute', () => {
@@ -63,7 +63,8 @@ describe('--file', () => {
     ['connections', { modes: ['1.1'], connections: [0], runs: 1, duration: '1s' }, /"connections"/],
     ['runs', { modes: ['1.1'], connections: [1], runs: 0, duration: '1s' }, /"runs"/],
     ['duration', { modes: ['1.1'], connections: [1], runs: 1 }, /"duration"/],
-    ['unknown', { modes: ['1.1'], connections: [1], runs: 1, duration: '1s', rtt: 5 }, /unknown field\(s\) rtt/],
+    ['unknown', { modes: ['1.1'], connections: [1], runs: 1, duration: '1s', latency: 5 }, /unknown field\(s\) latency/],
+    ['rtt', { modes: ['1.1'], connections: [1], runs: 1, duration: '1s', rtt: 5 }, /"rtt" must be an array of round-trip times/],
   ];
   for (const [name, content, message] of cases) {
     test(`rejects ${name}`, async () => {

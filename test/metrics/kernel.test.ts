@@ -62,6 +62,19 @@ describe('countTimeWait', () => {
     assert.deepEqual(countTimeWait(TCP6, 0xc350), { serverSide: 0, clientSide: 1 });
   });
 
+  test('with the target address, a --source client whose own port is the target port stays on the client side', () => {
+    // Target 127.0.0.1:8080. Row 1: a client bound to 127.0.0.2 that drew port 8080 as its ephemeral port.
+    const rows = `  sl  local_address rem_address   st
+   0: 0100007F:1F90 0200007F:D2A4 06 00000000:00000000 03:000016F9 00000000     0        0 0 3
+   1: 0200007F:1F90 0100007F:1F90 06 00000000:00000000 03:000016F9 00000000     0        0 0 3
+   2: 0300007F:D2A8 0100007F:1F90 06 00000000:00000000 03:000016F9 00000000     0        0 0 3
+`;
+    assert.deepEqual(countTimeWait(rows, 8080), { serverSide: 2, clientSide: 1 }, 'by port alone, row 1 looks like the server');
+    assert.deepEqual(countTimeWait(rows, 8080, '127.0.0.1'), { serverSide: 1, clientSide: 2 });
+    assert.deepEqual(countTimeWait(TCP6, 8080, '::1'), { serverSide: 1, clientSide: 0 });
+    assert.deepEqual(countTimeWait(TCP6, 8080, '127.0.0.1'), { serverSide: 0, clientSide: 0 });
+  });
+
   test('ignores a header-only or empty file', () => {
     assert.deepEqual(countTimeWait(TCP.split('\n')[0]!, 8080), { serverSide: 0, clientSide: 0 });
     assert.deepEqual(countTimeWait('', 8080), { serverSide: 0, clientSide: 0 });

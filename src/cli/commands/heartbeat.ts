@@ -1,15 +1,17 @@
 // `bench heartbeat`: heartbeat clients against the embedded server, a failure injected, detection measured.
 
 import type { Argv, CommandModule } from 'yargs';
-import { injectionWindowMs } from '../../client/heartbeat/run.js';
+import { injectionWindowMs, type HeartbeatProgress } from '../../client/heartbeat/run.js';
 import { H1Error } from '../../errors.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runHeartbeatReport } from '../../runner/heartbeat.js';
+import { runHeartbeatOnPath } from '../../runner/path-run.js';
 import type { HeartbeatConfig, OfflineMode } from '../../types.js';
 import { renderHeartbeatSummary } from '../heartbeat-summary.js';
 import { interruptibly } from '../interrupt.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
 import { validateUrl } from '../run-config.js';
+import { parseSinglePath, pathOptions, type PathArgs } from '../path-options.js';
 
 const OFFLINE_MODES: readonly OfflineMode[] = ['freeze', 'stop', 'close', 'reset'];
 
@@ -24,7 +26,7 @@ export const HEARTBEAT_DEFAULTS = Object.freeze({
   clientsPerProcess: 2500,
 });
 
-export interface HeartbeatArgs {
+export interface HeartbeatArgs extends PathArgs {
   clients?: string;
   interval?: string;
   timeout?: string;
@@ -63,6 +65,8 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
   const tcpKeepAliveMs = argv['tcp-keepalive'] === undefined ? 0 : parseDurationMs(argv['tcp-keepalive'], 'tcp-keepalive');
   const clientsPerProcess = parseInteger(argv['clients-per-process'] ?? D.clientsPerProcess, 'clients-per-process', 1, 15_000);
   const url = argv.url === undefined ? null : validateUrl(argv.url);
+  const path = parseSinglePath(argv);
+  if (path !== null && url !== null) throw bad('--rtt puts the embedded server at the far end of an emulated path; drop --url');
 
   if (intervalMs < 10) throw bad(`--interval must be at least 10ms (got ${intervalMs} ms)`);
   if (timeoutMs <= intervalMs) {
@@ -87,6 +91,7 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
     url,
     tcpKeepAliveMs,
     label: argv.label ?? null,
+    path,
     out: argv.out ?? null,
     json: argv.json === true,
   });
@@ -94,7 +99,7 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
 
 function builder(yargs: Argv): Argv<HeartbeatArgs> {
   const D = HEARTBEAT_DEFAULTS;
-  return yargs
+  return pathOptions(yargs)
     .option('clients', { type: 'string', describe: `Heartbeat clients [default: ${D.clients}]` })
     .option('interval', { type: 'string', describe: `Time between two beats of one client; beats are spread over it [default: ${D.interval}]` })
     .option('timeout', { type: 'string', describe: `No answer within this → the client marks the server down; also the server's offline timeout [default: ${D.timeout}]` })
@@ -121,14 +126,15 @@ async function handler(argv: HeartbeatArgs): Promise<void> {
   const run = config.run;
   const interruption = interruptibly('the report');
   try {
-    const report = await runHeartbeatReport(config, {
-      signal: interruption.signal,
-      onProgress: (p) => {
-        if (config.json) return;
-        if (p.type === 'started') process.stderr.write(`heartbeat: ${run.clients} clients in ${p.processes} process(es), ${run.durationMs / 1000} s\n`);
-        else process.stderr.write(`heartbeat: ${p.what} at +${(p.afterMs / 1000).toFixed(2)} s\n`);
-      },
-    });
+    const onProgress = (p: HeartbeatProgress): void => {
+      if (config.json) return;
+      if (p.type === 'started') process.stderr.write(`heartbeat: ${run.clients} clients in ${p.processes} process(es), ${run.durationMs / 1000} s\n`);
+      else process.stderr.write(`heartbeat: ${p.what} at +${(p.afterMs / 1000).toFixed(2)} s\n`);
+    };
+    // --rtt: the clients run in the path's client namespace, children of a generator child of ours (runner/path-run.ts).
+    const report = config.path
+      ? await runHeartbeatOnPath(config, { signal: interruption.signal, onProgress })
+      : await runHeartbeatReport(config, { signal: interruption.signal, onProgress });
     const path = config.out ?? defaultReportPath(`heartbeat-${run.mode}`);
     await writeReport(path, report, { createDir: config.out === null });
     process.stdout.write(config.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderHeartbeatSummary(report, path)}\n`);

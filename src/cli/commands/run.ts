@@ -8,10 +8,13 @@ import { prepareOutputs, type PlannedOutput } from '../../report/output-paths.js
 import { renderRunSummary, renderSideBySide } from '../../report/render-text.js';
 import type { RunReport } from '../../report/schema.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
-import { runSeries } from '../../runner/run.js';
+import { runSeriesOnPath } from '../../runner/path-run.js';
+import { runSeries, type RunEvent } from '../../runner/run.js';
+import { workersEngineFactory } from '../../runner/workers.js';
 import { preflightCapture } from '../../wire/capture.js';
 import { enterPrivateNetns } from '../../wire/netns.js';
 import { interruptibly } from '../interrupt.js';
+import { pathOptions } from '../path-options.js';
 import { ProgressLine } from '../progress.js';
 import {
   CLIENT_MODES,
@@ -29,7 +32,7 @@ import type { RunConfig } from '../../types.js';
 function builder(yargs: Argv): Argv<RunArgs> {
   // Values stay strings and carry no yargs defaults: run-config.ts validates them and owns the defaults,
   // which is also how it knows whether -n and -d were both given.
-  return yargs
+  return pathOptions(yargs)
     .option('mode', { type: 'string', describe: `HTTP mode: ${CLIENT_MODES.join(' | ')}; repeat to run several in turn [default: ${RUN_DEFAULTS.mode}]` })
     .option('url', { type: 'string', describe: 'Target (http://, loopback or own address) [default: embedded server on 127.0.0.1:0]' })
     .option('server-mode', { type: 'string', describe: `Embedded server mode: ${SERVER_MODES.join(' | ')} [default: close for 1.0, keep-alive otherwise]` })
@@ -56,8 +59,19 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .option('runs', { type: 'string', describe: `Repeat the run N times; figures merged, each run kept in runs[] [default: ${RUN_DEFAULTS.runs}]` })
     .option('capture', { type: 'string', describe: 'tcpdump the measured phase into this pcap; adds handshakes.wire and teardowns.wire (needs root)' })
     .option('netns', { type: 'boolean', describe: 'Run server and generator in a private network namespace: exact kernel counts (needs root, iproute2)' })
+    .option('workers', { type: 'string', describe: 'Generator threads sharing -c, -n and --rate exactly (native engine); auto = the cores available [default: 1]' })
+    .option('server-workers', { type: 'string', describe: 'Processes of the embedded server sharing its port (bench serve --workers) [default: 1]' })
+    .option('source', {
+      type: 'string',
+      array: true,
+      describe: 'Local addresses to bind connections to, round-robin per connect: 127.0.0.2,127.0.0.3 or a range 127.0.0.2-127.0.0.50 (each adds a port range)',
+    })
+    .option('shard', { type: 'string', describe: 'Run shard I of N (0-based) of a load spread over machines: -c, -n and --rate are split exactly' })
+    .option('start-at', { type: 'string', describe: 'Wait until this instant (ISO 8601 with a zone, or Unix ms) before the warm-up; the shards of a run share it' })
     .example('$0 run --mode=1.0 --mode=1.1 -d 3s', 'HTTP/1.0 vs keep-alive against the embedded server')
-    .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s') as unknown as Argv<RunArgs>;
+    .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s')
+    .example('$0 run --mode 1.0 --workers auto --server-workers 2 --source 127.0.0.2-127.0.0.20 -d 10s', 'every core, past the port limit')
+    .example('$0 run --mode 1.0 --mode 1.1 --rtt 20ms -d 5s', 'what HTTP/1.0 costs at 20 ms RTT, measured across an emulated path (root)') as unknown as Argv<RunArgs>;
 }
 
 /** This very command line, to re-run inside a private namespace (--netns). */
@@ -94,21 +108,26 @@ async function handler(argv: RunArgs): Promise<void> {
   await prepareOutputs(plannedOutputs(configs, output));
   // --capture: fail now, not after the warm-up, when tcpdump is missing or may not capture.
   if (configs.some((config) => config.capture !== null)) await preflightCapture();
-  const createEngine = await loadEngine(first.engine);
+  const createEngine = (first.workers ?? 1) > 1 ? workersEngineFactory(first.workers!) : await loadEngine(first.engine);
 
-  const progress = output.progress ? new ProgressLine(process.stderr) : null;
+  // Across a path the sockets live in its namespaces, not this one: the panel shows no TIME_WAIT (the report has it).
+  const progress = output.progress ? new ProgressLine(process.stderr, first.path ? { readTimeWait: () => Promise.resolve(null) } : {}) : null;
   const interruption = interruptibly('the report', () => progress?.clear());
   const done: Array<{ report: RunReport; path: string }> = [];
   try {
     for (const config of configs) {
       if (interruption.signal.aborted) break;
-      const report = await runSeries(config, {
-        createEngine,
-        signal: interruption.signal,
-        onEvent: (event) => progress?.onEvent(event, config.mode),
-        kernelScope: netns?.state === 'inside' ? 'namespace' : 'host',
-        netnsUnavailable: netns?.state === 'host' ? netns.reason : null,
-      });
+      const onEvent = (event: RunEvent): void => progress?.onEvent(event, config.mode);
+      // --rtt: the generator runs in the path's client namespace, a child of ours (runner/path-run.ts).
+      const report = config.path
+        ? await runSeriesOnPath(config, { signal: interruption.signal, onEvent })
+        : await runSeries(config, {
+            createEngine,
+            signal: interruption.signal,
+            onEvent,
+            kernelScope: netns?.state === 'inside' ? 'namespace' : 'host',
+            netnsUnavailable: netns?.state === 'host' ? netns.reason : null,
+          });
       progress?.stop();
       const given = reportPathFor(output, config.mode, configs.length);
       const path = given ?? defaultReportPath(config.mode);

@@ -1,8 +1,10 @@
 // `bench serve`: run the embedded HTTP/1.x target; prints its URL as the only stdout line, exits 0 on SIGINT/SIGTERM.
 
+import os from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { setLivenessSink } from '../../server/heartbeat-routes.js';
 import { formatLivenessEvent } from '../../server/liveness-log.js';
+import { startCluster } from '../../server/cluster.js';
 import { startServer } from '../../server/index.js';
 import { formatCertificateLine } from '../../server/tls-identity.js';
 import { H1Error } from '../../errors.js';
@@ -38,6 +40,7 @@ export interface ServeArgs {
   key?: string;
   'cert-out'?: string;
   'tls-tickets'?: string;
+  workers?: string;
 }
 
 const MAX_BYTES = 2 ** 31 - 1;
@@ -121,6 +124,10 @@ function builder(yargs: Argv): Argv<ServeArgs> {
     .option('key', { type: 'string', describe: 'PEM private key matching --cert (unencrypted)' })
     .option('cert-out', { type: 'string', describe: 'Write the served certificate (PEM, not the key) to this file before the URL is printed: pass it to a client as its CA' })
     .option('tls-tickets', { type: 'string', describe: 'on: session tickets, resumed handshakes (nginx default) | off: every handshake is full [default: on]' })
+    .option('workers', {
+      type: 'string',
+      describe: 'Server processes sharing the port (node:cluster, each accepting itself); /stats sums them; auto = the cores available [default: 1]',
+    })
     .example('$0 serve --port 0', 'keep-alive server on a free port; prints e.g. http://127.0.0.1:41234/')
     .example('$0 serve --mode close --port 8080 --body-size 1024', 'every response closes the connection (HTTP/1.0 style)')
     .example('$0 serve --tls --port 0 --cert-out ca.pem', 'HTTPS with a fresh self-signed certificate; curl --cacert ca.pem URL')
@@ -131,16 +138,47 @@ function builder(yargs: Argv): Argv<ServeArgs> {
     ) as unknown as Argv<ServeArgs>;
 }
 
+/** `--workers N` or `auto`; absent = 1 (one process, no cluster). */
+export function parseServeWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (value.trim() === 'auto') return os.availableParallelism();
+  return parseInteger(value, 'workers', 1, 1024);
+}
+
+/** `--workers N` (N > 1): a cluster; one URL line; a worker that dies on its own stops the cluster with exit 1. */
+async function serveCluster(config: ServerConfig, workers: number): Promise<void> {
+  const server = await startCluster(config, workers);
+  // Listen for the stop signals before printing the URL: a script may signal as soon as it reads it.
+  const outcome = new Promise<Error | null>((resolve) => {
+    process.once('SIGINT', () => resolve(null));
+    process.once('SIGTERM', () => resolve(null));
+    void server.failure.then(resolve);
+  });
+  process.stdout.write(`${server.url}\n`);
+  const failure = await outcome;
+  await server.close(failure === null ? config.shutdownGraceMs : 0);
+  if (failure !== null) {
+    process.stderr.write(`bench: ${failure.message}; the other workers were stopped\n`);
+    process.exitCode = 1;
+    return;
+  }
+  setTimeout(() => process.exit(0), 1000).unref();
+}
+
 async function handler(argv: ServeArgs): Promise<void> {
   const config = parseServeArgs(argv);
+  const workers = parseServeWorkers(argv.workers);
+  if (workers > 1) return serveCluster(config, workers);
   if (config.logLiveness) setLivenessSink((event) => process.stderr.write(formatLivenessEvent(event, Date.now())));
   const server = await startServer(config);
   if (server.tls !== null) process.stderr.write(`${formatCertificateLine(server.tls)}\n`);
-  process.stdout.write(`${server.url}\n`);
-  await new Promise<void>((resolve) => {
+  // Signals first, then the URL: a script may signal as soon as it reads the line (without a listener, SIGTERM kills).
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  process.stdout.write(`${server.url}\n`);
+  await stopped;
   await server.close();
   // Everything is closed, so the process exits by itself; this unref'd timer only guards against a stray handle.
   setTimeout(() => process.exit(0), 1000).unref();

@@ -10,6 +10,7 @@ import { renderSuiteSummary } from '../../report/render-suite.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runSuite } from '../../runner/suite.js';
 import { interruptibly } from '../interrupt.js';
+import { pathOptions } from '../path-options.js';
 import { ProgressLine } from '../progress.js';
 import { parseSuiteArgs, presetNames, type SuiteArgs } from '../suite-config.js';
 
@@ -20,7 +21,7 @@ interface SuiteCommandArgs extends SuiteArgs {
 }
 
 function builder(yargs: Argv): Argv<SuiteCommandArgs> {
-  return yargs
+  return pathOptions(yargs, true)
     .option('preset', { type: 'string', describe: `Suite in bench/suites/: ${presetNames().join(' | ') || 'quick | standard'} [default: quick]` })
     .option('file', { type: 'string', describe: 'Suite definition JSON (modes, connections, runs, duration, warmup, pipelining)' })
     .option('url', { type: 'string', describe: 'Target (http://, loopback or own address) [default: embedded servers]' })
@@ -34,7 +35,8 @@ function builder(yargs: Argv): Argv<SuiteCommandArgs> {
     .option('progress', { type: 'boolean', describe: 'Progress on stderr [default: on when stderr is a terminal]' })
     .example('$0 suite', 'The quick preset: 1.0 vs 1.1 vs pipelining, about 30 s')
     .example('$0 suite --html', 'The quick preset, and its HTML page beside the report')
-    .example('$0 suite --preset standard --out baseline.json', 'Record a baseline for bench compare') as unknown as Argv<SuiteCommandArgs>;
+    .example('$0 suite --preset standard --out baseline.json', 'Record a baseline for bench compare')
+    .example('$0 suite --rtt 1ms,10ms,50ms', 'The matrix on loopback and across emulated paths: measured beside the model (root)') as unknown as Argv<SuiteCommandArgs>;
 }
 
 async function handler(argv: SuiteCommandArgs): Promise<void> {

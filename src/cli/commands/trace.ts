@@ -12,8 +12,9 @@ import { renderLadder } from '../../wire/ladder.js';
 import { interruptibly } from '../interrupt.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
 import { validateUrl } from '../run-config.js';
+import { parseSinglePath, pathOptions, type PathArgs } from '../path-options.js';
 
-interface TraceArgs {
+interface TraceArgs extends PathArgs {
   mode?: string;
   requests?: string;
   url?: string;
@@ -28,7 +29,7 @@ interface TraceArgs {
 const TRACE_MODES = ['1.0', '1.1'] as const;
 
 function builder(yargs: Argv): Argv<TraceArgs> {
-  return yargs
+  return pathOptions(yargs)
     .option('mode', { type: 'string', describe: 'HTTP/1.0 (a connection per request) or 1.1 (one keep-alive connection) [default: 1.0]' })
     .option('requests', { alias: 'n', type: 'string', describe: 'Requests to send [default: 3]' })
     .option('url', { type: 'string', describe: 'Trace this loopback server instead of the embedded one' })
@@ -39,13 +40,14 @@ function builder(yargs: Argv): Argv<TraceArgs> {
     .option('timeout', { type: 'string', describe: 'Per-request timeout [default: 10s]' })
     .option('json', { type: 'boolean', describe: 'Print the reconstructed connections as JSON instead of the ladder' })
     .example('$0 trace --mode 1.0 -n 3', 'watch three HTTP/1.0 handshakes and server-first closes')
-    .example('$0 trace --pcap capture.pcapng --port 8080', 'ladder of an existing capture') as unknown as Argv<TraceArgs>;
+    .example('$0 trace --pcap capture.pcapng --port 8080', 'ladder of an existing capture')
+    .example('$0 trace --rtt 20ms --mode 1.0 -n 2', 'the ladder across an emulated 20 ms path: real gaps between SYN, SYN-ACK and ACK (root)') as unknown as Argv<TraceArgs>;
 }
 
 async function handler(argv: TraceArgs): Promise<void> {
   const limit = parseInteger(argv.limit ?? 20, 'limit', 1);
   if (argv.pcap !== undefined) {
-    for (const option of ['mode', 'requests', 'url', 'write', 'timeout'] as const) {
+    for (const option of ['mode', 'requests', 'url', 'write', 'timeout', 'rtt'] as const) {
       if (argv[option] !== undefined) throw new H1Error('H1B_INVALID_OPTION', `--${option} does not apply to --pcap (which reads a capture made elsewhere)`);
     }
     const port = argv.port === undefined ? null : parseInteger(argv.port, 'port', 1, 65_535);
@@ -62,15 +64,18 @@ async function handler(argv: TraceArgs): Promise<void> {
   const mode = parseChoice(argv.mode ?? '1.0', 'mode', TRACE_MODES);
   const requests = parseInteger(argv.requests ?? 3, 'requests', 1, 1000);
   const timeoutMs = parseDurationMs(argv.timeout ?? '10s', 'timeout');
+  const path = parseSinglePath(argv);
+  if (path !== null && argv.url !== undefined) throw new H1Error('H1B_INVALID_OPTION', '--rtt traces the embedded server across an emulated path; drop --url');
 
   const dir = argv.write === undefined ? await mkdtemp(join(tmpdir(), 'h1b-trace-')) : null;
   const file = argv.write ?? join(dir!, 'trace.pcap');
   const interruption = interruptibly('the trace');
   try {
-    const trace = await runTrace({ url: argv.url === undefined ? null : validateUrl(argv.url), mode, requests, file, timeoutMs }, (target) => {
+    const trace = await runTrace({ url: argv.url === undefined ? null : validateUrl(argv.url), mode, requests, file, timeoutMs, path }, (target) => {
       const what = target.embedded ? `embedded server, ${target.serverMode} mode` : 'given server';
-      process.stderr.write(`bench trace: ${requests} request(s) over HTTP/${mode} to ${target.url} (${what}), tcp port ${target.port} on lo\n`);
-    });
+      const where = path ? `across an emulated ${path.rttMs} ms path, captured in the client namespace` : 'on lo';
+      process.stderr.write(`bench trace: ${requests} request(s) over HTTP/${mode} to ${target.url} (${what}), tcp port ${target.port} ${where}\n`);
+    }, interruption.signal);
     print(trace.analysis, trace.capture, argv.json === true, limit);
     if (argv.write !== undefined) process.stderr.write(`bench trace: capture written to ${argv.write}\n`);
     if (interruption.exitCode !== null) process.exitCode = interruption.exitCode;

@@ -114,6 +114,14 @@ async function resolveHost(host: string): Promise<string> {
   }
 }
 
+/** --source addresses must be of the resolved target's family: a socket binds and connects in one (the CLI checks IP literals). */
+function checkSourceFamily(config: LoadConfig, host: string): void {
+  const source = config.localAddresses?.[0];
+  if (source !== undefined && isIP(source) !== isIP(host)) {
+    throw new H1Error('H1B_INVALID_OPTION', `--source addresses are IPv${isIP(source)} but the target ${config.url.hostname} resolved to IPv${isIP(host)} ${host}`);
+  }
+}
+
 /** The native engine: h1bench's own generator. `clock` is injectable for tests; the default is the monotonic µs clock. */
 export class NativeEngine implements Engine {
   readonly name = 'native' as const;
@@ -141,13 +149,16 @@ export class NativeEngine implements Engine {
     this.current = run;
     run.recorder.onFirstResponse = this.first.counted;
     run.host = await resolveHost(run.host);
+    checkSourceFamily(config, run.host);
     const onAbort = (): void => run.interrupt();
     if (signal.aborted) run.interrupted = true;
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
       await run.prepare();
-      const startedAtMs = Date.now();
-      const startUs = this.clock.nowUs();
+      // Workers of one load share a start instant (config.startAtUs); the wall clock is read at the same moment.
+      const nowUs = this.clock.nowUs();
+      const startUs = config.startAtUs ?? nowUs;
+      const startedAtMs = Math.round(Date.now() - (nowUs - startUs) / 1000);
       if (run.interrupted) run.recorder.begin(startUs);
       else await run.measure(startUs, config.durationMs, config.requests);
       return buildResult(run, config, startedAtMs, startUs);

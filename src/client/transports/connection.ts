@@ -150,7 +150,10 @@ export class ClientConnection implements FailureContext {
     this.parser.reset();
     owner.liveSockets++;
     this.connectStartUs = owner.clock.nowUs();
-    socket.connect(owner.port, owner.host);
+    // --source: bind(2) to the chosen local address first; each address has its own ephemeral port range.
+    const localAddress = owner.nextLocalAddress?.() ?? null;
+    if (localAddress === null) socket.connect(owner.port, owner.host);
+    else socket.connect({ port: owner.port, host: owner.host, localAddress });
   }
 
   /** Queue `count` requests in the ring and write them in one call. */

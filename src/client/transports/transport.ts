@@ -82,4 +82,6 @@ export interface ConnectionOwner {
   connectFailed(conn: TransportSlot, nowUs: number): void;
   /** A socket closed (for the end-of-phase wait). */
   socketGone(): void;
+  /** `--source`: the local address the next connect binds to (round-robin per connect); absent or null = the kernel picks. */
+  nextLocalAddress?(): string | null;
 }

@@ -6,7 +6,7 @@ import type { LoadResult } from '../../measurements.js';
 import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
 import { ReferenceRun } from './reference-run.js';
-import { markTeardown, tapSocket } from './socket-tap.js';
+import { tapSocket } from './socket-tap.js';
 import { packageVersion } from './versions.js';
 
 const VERSION = packageVersion('autocannon');
@@ -49,7 +49,7 @@ class ClientTap {
     // the socket open, so that close is the client's for certain (unlike a reconnectRate reset, see socket-tap).
     const destroy = client.destroy;
     client.destroy = function wrappedDestroy(this: AutocannonClient): void {
-      if (!this.destroyed) markTeardown(this.conn);
+      if (!this.destroyed) recorder.markTeardown(this.conn);
       destroy.call(this);
     };
   }

@@ -7,7 +7,6 @@ import type { FailurePhase, LoadResult, TimelinePoint } from '../../measurements
 import { describedFailure, LoadRecorder } from '../../metrics/recorder.js';
 import type { EngineName } from '../../types.js';
 import type { LoadProgress } from '../engine.js';
-import { markTeardown } from './socket-tap.js';
 
 /** What only the engine knows when it hands its figures over. */
 export interface EngineFacts {
@@ -41,6 +40,8 @@ export class ReferenceRun {
   private allClosed: (() => void) | null = null;
   /** The load's connections still open, so a teardown can mark what it closes. */
   private readonly openSockets = new Set<Socket>();
+  /** Sockets the engine's end-of-load teardown closes while the server holds them open: certain client closes. */
+  private readonly teardown = new Set<Socket>();
   /** Client closes the engine made itself before any FIN could be seen: who closed first is unknown for them. */
   private uncertainCloses = 0;
 
@@ -110,16 +111,25 @@ export class ReferenceRun {
    * for certain (the server was keeping them open).
    */
   beginTeardown(): void {
-    for (const socket of this.openSockets) markTeardown(socket);
+    for (const socket of this.openSockets) this.markTeardown(socket);
+  }
+
+  /** The engine is about to destroy `socket` because its share of the load is done (autocannon's client.destroy). */
+  markTeardown(socket: Socket): void {
+    if (this.openSockets.has(socket) && !socket.destroyed) this.teardown.add(socket);
   }
 
   /**
    * A connection of the load closed after reading `bytesRead` bytes: who closed first decides where it is counted.
-   * `certain` false: the engine destroyed it right after a response, so a server FIN may have been on its way.
+   * A client close outside the teardown is the engine destroying a socket itself (1.0 mode, a close answer, a
+   * timeout) as soon as it has parsed a response, before it could read a FIN the server may already have sent: who
+   * closed first is unknown for it.
    */
-  connectionClosed(how: 'server' | 'client' | 'reset', bytesRead = 0, certain = true, socket: Socket | null = null): void {
-    if (socket !== null) this.openSockets.delete(socket);
-    if (!certain) this.uncertainCloses++;
+  connectionClosed(how: 'server' | 'client' | 'reset', bytesRead = 0, socket: Socket | null = null): void {
+    if (socket !== null) {
+      this.openSockets.delete(socket);
+      if (how === 'client' && !this.teardown.delete(socket)) this.uncertainCloses++;
+    }
     this.counts.measuredSocketClosed(how, bytesRead);
     if (this.counts.open === 0 && this.allClosed !== null) {
       const resolve = this.allClosed;

@@ -9,7 +9,6 @@ const kStartUs = Symbol('h1bench.connectStartUs');
 const kMeasured = Symbol('h1bench.measured');
 const kServerEnded = Symbol('h1bench.serverEnded');
 const kReset = Symbol('h1bench.reset');
-const kTeardown = Symbol('h1bench.teardown');
 
 interface TappedSocket extends Socket {
   [kRecorder]: ReferenceRun;
@@ -17,8 +16,6 @@ interface TappedSocket extends Socket {
   [kMeasured]: boolean;
   [kServerEnded]: boolean;
   [kReset]: boolean;
-  /** Closed by the engine's end-of-load teardown, while the server held it open: certainly a client close. */
-  [kTeardown]: boolean;
 }
 
 function onConnect(this: TappedSocket): void {
@@ -42,13 +39,9 @@ function onError(this: TappedSocket, err: NodeJS.ErrnoException): void {
 
 function onClose(this: TappedSocket): void {
   if (!this[kMeasured]) return;
-  const kind = this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client';
-  // A client close outside the teardown is the engine destroying a socket itself (1.0 mode, a close answer, a
-  // timeout): it does so as soon as it has parsed the response, before it could read a FIN the server may already
-  // have sent, so who closed first is unknown there.
-  const certain = kind !== 'client' || this[kTeardown];
-  // bytesRead counts status lines, headers and bodies exactly as they came off the wire.
-  this[kRecorder].connectionClosed(kind, this.bytesRead, certain, this);
+  // bytesRead counts status lines, headers and bodies exactly as they came off the wire. Whether a client close is
+  // certain (the engine's teardown) or not (it destroyed the socket right after a response) the run tells.
+  this[kRecorder].connectionClosed(this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client', this.bytesRead, this);
 }
 
 /**
@@ -62,15 +55,9 @@ export function tapSocket(socket: Socket, recorder: ReferenceRun, startUs: numbe
   tapped[kMeasured] = false;
   tapped[kServerEnded] = false;
   tapped[kReset] = false;
-  tapped[kTeardown] = false;
   socket.prependOnceListener('connect', onConnect);
   socket.once('end', onEnd);
   socket.on('error', onError);
   socket.once('close', onClose);
 }
 
-/** The engine is about to destroy `socket` at the end of its load (a tapped socket; others are ignored). */
-export function markTeardown(socket: Socket): void {
-  const tapped = socket as Partial<TappedSocket>;
-  if (tapped[kRecorder] !== undefined && !socket.destroyed) tapped[kTeardown] = true;
-}

@@ -66,6 +66,26 @@ export const ConnectionCounters = closedObject({
 });
 export type ConnectionCounters = Static<typeof ConnectionCounters>;
 
+/** Client-side TLS handshake counts: connections whose handshake completed, by kind (`TLSSocket.isSessionReused()`). */
+export const TlsClientHandshakes = closedObject({
+  /** New keys negotiated: the server sent and signed its certificate. */
+  full: Type.Number({ minimum: 0 }),
+  /** Resumed from a session the client offered (TLS 1.2 session ID or ticket, TLS 1.3 PSK). */
+  resumed: Type.Number({ minimum: 0 }),
+});
+export type TlsClientHandshakes = Static<typeof TlsClientHandshakes>;
+
+/** What TLS the client negotiated, as first seen in the load (`getProtocol()`, `getCipher()`, `alpnProtocol`). */
+export const TlsSessionInfo = closedObject({
+  /** `TLSv1.3`, `TLSv1.2`. */
+  protocol: Type.String(),
+  /** OpenSSL/IANA name, e.g. `TLS_AES_256_GCM_SHA384`. */
+  cipher: Type.String(),
+  /** ALPN protocol the server selected (RFC 7301), null when it selected none. */
+  alpn: Nullable(Type.String()),
+});
+export type TlsSessionInfo = Static<typeof TlsSessionInfo>;
+
 /** Server-side TLS handshake counts: every accepted TLS connection ends up in exactly one (or is still handshaking). */
 export const TlsHandshakeStats = closedObject({
   /** Completed handshakes that negotiated new keys (certificate sent and signed). */
@@ -239,6 +259,16 @@ export interface LoadResult {
   readonly uncorrectedLatency: Histogram | null;
   /** Open loop only: how late each request was sent against its intended time (µs). */
   readonly sendLag: Histogram | null;
+  /**
+   * HTTPS only (null for plain): TLS handshake time from the TCP connect to the secure event (µs), one value per
+   * connection opened in the phase, attributed like connect time; the counts by kind; the negotiated session.
+   */
+  readonly tls: {
+    readonly handshake: Histogram;
+    readonly counts: TlsClientHandshakes;
+    readonly session: TlsSessionInfo | null;
+    readonly resolution: string;
+  } | null;
   readonly timeline: TimelinePoint[];
   /** Figures the engine itself cannot provide or measures coarsely (see report `sources`). */
   readonly notes: string[];

@@ -128,6 +128,13 @@ export interface RunConfig {
   readonly capture: string | null;
   /** `--netns`: run server and generator in a private network namespace (exact kernel counts). */
   readonly netns: boolean;
+  /**
+   * TLS client options: set for an https:// URL or for `--tls` (the embedded server over HTTPS, its own
+   * certificate trusted); null for a plain http:// target.
+   */
+  readonly tls: TlsClientConfig | null;
+  /** `--resolve HOST:PORT:ADDR` pins (curl's meaning): used instead of DNS for a matching URL host and port. */
+  readonly resolve: readonly ResolvePin[];
   /** `--rtt` and friends: the generator reaches the embedded server across an emulated network path; null or absent = loopback. */
   readonly path?: PathConfig | null;
   /** `--workers N`: generator threads sharing the load (native engine); absent = 1, the generator runs in-process. */
@@ -153,6 +160,43 @@ export interface ShardAssignment {
   readonly count: number;
   /** µs after the shared start at which this shard's open-loop schedule starts (`I / total rate`); 0 in closed loop. */
   readonly startOffsetUs: number;
+}
+
+/** The highest TLS version a client offers (`--tls-max`); node's names. */
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
+
+/**
+ * How the client speaks TLS to an https:// target, validated once (cli/run-config.ts). File contents are read at
+ * validation so a bad file fails before any traffic; the file names are kept for the report.
+ */
+export interface TlsClientConfig {
+  /** `--ca FILE`: PEM CA certificate(s) trusted in addition to node's bundled roots; null = the roots only. */
+  readonly caFile: string | null;
+  readonly ca: string | null;
+  /** `--cert FILE --key FILE`: a client certificate and its key (PEM), sent when the server asks; null = none. */
+  readonly certFile: string | null;
+  readonly cert: string | null;
+  readonly keyFile: string | null;
+  readonly key: string | null;
+  /** `-k/--insecure`: do not verify the server's certificate (chain or name). */
+  readonly insecure: boolean;
+  /** `--servername`: SNI and the name the certificate is checked against; null = the URL's host (none for an IP literal). */
+  readonly servername: string | null;
+  /**
+   * `--tls-resume on|off`: a new connection offers the most recent session (TLS 1.2 session ID or ticket, TLS 1.3
+   * PSK ticket) the load has received; off = every connection pays a full handshake.
+   */
+  readonly resume: boolean;
+  /** `--tls-max`: highest version offered; the lowest is always TLS 1.2. */
+  readonly maxVersion: TlsVersion;
+}
+
+/** One `--resolve HOST:PORT:ADDR[,ADDR]…`: HOST:PORT resolves to these IPv4/IPv6 literals, in this order, no DNS. */
+export interface ResolvePin {
+  /** Host name as in the URL, lower case, IPv6 without brackets. */
+  readonly host: string;
+  readonly port: number;
+  readonly addresses: readonly string[];
 }
 
 /**
@@ -208,8 +252,10 @@ export interface HeartbeatRunConfig {
 /** A validated `bench heartbeat` configuration (output options are the CLI's). */
 export interface HeartbeatConfig {
   readonly run: HeartbeatRunConfig;
-  /** A running h1bench server; null = start the embedded one. */
+  /** A running h1bench server (http://, any host); null = start the embedded one. */
   readonly url: string | null;
+  /** `--resolve` pins for the URL's host; absent = none. */
+  readonly resolve?: readonly ResolvePin[];
   /** SO_KEEPALIVE delay on the embedded server's sockets; 0 = off. */
   readonly tcpKeepAliveMs: number;
   readonly label: string | null;

@@ -18,6 +18,8 @@ export interface LoadShape {
   readonly pipelining: number;
   readonly durationMs: number;
   readonly warmupMs: number;
+  /** https:// targets: the CA to trust and whether the generator resumes sessions (wrk never does). */
+  readonly tls?: { readonly ca: string; readonly resume: boolean };
 }
 
 /** What one generator × server × mode run measured. */

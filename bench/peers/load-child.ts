@@ -17,6 +17,8 @@ export interface LoadChildRequest {
   pipelining: number;
   durationMs: number;
   warmupMs: number;
+  /** https://: the CA (PEM) that signed the server's certificate, and whether to resume sessions. */
+  tls?: { ca: string; resume: boolean };
 }
 
 export interface LoadChildResult {
@@ -45,6 +47,19 @@ function config(durationMs: number): LoadConfig {
     headers: [],
     body: null,
     pipelining: request.pipelining,
+    tls:
+      request.tls === undefined
+        ? null
+        : {
+            extraCa: [request.tls.ca],
+            cert: null,
+            key: null,
+            rejectUnauthorized: true,
+            servername: null,
+            verifyName: new URL(request.url).hostname,
+            resume: request.tls.resume,
+            maxVersion: 'TLSv1.3',
+          },
   };
 }
 

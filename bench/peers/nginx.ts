@@ -13,13 +13,31 @@ export interface NginxOptions {
   readonly accessLog: string | null;
   /** keepalive_requests; null keeps nginx's default (1000: every 1000th answer on a connection says close). */
   readonly keepaliveRequests: number | null;
+  /**
+   * Serve HTTPS with this certificate and key (PEM files). The access log then has one line per request:
+   * `$status $ssl_protocol $ssl_session_reused $connection $connection_requests` (`r` = resumed, `.` = full).
+   */
+  readonly tls?: NginxTls;
   /** worker_processes; absent = 1 (the peer benchmarks compare one-core servers). */
   readonly workers?: number;
+}
+
+export interface NginxTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** ssl_session_tickets (nginx's default: on; keys random per worker). */
+  readonly sessionTickets: boolean;
+  /** ssl_protocols, e.g. 'TLSv1.3' or 'TLSv1.2 TLSv1.3' (default). */
+  readonly protocols?: string;
+  /** Also listen for plain HTTP on a second port (`plainUrl`), the same server otherwise: the baseline of a TLS cost. */
+  readonly plainToo?: boolean;
 }
 
 export interface RunningNginx {
   readonly port: number;
   readonly url: string;
+  /** With `tls.plainToo`: the plain http:// URL of the same server; else null. */
+  readonly plainUrl: string | null;
   /** The master process; its worker is a child, so the tree's CPU is nginx's. */
   readonly pid: number;
   /** SIGTERM, then wait for exit (SIGKILL after 3 s); idempotent. */
@@ -40,15 +58,24 @@ export function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function nginxConf(options: NginxOptions, port: number): string {
-  const { dir } = options;
+function nginxConf(options: NginxOptions, port: number, plainPort: number | null): string {
+  const { dir, tls } = options;
+  const log = options.accessLog === null ? 'off' : tls ? `${options.accessLog} h1b_tls` : options.accessLog;
+  const tlsConf = tls
+    ? `    ssl_certificate ${tls.certFile};
+    ssl_certificate_key ${tls.keyFile};
+    ssl_protocols ${tls.protocols ?? 'TLSv1.2 TLSv1.3'};
+    ssl_session_tickets ${tls.sessionTickets ? 'on' : 'off'};
+`
+    : '';
   return `worker_processes ${options.workers ?? 1};
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log ${options.accessLog ?? 'off'};
+  log_format h1b_tls '$status $ssl_protocol $ssl_session_reused $connection $connection_requests';
+  access_log ${log};
   client_body_temp_path ${dir}/body;
   proxy_temp_path ${dir}/proxy;
   fastcgi_temp_path ${dir}/fastcgi;
@@ -56,8 +83,8 @@ http {
   scgi_temp_path ${dir}/scgi;
 ${options.keepaliveRequests === null ? '' : `  keepalive_requests ${options.keepaliveRequests};\n`}  keepalive_timeout 65s;
   server {
-    listen 127.0.0.1:${port} backlog=4096;
-    location / {
+    listen 127.0.0.1:${port}${tls ? ' ssl' : ''} backlog=4096;
+${plainPort === null ? '' : `    listen 127.0.0.1:${plainPort} backlog=4096;\n`}${tlsConf}    location / {
       default_type text/plain;
       return 200 'Hello, World!';
     }
@@ -89,8 +116,9 @@ export async function startNginx(options: NginxOptions): Promise<NginxStart> {
   if (binary === null) return { state: 'skipped', reason: 'nginx is not installed (Debian package nginx-light)' };
   mkdirSync(options.dir, { recursive: true });
   const port = await freePort();
+  const plainPort = options.tls?.plainToo === true ? await freePort() : null;
   const conf = join(options.dir, 'nginx.conf');
-  writeFileSync(conf, nginxConf(options, port));
+  writeFileSync(conf, nginxConf(options, port, plainPort));
   const child = spawn(binary, ['-p', options.dir, '-c', conf, '-e', join(options.dir, 'error.log')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -103,5 +131,7 @@ export async function startNginx(options: NginxOptions): Promise<NginxStart> {
     return { state: 'skipped', reason: `nginx did not start: ${stderr.trim().split('\n').pop() || 'no output'}` };
   }
   const pid = child.pid;
-  return { state: 'running', nginx: { port, url: `http://127.0.0.1:${port}/`, pid, stop: () => stopChild(child) } };
+  const scheme = options.tls ? 'https' : 'http';
+  const plainUrl = plainPort === null ? null : `http://127.0.0.1:${plainPort}/`;
+  return { state: 'running', nginx: { port, url: `${scheme}://127.0.0.1:${port}/`, plainUrl, pid, stop: () => stopChild(child) } };
 }

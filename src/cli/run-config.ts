@@ -1,13 +1,14 @@
 // `bench run` option validation: raw argv values → one frozen RunConfig per --mode and the output options (the only
 // place defaults live).
 
-import { isIP } from 'node:net';
-import os from 'node:os';
 import { H1Error } from '../errors.js';
 import type { ClientMode, EngineName, RunConfig, ServerMode } from '../types.js';
 import { parseChoice, parseDurationMs, parseInteger, parsePositiveNumber } from './options.js';
 import { parseSinglePath, type PathArgs } from './path-options.js';
 import { parseScaleArgs, type ScaleArgs } from './scale-config.js';
+import { parseResolvePins, parseTlsClient, validateUrl, type TargetArgs } from './target-options.js';
+
+export { validateUrl } from './target-options.js';
 
 export const CLIENT_MODES: readonly ClientMode[] = ['1.0', '1.1', 'pipeline'];
 export const ENGINE_NAMES: readonly EngineName[] = ['native', 'undici', 'autocannon'];
@@ -29,9 +30,8 @@ export const RUN_DEFAULTS = Object.freeze({
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
-export interface RunArgs extends ScaleArgs, PathArgs {
+export interface RunArgs extends TargetArgs, ScaleArgs, PathArgs {
   mode?: string | string[];
-  url?: string;
   serverMode?: string;
   connections?: unknown;
   duration?: unknown;
@@ -99,7 +99,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     throw invalid('--rate (open loop) cannot be combined with --mode pipeline: pipelined requests are not sent on a schedule');
   }
   // A shard loads a target on another machine (a service its pods reach): that is the point of sharding.
-  const url = args.url === undefined ? null : validateUrl(args.url, { anyHost: args.shard !== undefined });
+  const url = args.url === undefined ? null : validateUrl(args.url);
   if (url !== null && args.serverMode !== undefined) {
     throw invalid('--server-mode applies to the embedded server only; drop it or drop --url');
   }
@@ -115,9 +115,13 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (args.netns === true && url !== null) {
     throw invalid('--netns runs the embedded server inside a private namespace; it cannot reach a --url server outside it');
   }
+  const tls = parseTlsClient(args, url);
+  const resolve = parseResolvePins(args.resolve);
+  if (resolve.length > 0 && url === null) throw invalid('--resolve pins an address for a --url host; the embedded server needs none');
   const path = parseSinglePath(args);
   if (path !== null && url !== null) throw invalid('--rtt puts the embedded server at the far end of an emulated path; it cannot carry a --url target');
   if (path !== null && args.netns === true) throw invalid('--rtt already runs server and generator in private namespaces (exact kernel counts); drop --netns');
+  if (path !== null && tls !== null) throw invalid('--tls cannot be combined with --rtt yet: the emulated path starts its own plain server');
 
   const engine = parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES);
   if (args.keepAlive === true) {
@@ -160,6 +164,8 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     label: args.label ?? null,
     runs: parseInteger(args.runs ?? RUN_DEFAULTS.runs, 'runs', 1, 1000),
     netns: args.netns === true,
+    tls,
+    resolve: Object.freeze(resolve),
     ...scale.fields,
     path,
   };
@@ -196,38 +202,4 @@ function parseHeader(text: string): readonly [string, string] {
     throw invalid(`--header ${name} is set by h1bench itself (by --mode and --body); remove it`);
   }
   return Object.freeze([name, value] as const);
-}
-
-/**
- * Absolute http:// URL to a host this machine owns (loopback or one of its interface addresses); with `anyHost`
- * (a `--shard` of a run spread over machines) any host.
- */
-export function validateUrl(text: string, options: { anyHost?: boolean } = {}): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new H1Error('H1B_INVALID_URL', `--url '${text}' is not an absolute URL; use e.g. http://127.0.0.1:8080/`);
-  }
-  if (url.protocol !== 'http:') {
-    throw new H1Error('H1B_INVALID_URL', `--url '${text}': only http:// is supported (h1bench measures plain TCP; no TLS)`);
-  }
-  if (url.hostname === '') throw new H1Error('H1B_INVALID_URL', `--url '${text}' has no host`);
-  if (url.username || url.password) throw new H1Error('H1B_INVALID_URL', `--url '${text}': credentials in the URL are not supported`);
-  if (options.anyHost !== true && !isOwnHost(url.hostname)) {
-    throw new H1Error(
-      'H1B_UNSUPPORTED_TARGET',
-      `--url host '${url.hostname}' is not loopback or an address of this machine; h1bench only loads machines you own (use 127.0.0.1 or [::1]; a --shard I/N of a run spread over machines may name any host)`,
-    );
-  }
-  return url.href;
-}
-
-function isOwnHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4 && host.startsWith('127.')) return true;
-  if (host === '::1') return true;
-  // A private network namespace's address is one of this machine's interfaces.
-  return Object.values(os.networkInterfaces()).some((addresses) => addresses?.some((address) => address.address === host));
 }

@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../version.js';
 import { parseInteger } from './options.js';
 import { rttValues, type PathArgs } from './path-options.js';
 import { CLIENT_MODES, parseRunArgs } from './run-config.js';
+import type { TargetArgs } from './target-options.js';
 
 /** Presets ship with the package in <root>/bench/suites/. */
 export const PRESET_DIR = pathToFileURL(join(PACKAGE_ROOT, 'bench', 'suites') + sep);
@@ -26,14 +27,17 @@ export interface SuiteFile {
   pipelining?: number;
   engine?: string;
   timeout?: string;
+  /** Every case over HTTPS (the embedded server with --tls, unless an https:// --url is given). */
+  tls?: boolean;
+  /** HTTPS: the resumption settings each HTTP/1.0 case runs under, one case per setting (keep-alive modes run once, on). */
+  tlsResume?: Array<'on' | 'off'>;
   /** Also run every case across an emulated path at each of these RTTs (e.g. ["1ms", "10ms"]); the loopback cases stay, as the model's basis. */
   rtt?: string[];
 }
 
-export interface SuiteArgs extends PathArgs {
+export interface SuiteArgs extends Omit<TargetArgs, 'tlsResume' | 'cert' | 'key'>, PathArgs {
   preset?: string;
   file?: string;
-  url?: string;
   label?: string;
   runs?: unknown;
   duration?: unknown;
@@ -41,7 +45,7 @@ export interface SuiteArgs extends PathArgs {
   progress?: boolean;
 }
 
-const KNOWN_FIELDS = new Set(['description', 'modes', 'connections', 'runs', 'duration', 'warmup', 'pipelining', 'engine', 'timeout', 'rtt']);
+const KNOWN_FIELDS = new Set(['description', 'modes', 'connections', 'runs', 'duration', 'warmup', 'pipelining', 'engine', 'timeout', 'rtt', 'tls', 'tlsResume']);
 
 const bad = (source: string, message: string): H1Error => new H1Error('H1B_SUITE_FILE', `${source}: ${message}`);
 
@@ -83,6 +87,11 @@ export function readSuiteFile(path: string | URL, source: string): SuiteFile {
   if (value.pipelining !== undefined && (!Number.isInteger(value.pipelining) || (value.pipelining as number) < 1)) {
     throw bad(source, '"pipelining" must be a whole number ≥ 1');
   }
+  if (value.tls !== undefined && typeof value.tls !== 'boolean') throw bad(source, '"tls" must be true or false');
+  const resume = value.tlsResume;
+  if (resume !== undefined && (!Array.isArray(resume) || resume.length === 0 || !resume.every((item) => item === 'on' || item === 'off'))) {
+    throw bad(source, '"tlsResume" must be a non-empty array of "on", "off"');
+  }
   if (value.rtt !== undefined && (!Array.isArray(value.rtt) || !value.rtt.every((rtt) => typeof rtt === 'string'))) {
     throw bad(source, '"rtt" must be an array of round-trip times, e.g. ["1ms", "10ms", "50ms"]');
   }
@@ -109,26 +118,43 @@ export function parseSuiteArgs(args: SuiteArgs): SuitePlan {
   }
   const runs = args.runs === undefined ? suite.runs : parseInteger(args.runs, 'runs', 1, 1000);
   const modes = [...new Set(suite.modes)];
+  const https = args.url?.startsWith('https:') === true;
+  const tls = args.tls === true || https || (suite.tls === true && args.url === undefined);
+  if (suite.tls === true && args.url !== undefined && !https) {
+    throw new H1Error('H1B_INVALID_OPTION', `${name} runs over HTTPS: give an https:// --url, or none for the embedded TLS server`);
+  }
+  const resumeSettings: Array<'on' | 'off' | undefined> = tls && suite.tlsResume !== undefined ? [...new Set(suite.tlsResume)] : [undefined];
   // --rtt replaces the file's list; every RTT adds the whole matrix across a path, after the loopback cases.
   const rtts = [...new Set(args.rtt !== undefined ? rttValues(args) : (suite.rtt ?? []))];
   const { rtt: _rtt, jitter, loss, bandwidth, path, pathPriority, pathSeed } = args;
   const shape = { jitter, loss, bandwidth, path, pathPriority, pathSeed };
   const cases = [...new Set(suite.connections)].flatMap((connections) =>
     [undefined, ...rtts].flatMap((rtt) =>
-      parseRunArgs({
-        mode: modes,
-        url: args.url,
-        connections,
-        duration: args.duration ?? suite.duration,
-        warmup: suite.warmup,
-        timeout: suite.timeout,
-        engine: args.engine ?? suite.engine,
-        pipelining: modes.includes('pipeline') ? suite.pipelining : undefined,
-        label: args.label,
-        runs,
-        // Loopback cases take no path option: a stray --loss without any --rtt is still refused there.
-        ...(rtt === undefined ? (rtts.length > 0 ? {} : shape) : { ...shape, rtt }),
-      }).map((config) => ({ id: caseId(config), config })),
+      modes.flatMap((mode) =>
+        (mode === '1.0' ? resumeSettings : [undefined]).flatMap((tlsResume) =>
+          parseRunArgs({
+            mode,
+            url: args.url,
+            connections,
+            duration: args.duration ?? suite.duration,
+            warmup: suite.warmup,
+            timeout: suite.timeout,
+            engine: args.engine ?? suite.engine,
+            pipelining: mode === 'pipeline' ? suite.pipelining : undefined,
+            label: args.label,
+            runs,
+            tls: tls && args.url === undefined ? true : undefined,
+            insecure: args.insecure,
+            ca: args.ca,
+            servername: args.servername,
+            tlsMax: args.tlsMax,
+            tlsResume,
+            resolve: args.resolve,
+            // Loopback cases take no path option: a stray --loss without any --rtt is still refused there.
+            ...(rtt === undefined ? (rtts.length > 0 ? {} : shape) : { ...shape, rtt }),
+          }),
+        ),
+      ).map((config) => ({ id: caseId(config), config })),
     ),
   );
   return Object.freeze({ preset: name, label: args.label ?? null, runs, cases: Object.freeze(cases) });

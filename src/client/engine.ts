@@ -1,8 +1,30 @@
 // The one interface every load engine (native, undici, autocannon) implements: one measured load, plain data out.
 
+import { isIP } from 'node:net';
 import type { LoadResult } from '../measurements.js';
 import type { LiveFigures } from '../metrics/recorder.js';
-import type { RunConfig } from '../types.js';
+import type { RunConfig, TlsClientConfig, TlsVersion } from '../types.js';
+
+/**
+ * How an engine speaks TLS to an https:// target: plain data derived once per run from the validated
+ * TlsClientConfig (client/tls-context.ts turns it into one SecureContext per load, never one per connection).
+ */
+export interface LoadTls {
+  /** Extra CA certificates (PEM) trusted in addition to node's bundled roots; empty = the roots only. */
+  readonly extraCa: readonly string[];
+  /** Client certificate and key (PEM); null = none. */
+  readonly cert: string | null;
+  readonly key: string | null;
+  /** false = `--insecure`: the certificate is not verified. */
+  readonly rejectUnauthorized: boolean;
+  /** SNI (RFC 6066 §3: host names only); null = send none (an IP-literal host without --servername). */
+  readonly servername: string | null;
+  /** The name the certificate must match (RFC 6125): --servername, else the URL's host (name or IP literal). */
+  readonly verifyName: string;
+  /** Offer the load's most recent session on each new connection; false = every handshake is full. */
+  readonly resume: boolean;
+  readonly maxVersion: TlsVersion;
+}
 
 /**
  * What an engine needs for one load, derived from the run's config (no copy of its fields): the resolved target
@@ -11,8 +33,15 @@ import type { RunConfig } from '../types.js';
  */
 export interface LoadConfig
   extends Pick<RunConfig, 'mode' | 'connections' | 'rate' | 'timeoutMs' | 'method' | 'headers' | 'body' | 'pipelining'> {
-  /** Resolved target (embedded server already started). */
+  /** The target URL (embedded server already started): Host header, path, scheme. */
   readonly url: URL;
+  /**
+   * The IP address every connection goes to, chosen once by the runner (resolved and probed, runner/resolve.ts);
+   * engines never resolve. Absent only for direct engine users whose URL host is an IP literal.
+   */
+  readonly address?: string;
+  /** TLS options for an https:// URL; absent or null for http://. */
+  readonly tls?: LoadTls | null;
   /** This load's length in ms; with `requests` set it bounds the load. */
   readonly durationMs: number;
   /**
@@ -36,8 +65,38 @@ export interface LoadConfig
   readonly localAddresses?: readonly string[] | null;
 }
 
-/** The load of `config` against `url` for `durationMs` (a warm-up: no request bound) or as configured (measured). */
-export function loadConfigFor(config: RunConfig, url: URL, phase: 'warmup' | 'measure'): LoadConfig {
+/** Where the runner found the target: its URL, the address that accepted, and a CA to trust (embedded TLS server). */
+export interface LoadTarget {
+  readonly url: URL;
+  readonly address: string;
+  /** PEM certificate trusted in addition to --ca (the embedded server's self-signed one); null = none. */
+  readonly ca: string | null;
+}
+
+/** The TLS part of a LoadConfig from the run's validated TLS options: null for a plain target. */
+export function loadTlsFor(tls: TlsClientConfig | null, target: LoadTarget): LoadTls | null {
+  if (tls === null || target.url.protocol !== 'https:') return null;
+  const host = target.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const extraCa: string[] = [];
+  if (tls.ca !== null) extraCa.push(tls.ca);
+  if (target.ca !== null) extraCa.push(target.ca);
+  return {
+    extraCa,
+    cert: tls.cert,
+    key: tls.key,
+    rejectUnauthorized: !tls.insecure,
+    servername: tls.servername ?? (isIP(host) !== 0 ? null : host),
+    verifyName: tls.servername ?? host,
+    resume: tls.resume,
+    maxVersion: tls.maxVersion,
+  };
+}
+
+/**
+ * The load of `config` against `target` for `durationMs` (a warm-up: no request bound) or as configured (measured).
+ * Pure: the same RunConfig and target always give the same LoadConfig.
+ */
+export function loadConfigFor(config: RunConfig, target: LoadTarget, phase: 'warmup' | 'measure'): LoadConfig {
   return {
     mode: config.mode,
     keepAlive: config.keepAlive,
@@ -48,7 +107,9 @@ export function loadConfigFor(config: RunConfig, url: URL, phase: 'warmup' | 'me
     headers: config.headers,
     body: config.body,
     pipelining: config.pipelining,
-    url,
+    url: target.url,
+    address: target.address,
+    tls: loadTlsFor(config.tls, target),
     durationMs: phase === 'warmup' ? config.warmupMs : config.durationMs,
     requests: phase === 'warmup' ? null : config.requests,
     startOffsetUs: config.shard?.startOffsetUs ?? 0,

@@ -6,8 +6,9 @@ import { LoadRecorder } from '../metrics/recorder.js';
 import type { LoadConfig, LoadProgress } from './engine.js';
 import { DueTimer } from './due-timer.js';
 import { RateSchedule } from './schedule.js';
-import { ClientConnection, type ConnectionOwner, type Transport } from './transports/connection.js';
+import { ClientConnection, type ConnectionOwner, type Dialer, type Transport } from './transports/connection.js';
 import { createTransport } from './transports/factory.js';
+import { TlsDialer, tlsDial } from './transports/tls-socket.js';
 
 /** Every connect failing for this long while no socket is open ends the phase: the target is unreachable. */
 const GIVE_UP_US = 2_000_000;
@@ -25,9 +26,11 @@ export class LoadRun implements ConnectionOwner {
   readonly clock: Clock;
   readonly recorder: LoadRecorder;
   readonly transport: Transport;
-  /** Address connected to: the URL's host, replaced by its resolved IP before the first phase. */
-  host: string;
+  /** Address connected to: the one the runner resolved and probed (never a name: no lookup per connection). */
+  readonly host: string;
   readonly port: number;
+  /** https://: a TLSSocket per connection; absent: the plain reusable socket. Chosen here, once per run. */
+  readonly dial?: Dialer;
   readonly timeoutMs: number;
   readonly requestSlices: Buffer[];
   readonly conns: ClientConnection[];
@@ -41,7 +44,7 @@ export class LoadRun implements ConnectionOwner {
   abandoned = 0;
   /** Open loop: requests that were due in the measured phase but never sent. */
   unsent = 0;
-  stopReason: 'duration' | 'requests' | 'failures' | 'bound' | 'unreachable' | 'interrupted' | null = null;
+  stopReason: 'duration' | 'requests' | 'failures' | 'bound' | 'unreachable' | 'unverified' | 'interrupted' | null = null;
   phase: LoadProgress['phase'] = 'idle';
   phaseStartUs = 0;
   endUs = 0;
@@ -55,6 +58,8 @@ export class LoadRun implements ConnectionOwner {
   private readonly wake: DueTimer | null;
   private bound: number | null = null;
   private unreachableSinceUs = -1;
+  /** No TLS handshake of this load has completed (so none was verified). */
+  private verifiedNone = true;
   /** `--source` addresses and the next one to bind (round-robin per connect, so every address gets 1/n of them). */
   private readonly sources: readonly string[] | null;
   private sourceCursor = 0;
@@ -62,13 +67,15 @@ export class LoadRun implements ConnectionOwner {
   private drained: (() => void) | null = null;
   private socketsClosed: (() => void) | null = null;
 
-  constructor(config: LoadConfig, clock: Clock) {
+  constructor(config: LoadConfig, clock: Clock, address: string) {
     this.config = config;
     this.clock = clock;
     this.transport = createTransport(config.mode, config.pipelining, config.keepAlive);
-    this.recorder = new LoadRecorder(config.rate !== null);
-    this.host = config.url.hostname.replace(/^\[(.*)\]$/, '$1');
-    this.port = config.url.port === '' ? 80 : Number(config.url.port);
+    const tls = config.tls ?? null;
+    this.recorder = new LoadRecorder(config.rate !== null, tls !== null);
+    this.host = address;
+    this.port = config.url.port !== '' ? Number(config.url.port) : config.url.protocol === 'https:' ? 443 : 80;
+    if (tls !== null) this.dial = tlsDial(new TlsDialer(tls, address, this.port));
     this.timeoutMs = config.timeoutMs;
     const request = serializeRequest({
       method: config.method,
@@ -128,7 +135,8 @@ export class LoadRun implements ConnectionOwner {
     await stopped;
     clearTimeout(timer);
     this.phase = 'drain';
-    if (this.inflight > 0 && !this.interrupted) await this.waitDrained();
+    // After a refused certificate the connections still handshaking can only fail the same way: no drain.
+    if (this.inflight > 0 && !this.interrupted && this.stopReason !== 'unverified') await this.waitDrained();
     for (const conn of this.conns) this.abandoned += conn.abandonInflight();
     this.endUs = this.clock.nowUs();
     // Closes after the end are still counted (who closed first), failures no longer: the phase is over.
@@ -194,10 +202,17 @@ export class LoadRun implements ConnectionOwner {
 
   connected(): void {
     this.unreachableSinceUs = -1;
+    this.verifiedNone = false;
   }
 
   connectFailed(conn: ClientConnection, nowUs: number): void {
     if (this.stopping) return;
+    // A certificate we refuse is refused again on every connection: stop at the first, unless some handshake of
+    // this load was verified (then it is one bad server behind a balancer, worth counting).
+    if (conn.errorCode === 'H1B_TLS_VERIFY' && this.verifiedNone) {
+      this.stop('unverified');
+      return;
+    }
     if (this.recorder.open === 0) {
       if (this.unreachableSinceUs < 0) this.unreachableSinceUs = nowUs;
       else if (nowUs - this.unreachableSinceUs >= GIVE_UP_US) {

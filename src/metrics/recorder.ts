@@ -7,7 +7,9 @@ import {
   type ErrorSample,
   type ErrorSamples,
   type FailurePhase,
+  type LoadResult,
   type TimelinePoint,
+  type TlsSessionInfo,
 } from '../measurements.js';
 import { CloseCounts, CodeCounts, StatusCounts, type CloseKind } from './counters.js';
 import { createHistogram, recordUs, type Histogram } from './histogram.js';
@@ -69,6 +71,12 @@ export class LoadRecorder {
   readonly sendLag: Histogram | null;
   /** Connections whose server announced its close but sent no FIN in time: the client closed them (see LINGER_MS). */
   serverCloseLate = 0;
+  /** HTTPS only: TLS handshake time per connection (TCP connect → secure). */
+  readonly tlsHandshake: Histogram | null;
+  tlsFull = 0;
+  tlsResumed = 0;
+  /** The first negotiated session of the phase (protocol, cipher, ALPN); null until one completes. */
+  tlsSession: TlsSessionInfo | null = null;
   readonly timeline = new Timeline();
   readonly statuses = new StatusCounts();
   /** Called once, when the first response is counted (Engine.firstResponse); null when nobody asked. */
@@ -76,9 +84,10 @@ export class LoadRecorder {
   private readonly failures = new CodeCounts<ErrorSample>(ERROR_SAMPLES_PER_CODE);
   private startUs = 0;
 
-  constructor(openLoop: boolean) {
+  constructor(openLoop: boolean, tls = false) {
     this.uncorrected = openLoop ? createHistogram() : null;
     this.sendLag = openLoop ? createHistogram() : null;
+    this.tlsHandshake = tls ? createHistogram() : null;
   }
 
   /** Start counting at `nowUs` (the measured phase's first µs). */
@@ -152,6 +161,32 @@ export class LoadRecorder {
     if (this.open > this.maxOpen) this.maxOpen = this.open;
     recordUs(this.connect, connectUs);
     this.timeline.connection(nowUs);
+  }
+
+  /**
+   * A TLS handshake completed `handshakeUs` after its TCP connect; `resumed` from `TLSSocket.isSessionReused()`.
+   * Counted like socketOpened: only for connections of the measured phase.
+   */
+  tlsSecured(handshakeUs: number, resumed: boolean): void {
+    if (!this.active) return;
+    if (resumed) this.tlsResumed++;
+    else this.tlsFull++;
+    recordUs(this.tlsHandshake!, handshakeUs);
+  }
+
+  /** True while no session has been noted: the caller then builds the info object (once per phase). */
+  get wantsTlsSession(): boolean {
+    return this.active && this.tlsSession === null;
+  }
+
+  noteTlsSession(info: TlsSessionInfo): void {
+    if (this.tlsSession === null) this.tlsSession = info;
+  }
+
+  /** LoadResult.tls: null for a plain load. */
+  tlsResult(resolution: string): LoadResult['tls'] {
+    if (this.tlsHandshake === null) return null;
+    return { handshake: this.tlsHandshake, counts: { full: this.tlsFull, resumed: this.tlsResumed }, session: this.tlsSession, resolution };
   }
 
   /** A connected socket closed: who sent the first FIN, or an RST. */

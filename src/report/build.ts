@@ -23,6 +23,10 @@ export interface ResolvedTarget {
   readonly embedded: boolean;
   readonly serverMode: ServerMode | null;
   readonly port: number;
+  /** The address loaded (the first that accepted the probe) and its family; absent where nothing was resolved. */
+  readonly address?: string;
+  readonly family?: 4 | 6;
+  readonly resolved?: NonNullable<RunReport['target']['resolved']>;
 }
 
 /**
@@ -82,6 +86,19 @@ export function configReport(config: RunConfig): ConfigReport {
     runs: config.runs,
     capture: config.capture,
     netns: config.netns,
+    tls:
+      config.tls === null
+        ? null
+        : {
+            caFile: config.tls.caFile,
+            certFile: config.tls.certFile,
+            keyFile: config.tls.keyFile,
+            insecure: config.tls.insecure,
+            servername: config.tls.servername,
+            resume: config.tls.resume,
+            maxVersion: config.tls.maxVersion,
+          },
+    resolve: config.resolve.map((pin) => ({ host: pin.host, port: pin.port, addresses: [...pin.addresses] })),
     // Scale-out and path options appear only when given, so an ordinary run's config reads as before.
     ...((config.workers ?? 1) > 1 ? { workers: config.workers } : {}),
     ...((config.serverWorkers ?? 1) > 1 ? { serverWorkers: config.serverWorkers } : {}),
@@ -90,6 +107,16 @@ export function configReport(config: RunConfig): ConfigReport {
     ...(config.startAtMs != null ? { startAt: new Date(config.startAtMs).toISOString() } : {}),
     ...(config.path ? { path: { ...config.path } } : {}),
   };
+}
+
+/** The report's `target`: what was named, what was resolved, what was loaded, and the TLS seen. */
+function targetReport(target: ResolvedTarget, result: LoadResult): RunReport['target'] {
+  const out: RunReport['target'] = { url: target.url, embedded: target.embedded, serverMode: target.serverMode };
+  if (target.address !== undefined) out.address = target.address;
+  if (target.family !== undefined) out.family = target.family;
+  if (target.resolved !== undefined) out.resolved = structuredClone(target.resolved);
+  if (result.tls !== null) out.tls = result.tls.session === null ? null : { ...result.tls.session };
+  return out;
 }
 
 /** Failures without a response (socket errors, timeouts, parse errors); `HTTP_<status>` entries are non-2xx, counted apart. */
@@ -133,7 +160,7 @@ export function buildRunReport(record: RunRecord): RunReport {
     durationSec,
     interrupted: result.interrupted,
     config: configReport(config),
-    target: { url: target.url, embedded: target.embedded, serverMode: target.serverMode },
+    target: targetReport(target, result),
     engine: {
       name: result.engine,
       version: result.engineVersion,
@@ -198,6 +225,11 @@ export function buildRunReport(record: RunRecord): RunReport {
     report.handshakes.wire = record.wire.handshakes;
     report.teardowns = { wire: { ...record.wire.teardowns } };
     report.wire = structuredClone(record.wire.section);
+  }
+  if (result.tls !== null) {
+    report.tlsMs = summarizeMs(result.tls.handshake);
+    report.handshakes.tls = { ...result.tls.counts };
+    report.histograms.tlsUs = encodeHistogram(result.tls.handshake);
   }
   if (record.heartbeat !== null) report.heartbeat = record.heartbeat;
   report.workers = config.workers ?? 1;
@@ -309,6 +341,26 @@ function sources(record: RunRecord): Record<string, FigureSource> {
   };
   if (record.serverDelta) {
     out['handshakes.server'] = { source: 'server', resolution: 'count', note: 'embedded server /stats delta, h1bench probe requests removed' };
+    if (record.serverDelta.tlsHandshakes !== null) {
+      out['server.statsDelta.tlsHandshakes'] = {
+        source: 'server',
+        resolution: 'count',
+        note: "embedded server /stats delta: secureConnection events by isSessionReused(), tlsClientError as failed; h1bench's /stats probe removed",
+      };
+    }
+  }
+  if (record.target.resolved !== undefined) {
+    out['target.address'] = {
+      source: 'client',
+      resolution: 'one lookup, ms',
+      note: 'the host resolved once before the warm-up (getaddrinfo order, or --resolve); the first address that accepted a probe TCP connect is the one loaded',
+    };
+  }
+  const tls = record.result.tls;
+  if (tls !== null) {
+    out.tlsMs = client(tls.resolution, 'TCP connect to the TLS secure event (ClientHello to Finished), only for requests that opened a connection');
+    out['handshakes.tls'] = client('count', 'per completed TLS handshake: resumed when TLSSocket.isSessionReused(), else full');
+    out['target.tls'] = client('first connection', 'TLSSocket getProtocol(), getCipher().name, alpnProtocol');
   }
   if (record.serverUsage) {
     out['server.cpuSec'] = { source: 'kernel', resolution: '10 ms (/proc/<pid>/stat)', note: 'embedded server process, with --server-workers its worker processes too' };
@@ -361,5 +413,7 @@ export function summarizeRun(report: RunReport): RunSummary {
     handshakesPerRequest: report.handshakes.perRequest,
     cpu: { userSec: report.cpu.userSec, systemSec: report.cpu.systemSec },
     serverCpuSec: report.server.cpuSec,
+    ...(report.tlsMs !== undefined ? { tlsMs: { ...report.tlsMs } } : {}),
+    ...(report.handshakes.tls !== undefined ? { tlsHandshakes: { ...report.handshakes.tls } } : {}),
   };
 }

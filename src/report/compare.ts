@@ -105,11 +105,18 @@ export function runSamples(report: RunReport): RunSummary[] {
 
 /**
  * `1.1-c50`: the id suite cases are matched by (and the name of a single run's case). A case measured across an
- * emulated network path carries its RTT: `1.0-c10-rtt10ms`, so it never matches a loopback case.
+ * emulated network path carries its RTT: `1.0-c10-rtt10ms`, so it never matches a loopback case. HTTPS cases say so
+ * (`-tls`), and say when every handshake was full (`-tls-noresume`); plain cases keep their ids, so old baselines match.
  */
-export function caseId(config: { readonly mode: string; readonly connections: number; readonly path?: { readonly rttMs: number } | null }): string {
+export function caseId(config: {
+  readonly mode: string;
+  readonly connections: number;
+  readonly path?: { readonly rttMs: number } | null;
+  readonly tls?: { readonly resume: boolean } | null;
+}): string {
   const base = `${config.mode}-c${config.connections}`;
-  return config.path ? `${base}-rtt${config.path.rttMs}ms` : base;
+  const tls = config.tls == null ? '' : config.tls.resume ? '-tls' : '-tls-noresume';
+  return `${config.path ? `${base}-rtt${config.path.rttMs}ms` : base}${tls}`;
 }
 
 function side(values: number[], confidence: number): SideSummary {

@@ -63,9 +63,8 @@ export function runDistributions(report: RunReport): Array<{ name: string; row: 
   }
   // Open loop: how late requests went out against their intended time (the gap between the two latency rows).
   if (report.histograms.sendLagUs) rows.push({ name: 'send lag', row: distributionOf(report.histograms.sendLagUs, report.sendLagMs) });
-  rows.push(
-    { name: 'connect', row: distributionOf(report.histograms.connectUs, report.connectMs) },
-    { name: 'first byte', row: distributionOf(report.histograms.ttfbUs, report.ttfbMs) },
-  );
+  rows.push({ name: 'connect', row: distributionOf(report.histograms.connectUs, report.connectMs) });
+  if (report.histograms.tlsUs !== undefined) rows.push({ name: 'tls handshake', row: distributionOf(report.histograms.tlsUs, report.tlsMs) });
+  rows.push({ name: 'first byte', row: distributionOf(report.histograms.ttfbUs, report.ttfbMs) });
   return rows;
 }

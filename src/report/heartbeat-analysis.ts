@@ -5,7 +5,7 @@ import { mergeEncoded, summarizeMs } from '../metrics/histogram.js';
 import { round3 } from '../numbers.js';
 import type { HeartbeatRunConfig } from '../types.js';
 import type { DistributionMs, HeartbeatSection } from './schema.js';
-import { percentileNearestRank } from './stats.js';
+import { percentileNearestRank } from '../metrics/percentile.js';
 
 /** Nearest-rank p50, p99 and max of exact event times (µs in, ms out); null when nothing happened. */
 export function distributionMs(samplesUs: readonly number[]): DistributionMs | null {

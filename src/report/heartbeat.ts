@@ -50,6 +50,8 @@ export function heartbeatRunConfig(config: HeartbeatConfig): RunConfig {
     runs: 1,
     capture: null,
     netns: false,
+    tls: null,
+    resolve: [],
     path: config.path ?? null,
   };
 }
@@ -100,6 +102,7 @@ export function buildHeartbeatReport(record: HeartbeatRecord): RunReport {
     ttfb: rtt,
     uncorrectedLatency: null,
     sendLag: mergeEncoded(fleets.map((f) => f.sendLagUs)),
+    tls: null,
     timeline: [],
     notes: [
       `heartbeat run: ${run.clients} clients, one GET /heartbeat every ${run.intervalMs} ms each, in ${outcome.processes} client process(es)`,

@@ -93,6 +93,18 @@ export function sumStats(all: Array<Stats | null>): Stats | null {
   return total;
 }
 
+/** TLS handshake times merged and counts summed; null unless every run was over TLS. */
+function mergeTls(reports: readonly RunReport[]): { summary: LatencySummary; encoded: string; counts: { full: number; resumed: number } } | null {
+  if (reports.some((report) => report.histograms.tlsUs === undefined || report.handshakes.tls === undefined)) return null;
+  const merged = summarizeEncoded(reports.map((report) => report.histograms.tlsUs as string));
+  const counts = { full: 0, resumed: 0 };
+  for (const report of reports) {
+    counts.full += report.handshakes.tls!.full;
+    counts.resumed += report.handshakes.tls!.resumed;
+  }
+  return { ...merged, counts };
+}
+
 /** Kernel handshake deltas summed; scope and note from the first; null when any is missing. */
 export function sumKernel(all: Array<KernelHandshakes | null>): KernelHandshakes | null {
   const first = all[0];
@@ -167,7 +179,8 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
   const rss = reports.map((report) => report.server.maxRssBytes);
   const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
   // The first run gives identity, config, target and engine; its own optional sections are replaced below.
-  const { wire: _wire, teardowns: _teardowns, path: _path, ...identity } = first;
+  const { wire: _wire, teardowns: _teardowns, tlsMs: _tlsMs, path: _path, ...identity } = first;
+  const tls = mergeTls(reports);
   const merged: RunReport = {
     ...identity,
     durationSec,
@@ -213,6 +226,11 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     notes: [...new Set(reports.flatMap((report) => report.notes))],
     runs: reports.map(summarizeRun),
   };
+  if (tls !== null) {
+    merged.tlsMs = tls.summary;
+    merged.histograms.tlsUs = tls.encoded;
+    merged.handshakes.tls = tls.counts;
+  }
   // --workers: each thread's figures summed over the runs (every run splits the load the same way).
   if (reports.every((report) => report.perWorker !== undefined)) merged.perWorker = sumPerWorker(reports.map((report) => report.perWorker!));
   if (wire.wire !== undefined) {

@@ -90,9 +90,10 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
       `${scope} · ${report.engine.name} engine${report.runs ? ` · ${report.runs.length} runs merged` : ''}`,
   );
   lines.push(
-    `target ${report.target.url} (${report.target.embedded ? `embedded server, ${report.target.serverMode} mode` : 'external server'})` +
+    `target ${report.target.url}${addressText(report)} (${report.target.embedded ? `embedded server, ${report.target.serverMode} mode` : 'external server'})` +
       (report.label ? ` · label ${report.label}` : ''),
   );
+  if (report.target.tls) lines.push(`tls ${report.target.tls.protocol} · ${report.target.tls.cipher} · ALPN ${report.target.tls.alpn ?? 'none'}`);
   if (report.interrupted) lines.push('INTERRUPTED: partial results up to the stop signal.');
 
   lines.push(distributionTable(report));
@@ -110,6 +111,7 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
         (requests.abandoned == null ? '' : ` · ${count(requests.abandoned)} abandoned`),
     ],
     ['handshakes', `client ${orDash(hs.client)} · server ${orDash(hs.server)} · kernel ${kernel}${hs.wire === undefined ? '' : ` · wire ${count(hs.wire)}`} · ${perRequest(hs.perRequest)} per request`],
+    ...(hs.tls ? [['tls handshakes', tlsText(report)] as [string, string]] : []),
     ...(report.teardowns
       ? [['teardowns', `wire: server first ${count(report.teardowns.wire.serverFirst)} · client first ${count(report.teardowns.wire.clientFirst)} · reset ${count(report.teardowns.wire.reset)}`] as [string, string]]
       : []),
@@ -149,6 +151,22 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
   for (const note of report.notes) lines.push(`note: ${note}`);
   if (path) lines.push(`report: ${path}`);
   return lines.join('\n');
+}
+
+/** ` at [::1]:8443`: the address loaded, shown only when the URL does not already name it. */
+function addressText(report: RunReport): string {
+  const address = report.target.address;
+  if (address === undefined) return '';
+  const host = new URL(report.target.url).hostname.replace(/^\[(.*)\]$/, '$1');
+  return host === address ? '' : ` at ${address.includes(':') ? `[${address}]` : address}`;
+}
+
+/** Client full · resumed, and the server's view when it has one. */
+function tlsText(report: RunReport): string {
+  const client = report.handshakes.tls!;
+  const server = report.server.statsDelta?.tlsHandshakes ?? null;
+  return `client full ${count(client.full)} · resumed ${count(client.resumed)}` +
+    (server === null ? '' : ` · server full ${count(server.full)} · resumed ${count(server.resumed)} · failed ${count(server.failed)}`);
 }
 
 function cpuText(report: RunReport): string {

@@ -13,6 +13,8 @@ import {
   ServerStats,
   Teardowns,
   TimelinePoint,
+  TlsClientHandshakes,
+  TlsSessionInfo,
   WireSection,
   WorkerShare,
 } from '../measurements.js';
@@ -83,6 +85,22 @@ export const ConfigReport = closedObject({
   runs: Type.Integer({ minimum: 1 }),
   capture: Nullable(Type.String()),
   netns: Type.Boolean(),
+  /** TLS client options (file names, not contents); null for a plain target. Absent in reports before TLS. */
+  tls: Type.Optional(
+    Nullable(
+      closedObject({
+        caFile: Nullable(Type.String()),
+        certFile: Nullable(Type.String()),
+        keyFile: Nullable(Type.String()),
+        insecure: Type.Boolean(),
+        servername: Nullable(Type.String()),
+        resume: Type.Boolean(),
+        maxVersion: Type.Union([Type.Literal('TLSv1.2'), Type.Literal('TLSv1.3')]),
+      }),
+    ),
+  ),
+  /** `--resolve` pins. Absent in reports before they existed. */
+  resolve: Type.Optional(Type.Array(closedObject({ host: Type.String(), port: Type.Integer(), addresses: Type.Array(Type.String()) }))),
   /** `--workers N`, present when N > 1. */
   workers: Type.Optional(Type.Integer({ minimum: 2 })),
   /** `--server-workers N` (embedded server processes), present when N > 1. */
@@ -138,6 +156,10 @@ export const RunSummary = closedObject({
   cpu: CpuSeconds,
   /** The embedded server's CPU (s) in this run; null for other servers; absent in reports written before it existed. */
   serverCpuSec: Type.Optional(Nullable(Type.Number())),
+  /** HTTPS only: TLS handshake time of the connections opened. */
+  tlsMs: Type.Optional(LatencySummary),
+  /** HTTPS only: the client's handshakes by kind. */
+  tlsHandshakes: Type.Optional(TlsClientHandshakes),
 });
 export type RunSummary = Static<typeof RunSummary>;
 
@@ -308,7 +330,25 @@ export const RunReport = closedObject({
   ...identity,
   kind: Type.Literal('run'),
   config: ConfigReport,
-  target: closedObject({ url: Type.String(), embedded: Type.Boolean(), serverMode: Nullable(ServerModeSchema) }),
+  target: closedObject({
+    url: Type.String(),
+    embedded: Type.Boolean(),
+    serverMode: Nullable(ServerModeSchema),
+    /** The address that was loaded: the first of `resolved` that accepted the probe connect. */
+    address: Type.Optional(Type.String()),
+    family: Type.Optional(Type.Union([Type.Literal(4), Type.Literal(6)])),
+    /** Every address the host resolved to, in resolver order, and how long the one lookup took. */
+    resolved: Type.Optional(
+      closedObject({
+        addresses: Type.Array(closedObject({ address: Type.String(), family: Type.Union([Type.Literal(4), Type.Literal(6)]) })),
+        lookupMs: Type.Number({ minimum: 0 }),
+        /** `literal`: the URL names an IP; `pin`: --resolve; `dns`: the system resolver (getaddrinfo). */
+        source: Type.Union([Type.Literal('literal'), Type.Literal('pin'), Type.Literal('dns')]),
+      }),
+    ),
+    /** HTTPS only: the TLS the client negotiated (first connection of the phase); null when no handshake completed. */
+    tls: Type.Optional(Nullable(TlsSessionInfo)),
+  }),
   engine: closedObject({
     name: EngineSchema,
     version: Type.String(),
@@ -328,6 +368,8 @@ export const RunReport = closedObject({
   sendLagMs: Type.Optional(Nullable(LatencySummary)),
   connectMs: LatencySummary,
   ttfbMs: LatencySummary,
+  /** HTTPS only: TLS handshake time (TCP connect → secure), only for requests that opened a connection. */
+  tlsMs: Type.Optional(LatencySummary),
   connections: ConnectionCounters,
   handshakes: closedObject({
     client: Nullable(Type.Number()),
@@ -336,6 +378,8 @@ export const RunReport = closedObject({
     perRequest: Type.Number(),
     /** Present with --capture: connections whose SYN, SYN-ACK and ACK were all captured. */
     wire: Type.Optional(Type.Number()),
+    /** HTTPS only: the client's TLS handshakes by kind; full + resumed = TLS connections opened. */
+    tls: Type.Optional(TlsClientHandshakes),
   }),
   /** Present with --capture. */
   teardowns: Type.Optional(closedObject({ wire: Teardowns })),
@@ -352,6 +396,8 @@ export const RunReport = closedObject({
     uncorrectedLatencyUs: Nullable(Type.String()),
     /** Open loop only (see sendLagMs); absent in reports written before it existed. */
     sendLagUs: Type.Optional(Nullable(Type.String())),
+    /** HTTPS only: TLS handshake times. */
+    tlsUs: Type.Optional(Type.String()),
   }),
   coordinatedOmission: closedObject({ corrected: Type.Boolean(), method: Type.String() }),
   server: closedObject({ statsDelta: Nullable(ServerStats), cpuSec: Nullable(Type.Number()), maxRssBytes: Nullable(Type.Number()) }),

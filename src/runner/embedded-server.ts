@@ -1,6 +1,9 @@
 // Spawns the embedded server (`bench serve`) as a child process on 127.0.0.1 port 0 and stops it by PID.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { H1Error } from '../errors.js';
 import type { ServerMode } from '../types.js';
@@ -9,6 +12,8 @@ export interface EmbeddedServer {
   readonly url: URL;
   readonly pid: number;
   readonly mode: ServerMode;
+  /** Started with `--tls`: its self-signed certificate (PEM), the CA a client trusts it by; null for plain HTTP. */
+  readonly ca: string | null;
   /** Stop the child (SIGTERM, then SIGKILL after the grace period); idempotent. */
   stop(): Promise<void>;
 }
@@ -47,6 +52,11 @@ export interface ServerLaunch {
    * wrapper must exec its command, so the PID stays the server's own (its CPU and its /proc/<pid>/net are read).
    */
   readonly wrap?: (argv: readonly string[]) => string[];
+  /**
+   * Serve HTTPS with a certificate made at start (`--tls --cert-out`); the server writes the certificate before it
+   * prints its URL, so it is read back at once and handed out as `ca` (the temporary file is removed).
+   */
+  readonly tls?: boolean;
 }
 
 /**
@@ -56,6 +66,16 @@ export interface ServerLaunch {
  */
 export async function startEmbeddedServer(mode: ServerMode, extraArgs: readonly string[] = [], launch: ServerLaunch = {}): Promise<EmbeddedServer> {
   installExitHook();
+  const certDir = launch.tls === true ? await mkdtemp(join(tmpdir(), 'h1b-embedded-')) : null;
+  const certFile = certDir === null ? null : join(certDir, 'cert.pem');
+  try {
+    return await spawnServer(mode, certFile === null ? extraArgs : [...extraArgs, '--tls', '--cert-out', certFile], certFile, launch);
+  } finally {
+    if (certDir !== null) await rm(certDir, { recursive: true, force: true });
+  }
+}
+
+async function spawnServer(mode: ServerMode, extraArgs: readonly string[], certFile: string | null, launch: ServerLaunch): Promise<EmbeddedServer> {
   const argv = [process.execPath, CLI_MAIN, 'serve', '--mode', mode, '--host', launch.host ?? '127.0.0.1', '--port', '0', ...extraArgs];
   const [file, ...args] = launch.wrap ? launch.wrap(argv) : argv;
   const child = spawn(file!, args, {
@@ -75,8 +95,14 @@ export async function startEmbeddedServer(mode: ServerMode, extraArgs: readonly 
     });
   });
   let url: URL;
+  let ca: string | null = null;
   try {
     url = await readUrlLine(child, () => stderr);
+    if (certFile !== null) {
+      ca = await readFile(certFile, 'utf8').catch((error: unknown) => {
+        throw new H1Error('H1B_SERVER_SPAWN_FAILED', `embedded server wrote no certificate to ${certFile} (${(error as Error).message})`, { cause: error });
+      });
+    }
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
@@ -89,6 +115,7 @@ export async function startEmbeddedServer(mode: ServerMode, extraArgs: readonly 
     url,
     pid: child.pid!,
     mode,
+    ca,
     stop(): Promise<void> {
       stopping ??= stopChild(child, exited);
       return stopping;

@@ -38,7 +38,9 @@ export function heartbeatServerArgs(config: HeartbeatConfig): string[] {
  */
 export async function runHeartbeatReport(config: HeartbeatConfig, options: HeartbeatRunOptions): Promise<RunReport> {
   const opening = openObserved(config, options.onPath);
-  const pending = opening.then(({ target }): HeartbeatTarget => ({ url: target.url, pid: target.server?.pid ?? null }));
+  const pending = opening.then(
+    ({ target }): HeartbeatTarget => ({ url: target.url, address: target.located.chosen.address, pid: target.server?.pid ?? null }),
+  );
   pending.catch(() => {}); // awaited (and its failure reported) by runHeartbeat
   try {
     const runOptions = options.random === undefined ? { signal: options.signal } : { signal: options.signal, random: options.random };
@@ -64,9 +66,14 @@ export async function runHeartbeatReport(config: HeartbeatConfig, options: Heart
   }
 }
 
-/** Start the target and open the views on it; the target is released if the views cannot be opened. */
+/**
+ * Start the target (a --url is resolved and probed: one that accepts nothing fails here, before any client beats)
+ * and open the views on it; the target is released if the views cannot be opened.
+ */
 async function openObserved(config: HeartbeatConfig, onPath: HeartbeatRunOptions['onPath']): Promise<{ target: ActiveTarget; observer: Observer; pathPhase: PathPhase | null }> {
-  const target = onPath ? await onPath.target() : await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: heartbeatServerArgs(config) });
+  const target = onPath
+    ? await onPath.target()
+    : await openTarget({ url: config.url, serverMode: 'keep-alive', serverArgs: heartbeatServerArgs(config), resolve: config.resolve ?? [] });
   try {
     // In a path's client namespace the kernel counters are exact, and the server's TIME_WAIT is read in its own.
     const views: ObserveOptions = onPath ? { kernelScope: 'namespace', capture: null, serverNetDir: onPath.view.serverNetDir } : { kernelScope: 'host', capture: null };

@@ -49,6 +49,7 @@ export function mergeLoadResults(parts: readonly LoadResult[], shares: readonly 
       ? addHistograms(parts.map((part) => part.uncorrectedLatency as Histogram))
       : null,
     sendLag: parts.every((part) => part.sendLag !== null) ? addHistograms(parts.map((part) => part.sendLag as Histogram)) : null,
+    tls: mergeTls(parts.map((part) => part.tls)),
     timeline: mergeTimelines(parts.map((part) => ({ points: part.timeline, shiftSec: 0 }))),
     notes: mergeNotes(parts.map((part) => part.notes)),
     resolution: first.resolution,
@@ -82,6 +83,20 @@ function mergeConnections(all: ReadonlyArray<ConnectionCounters | null>): Connec
     reset: counters.reduce((total, c) => total + c.reset, 0),
     maxOpen: counters.reduce((total, c) => total + c.maxOpen, 0),
     serverCloseLate: sumNullable(counters.map((c) => c.serverCloseLate)),
+  };
+}
+
+/** HTTPS: handshake times added, counts summed, the first part's negotiated session; null for plain loads. */
+function mergeTls(all: ReadonlyArray<LoadResult['tls']>): LoadResult['tls'] {
+  if (all.some((tls) => tls === null)) return null;
+  const parts = all as Array<NonNullable<LoadResult['tls']>>;
+  const first = parts[0];
+  if (first === undefined) return null;
+  return {
+    handshake: addHistograms(parts.map((tls) => tls.handshake)),
+    counts: { full: parts.reduce((n, tls) => n + tls.counts.full, 0), resumed: parts.reduce((n, tls) => n + tls.counts.resumed, 0) },
+    session: parts.find((tls) => tls.session !== null)?.session ?? null,
+    resolution: first.resolution,
   };
 }
 

@@ -13,7 +13,7 @@ import { H1Error } from '../errors.js';
 import type { EngineName } from '../types.js';
 import { traceExchange } from '../wire/trace.js';
 import type { RelayStats } from '../wire/path/index.js';
-import { portOf, type ActiveTarget } from './target.js';
+import { literalLocation, portOf, type ActiveTarget } from './target.js';
 import { errorMessage, type AttachedServer, type FromGenerator, type Job, type JobResults, type ToGenerator } from './path-protocol.js';
 import { pathRunView } from './path-view.js';
 import { runHeartbeatReport } from './heartbeat.js';
@@ -44,9 +44,11 @@ function attached(server: AttachedServer): ActiveTarget {
   const target: ActiveTarget = {
     url,
     port: portOf(url),
+    located: literalLocation(url),
+    ca: null,
     serverMode: server.mode,
     // The owner started this server and stops it; here it is only observed (CPU by PID).
-    server: { url, pid: server.pid, mode: server.mode, stop: () => Promise.resolve() },
+    server: { url, pid: server.pid, mode: server.mode, ca: null, stop: () => Promise.resolve() },
     probe,
     release: () => probe.close(),
   };

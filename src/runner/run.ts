@@ -8,13 +8,21 @@ import { mergeRunReports } from '../report/merge.js';
 import type { RunReport } from '../report/schema.js';
 import type { RunConfig } from '../types.js';
 import { observe } from './observe.js';
+import type { LookupAll } from './resolve.js';
 import type { PathRunView } from './path-view.js';
 import { plannedMeasureStartMs, waitUntilWallClock } from './start-at.js';
-import { describeTarget, openTarget, targetSpecFor, type ActiveTarget } from './target.js';
+import { describeTarget, loadTargetOf, openTarget, targetSpecFor, type ActiveTarget } from './target.js';
 
 /** What the runner reports while it works; the CLI turns these into progress output. */
 export type RunEvent =
-  | { readonly type: 'target'; readonly url: string; readonly embedded: boolean; readonly serverMode: string | null }
+  | {
+      readonly type: 'target';
+      readonly url: string;
+      readonly embedded: boolean;
+      readonly serverMode: string | null;
+      /** The address the probe chose (what is loaded). */
+      readonly address?: string;
+    }
   | { readonly type: 'phase'; readonly phase: 'warmup' | 'measure'; readonly run: number; readonly runs: number; readonly engine: EngineView }
   | { readonly type: 'run-done'; readonly run: number; readonly runs: number; readonly report: RunReport };
 
@@ -27,6 +35,8 @@ export interface RunOptions {
   readonly kernelScope?: 'host' | 'namespace';
   /** `--netns` was asked for but could not be honoured: the reason, stated in the report. */
   readonly netnsUnavailable?: string | null;
+  /** The resolver (tests inject one); default getaddrinfo. */
+  readonly lookup?: LookupAll;
   /** The load crosses an emulated network path and this process runs in its client namespace (path-child-main.ts). */
   readonly path?: PathRunView;
 }
@@ -36,9 +46,16 @@ export interface RunOptions {
  * The target (embedded server child) is always released, also on errors and aborts.
  */
 export async function runSeries(config: RunConfig, options: RunOptions): Promise<RunReport> {
-  const target = await openTarget(targetSpecFor(config));
+  // Resolved and probed before the warm-up: a target that is not there fails now, naming every address tried.
+  const target = await openTarget(targetSpecFor(config), options.lookup === undefined ? {} : { lookup: options.lookup });
   try {
-    options.onEvent?.({ type: 'target', url: target.url.href, embedded: target.server !== null, serverMode: target.serverMode });
+    options.onEvent?.({
+      type: 'target',
+      url: target.url.href,
+      embedded: target.server !== null,
+      serverMode: target.serverMode,
+      address: target.located.chosen.address,
+    });
     const reports: RunReport[] = [];
     for (let run = 1; run <= config.runs; run++) {
       if (run > 1 && options.signal.aborted) break;
@@ -64,7 +81,7 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
   if (config.warmupMs > 0 && !signal.aborted) {
     const warmup = options.createEngine();
     options.onEvent?.({ type: 'phase', phase: 'warmup', run, runs: config.runs, engine: warmup });
-    await warmup.run(loadConfigFor(config, target.url, 'warmup'), signal);
+    await warmup.run(loadConfigFor(config, loadTargetOf(target), 'warmup'), signal);
   }
 
   const observer = await observe(target, {
@@ -82,7 +99,7 @@ export async function runOnce(config: RunConfig, target: ActiveTarget, options: 
   const measureAtMs = startAtMs === null ? null : plannedMeasureStartMs(startAtMs, config.warmupMs);
   if (measureAtMs !== null) await waitUntilWallClock(measureAtMs, signal);
   options.onEvent?.({ type: 'phase', phase: 'measure', run, runs: config.runs, engine });
-  const result = await engine.run(loadConfigFor(config, target.url, 'measure'), signal).catch(failed);
+  const result = await engine.run(loadConfigFor(config, loadTargetOf(target), 'measure'), signal).catch(failed);
   const path = pathPhase ? await pathPhase.close().catch(failed) : null;
   const seen = await observer.close();
   const skewMs = measureAtMs === null ? null : result.startedAtMs - measureAtMs;

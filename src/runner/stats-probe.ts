@@ -1,6 +1,7 @@
 // Reads the embedded server's /stats over one reusable connection and computes probe-free deltas.
 
 import net from 'node:net';
+import tls from 'node:tls';
 import { H1Error } from '../errors.js';
 import { subtract } from '../metrics/server-stats.js';
 import type { ServerStats } from '../measurements.js';
@@ -23,7 +24,15 @@ export class StatsProbe {
   private readonly sequenceOf = new WeakMap<ServerStats, number>();
   private snapshots = 0;
 
-  constructor(private readonly url: URL) {}
+  /**
+   * @param url the embedded server's URL; https:// speaks TLS, trusting `ca` (the server's own certificate). The
+   *   probe never offers a session, so in close mode each snapshot costs exactly one full handshake, which
+   *   `calibrate` measures like the connection itself.
+   */
+  constructor(
+    private readonly url: URL,
+    private readonly ca: string | null = null,
+  ) {}
 
   /** The counters now. */
   snapshot(): Promise<ServerStats> {
@@ -82,9 +91,13 @@ export class StatsProbe {
 
   private connect(): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: this.url.hostname, port: Number(this.url.port) });
+      const host = this.url.hostname.replace(/^\[(.*)\]$/, '$1');
+      const secure = this.url.protocol === 'https:';
+      const socket: net.Socket = secure
+        ? tls.connect({ host, port: Number(this.url.port), ca: this.ca ?? undefined, ALPNProtocols: ['http/1.1'] })
+        : net.connect({ host, port: Number(this.url.port) });
       socket.setNoDelay(true);
-      socket.once('connect', () => {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
         socket.off('error', reject);
         this.socket = socket;
         // 'end' before we ended means the server closed first.

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION, type RunReport, type SuiteCase, type SuiteReport } from
 import { suiteModel } from '../report/suite-model.js';
 import type { RunConfig } from '../types.js';
 import { TOOL } from '../version.js';
+import type { LookupAll } from './resolve.js';
 import { PathSessions } from './path-run.js';
 import { runOnce, type RunEvent } from './run.js';
 import { openTarget, targetSpecFor, type ActiveTarget } from './target.js';
@@ -42,12 +43,14 @@ export interface SuiteOptions {
   readonly onEvent?: (event: SuiteEvent) => void;
   /** Wall clock for the report's start time and duration (injectable in tests). */
   readonly now?: () => number;
+  /** The resolver (tests inject one); default getaddrinfo. */
+  readonly lookup?: LookupAll;
 }
 
-/** Cases that need the same server (same URL or same embedded server mode) share one target. */
+/** Cases that need the same server (same URL, or the same embedded server mode, plain or TLS) share one target. */
 function targetKey(config: RunConfig): string {
   const spec = targetSpecFor(config);
-  return spec.url ?? `embedded:${spec.serverMode}`;
+  return spec.url ?? `embedded:${spec.serverMode}${spec.tls === true ? ':tls' : ''}`;
 }
 
 /** The order of case indexes in round `run` (1-based): a rotation by run - 1. */
@@ -63,13 +66,14 @@ export async function runSuite(plan: SuitePlan, options: SuiteOptions): Promise<
   // Cases across an emulated path (--rtt): one path per RTT, its servers and generator child (runner/path-run.ts).
   const paths = new PathSessions();
   try {
+    // Every target is opened (resolved and probed) before the first run: one that is not there fails the suite now.
     for (const item of plan.cases) {
       if (item.config.path) {
         await paths.prepare(item.config);
         continue;
       }
       const key = targetKey(item.config);
-      if (!targets.has(key)) targets.set(key, await openTarget(targetSpecFor(item.config)));
+      if (!targets.has(key)) targets.set(key, await openTarget(targetSpecFor(item.config), options.lookup === undefined ? {} : { lookup: options.lookup }));
     }
     const steps = plan.runs * plan.cases.length;
     let step = 0;

@@ -33,7 +33,7 @@ export type FromWorker =
   /** The load could not run (an H1Error's code and message, or another error's message). */
   | { readonly type: 'failed'; readonly code: string | null; readonly message: string };
 
-type HistogramFields = 'latency' | 'connect' | 'ttfb' | 'uncorrectedLatency';
+type HistogramFields = 'latency' | 'connect' | 'ttfb' | 'uncorrectedLatency' | 'tls';
 
 /** A LoadResult with its HdrHistograms compressed (base64), the form `bench run` reports keep them in. */
 export type PortableLoadResult = Omit<LoadResult, HistogramFields> & {
@@ -41,6 +41,7 @@ export type PortableLoadResult = Omit<LoadResult, HistogramFields> & {
   readonly connect: string;
   readonly ttfb: string;
   readonly uncorrectedLatency: string | null;
+  readonly tls: (Omit<NonNullable<LoadResult['tls']>, 'handshake'> & { readonly handshake: string }) | null;
 };
 
 /** Encode a result's histograms for postMessage (encoding is lossless: counts per bucket are kept). */
@@ -51,6 +52,7 @@ export function toPortable(result: LoadResult): PortableLoadResult {
     connect: encodeHistogram(result.connect),
     ttfb: encodeHistogram(result.ttfb),
     uncorrectedLatency: result.uncorrectedLatency === null ? null : encodeHistogram(result.uncorrectedLatency),
+    tls: result.tls === null ? null : { ...result.tls, handshake: encodeHistogram(result.tls.handshake) },
   };
 }
 
@@ -62,5 +64,6 @@ export function fromPortable(result: PortableLoadResult): LoadResult {
     connect: decodeHistogram(result.connect),
     ttfb: decodeHistogram(result.ttfb),
     uncorrectedLatency: result.uncorrectedLatency === null ? null : decodeHistogram(result.uncorrectedLatency),
+    tls: result.tls === null ? null : { ...result.tls, handshake: decodeHistogram(result.tls.handshake) },
   };
 }

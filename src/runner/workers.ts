@@ -271,6 +271,7 @@ function destroyHistograms(result: LoadResult): void {
   result.connect.destroy();
   result.ttfb.destroy();
   result.uncorrectedLatency?.destroy();
+  result.tls?.handshake.destroy();
 }
 
 /**

@@ -1,7 +1,8 @@
 // A tiny, fully closed HTTP exchange for `bench trace`: a few raw requests over HTTP/1.0 or one keep-alive connection.
 
 import { connect, type Socket } from 'node:net';
-import { H1Error, classifySocketError } from '../errors.js';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { H1Error, classifySocketError, classifyTlsError } from '../errors.js';
 import { ResponseParser } from '../http/response-parser.js';
 import { serializeRequest } from '../http/request-serializer.js';
 
@@ -17,23 +18,39 @@ export interface ExchangeResult {
  * 1.0: a connection per request, closed by the server. 1.1: one keep-alive connection, closed by
  * us after the last response (a new one if the server closes early). Not a load path: clarity over speed.
  */
-export async function tinyExchange(url: URL, mode: '1.0' | '1.1', requests: number, timeoutMs = 10_000): Promise<ExchangeResult> {
+export async function tinyExchange(
+  url: URL,
+  mode: '1.0' | '1.1',
+  requests: number,
+  timeoutMs = 10_000,
+  via: ExchangeVia = { address: null, tls: null },
+): Promise<ExchangeResult> {
   const request = serializeRequest({ method: 'GET', url, httpVersion: mode, headers: [], body: null });
   const statusCodes: number[] = [];
   let connections = 0;
   while (statusCodes.length < requests) {
     connections++;
     const perConnection = mode === '1.0' ? 1 : requests - statusCodes.length;
-    await oneConnection(url, request, perConnection, timeoutMs, statusCodes);
+    await oneConnection(url, request, perConnection, timeoutMs, statusCodes, via);
   }
   return { connections, statusCodes };
 }
 
+/** How the exchange connects: the address chosen by the runner (null = the URL's host), and TLS options for https://. */
+export interface ExchangeVia {
+  readonly address: string | null;
+  /** tls.connect options (context, SNI, verification, ALPN) for an https:// URL; null = plain TCP. */
+  readonly tls: ConnectionOptions | null;
+}
+
 /** Run up to `count` requests on one connection; resolves once the socket is fully closed. */
-function oneConnection(url: URL, request: Buffer, count: number, timeoutMs: number, statusCodes: number[]): Promise<void> {
+function oneConnection(url: URL, request: Buffer, count: number, timeoutMs: number, statusCodes: number[], via: ExchangeVia): Promise<void> {
   return new Promise((resolve, reject) => {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const socket: Socket = connect({ host, port: Number(url.port || 80) });
+    const host = via.address ?? url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    // Each connection of a trace pays a full TLS handshake: no session is offered, so the ladder shows all of it.
+    const socket: Socket = via.tls === null ? connect({ host, port }) : tlsConnect({ ...via.tls, host, port });
+    let secured = via.tls === null;
     const parser = new ResponseParser();
     let done = 0;
     let failure: Error | null = null;
@@ -42,7 +59,10 @@ function oneConnection(url: URL, request: Buffer, count: number, timeoutMs: numb
       failure = new H1Error('H1B_TIMEOUT', `no complete response from ${url.href} within ${timeoutMs} ms`);
       socket.destroy();
     });
-    socket.once('connect', () => socket.write(request));
+    socket.once(via.tls === null ? 'connect' : 'secureConnect', () => {
+      secured = true;
+      socket.write(request);
+    });
     socket.on('data', (chunk: Buffer) => {
       let offset = 0;
       while (offset < chunk.length) {
@@ -69,7 +89,8 @@ function oneConnection(url: URL, request: Buffer, count: number, timeoutMs: numb
       }
     });
     socket.on('error', (error) => {
-      failure = new H1Error(classifySocketError(error), `${url.href}: ${error.message}`, { cause: error });
+      const code = secured || (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? classifySocketError(error) : classifyTlsError(error);
+      failure = new H1Error(code, `${url.href}: ${error.message}`, { cause: error });
     });
     socket.once('close', () => {
       if (failure) reject(failure);

@@ -25,6 +25,11 @@ export interface LadderPacket {
   readonly payloadLength: number;
   readonly window: number;
   readonly retransmission: boolean;
+  /**
+   * TLS records that start in this segment, in order (`ClientHello`, `ServerHello`, `ChangeCipherSpec`,
+   * `Application Data (encrypted)`…); absent when the stream is not TLS or its records could not be followed.
+   */
+  readonly tls?: readonly string[];
 }
 
 /**

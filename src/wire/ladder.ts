@@ -77,6 +77,7 @@ function packetLabel(packet: LadderPacket): string {
   let label = `${flagNames(packet.flags)} seq=${packet.relSeq}`;
   if (packet.relAck !== null) label += ` ack=${packet.relAck}`;
   if (packet.payloadLength > 0) label += ` len=${packet.payloadLength}`;
+  if (packet.tls !== undefined) label += ` [${packet.tls.join(', ')}]`;
   return label;
 }
 

@@ -2,6 +2,7 @@
 
 import type { ConnectionEnd, FlowOptions, Side, TcpFlowSummary, WireConnection } from './flow-types.js';
 import { ACK, FIN, RST, SYN, type TcpSegment } from './tcp.js';
+import { compactLabels, TlsRecordScanner } from './tls-records.js';
 
 export type { ConnectionEnd, Endpoint, FlowOptions, LadderPacket, Side, Teardowns, TcpFlowSummary, WireConnection } from './flow-types.js';
 
@@ -17,6 +18,9 @@ interface FlowState {
   clientNext: number;
   serverNext: number;
   synAckSeen: boolean;
+  /** Per-direction TLS record scanners (only when packets are kept for a ladder). */
+  clientTls: TlsRecordScanner | null;
+  serverTls: TlsRecordScanner | null;
 }
 
 /** a < b in 32-bit serial-number arithmetic (RFC 1982), so wrapped sequence numbers compare right. */
@@ -126,7 +130,18 @@ export class TcpFlowTracker {
     // source port) matches a `port N` filter too: its SYN gives it away, and the rest of it is skipped.
     const foreign = this.serverPort !== null && synOnly && segment.dstPort !== this.serverPort;
     if (!foreign) this.all.push(conn);
-    return { conn, foreign, clientBase: null, serverBase: null, clientNext: 1, serverNext: 1, synAckSeen: false };
+    const scanners = this.keepPackets;
+    return {
+      conn,
+      foreign,
+      clientBase: null,
+      serverBase: null,
+      clientNext: 1,
+      serverNext: 1,
+      synAckSeen: false,
+      clientTls: scanners ? new TlsRecordScanner() : null,
+      serverTls: scanners ? new TlsRecordScanner() : null,
+    };
   }
 
   private account(state: FlowState, segment: TcpSegment, synOnly: boolean): void {
@@ -172,6 +187,15 @@ export class TcpFlowTracker {
     const retransmission =
       flags & SYN ? (from === 'client' ? conn.syn : conn.synAck) > 1 : occupied > 0 && !keepAlive && before(relSeq, next);
     if (retransmission) conn.retransmissions++;
+    // TLS records are read from each direction's bytes in order: a retransmission repeats scanned bytes, a segment
+    // that starts past `next` leaves a gap (the scanner then stops for that direction).
+    let tls: string[] | null = null;
+    const scanner = from === 'client' ? state.clientTls : state.serverTls;
+    if (scanner !== null && segment.payloadLength > 0 && !retransmission) {
+      const dataSeq = flags & SYN ? (relSeq + 1) >>> 0 : relSeq;
+      const labels = dataSeq === next ? scanner.feed(segment.payload ?? EMPTY, segment.payloadLength) : scanner.gap();
+      if (labels !== null && labels.length > 0) tls = compactLabels(labels);
+    }
     const end = (relSeq + occupied) >>> 0;
     if (occupied > 0 && before(next, end)) {
       if (from === 'client') state.clientNext = end;
@@ -201,12 +225,15 @@ export class TcpFlowTracker {
         payloadLength: segment.payloadLength,
         window: segment.window,
         retransmission,
+        ...(tls !== null ? { tls } : {}),
       });
     }
   }
 }
 
 /** The first FIN or RST decides how an established connection ended; before establishment it failed. */
+const EMPTY = new Uint8Array(0);
+
 function endAfter(conn: WireConnection, flags: number, from: Side): ConnectionEnd {
   const established = conn.handshake || !conn.sawSyn;
   if (!(flags & (FIN | RST))) return conn.end;

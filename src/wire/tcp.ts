@@ -28,6 +28,8 @@ export interface TcpSegment {
   readonly window: number;
   /** Payload bytes per the IP length fields (not limited by the snap length). */
   readonly payloadLength: number;
+  /** The payload bytes the capture kept (a view, at most payloadLength; fewer when the snap length cut them). */
+  readonly payload?: Uint8Array;
 }
 
 /** Decode the TCP header that `ip` points at; null when the header is cut short or malformed. */
@@ -55,6 +57,7 @@ export function decodeTcp(
     flags: data[at + 13]!,
     window: (data[at + 14]! << 8) | data[at + 15]!,
     payloadLength: ip.payloadLength - headerLength,
+    payload: data.subarray(Math.min(data.length, at + headerLength), Math.min(data.length, at + ip.payloadLength)),
   };
 }
 

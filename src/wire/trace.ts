@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { analyzeCapture, type CaptureAnalysis } from './analyze.js';
 import { PacketCapture, type CaptureStats } from './capture.js';
-import { tinyExchange, type ExchangeResult } from './exchange.js';
+import { tinyExchange, type ExchangeResult, type ExchangeVia } from './exchange.js';
 
 export interface LiveTraceOptions {
   readonly url: URL;
@@ -12,6 +12,8 @@ export interface LiveTraceOptions {
   /** Where tcpdump writes the capture. */
   readonly file: string;
   readonly timeoutMs?: number;
+  /** The address to connect to and the TLS options (https://); default: the URL's host, plain TCP. */
+  readonly via?: ExchangeVia;
   /** Interface tcpdump listens on; default `lo` (`any` inside an emulated path's client namespace). */
   readonly iface?: string;
 }
@@ -30,14 +32,18 @@ export interface LiveTrace {
  * is traced too: a closed port answers the SYN with an RST, and that exchange is exactly what the user asked to see.
  */
 export async function traceExchange(options: LiveTraceOptions): Promise<LiveTrace> {
-  const port = Number(options.url.port || 80);
-  // 4 KiB per packet keeps small HTTP messages whole for Wireshark; the exchange is too small to fill the ring.
-  const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096, ...(options.iface ? { iface: options.iface } : {}) });
+  const port = Number(options.url.port || (options.url.protocol === 'https:' ? 443 : 80));
+  const address = options.via?.address ?? options.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  // Loopback traffic is on `lo`; anything else may leave by any interface (Linux "any": cooked SLL2 frames), and an
+  // emulated path's client namespace says which (`any`).
+  const iface = options.iface ?? (isLoopback(address) ? 'lo' : 'any');
+  // 4 KiB per packet keeps small HTTP messages and TLS handshake records whole; the exchange is too small to fill the ring.
+  const capture = await PacketCapture.start({ file: options.file, port, snapLength: 4096, iface });
   let exchange: ExchangeResult | null = null;
   let failure: Error | null = null;
   let stats: CaptureStats;
   try {
-    exchange = await tinyExchange(options.url, options.mode, options.requests, options.timeoutMs);
+    exchange = await tinyExchange(options.url, options.mode, options.requests, options.timeoutMs, options.via);
   } catch (error) {
     // Kept, not thrown: the caller draws the capture first, then reports the failure.
     failure = error instanceof Error ? error : new Error(String(error));
@@ -47,4 +53,9 @@ export async function traceExchange(options: LiveTraceOptions): Promise<LiveTrac
   }
   const analysis = analyzeCapture(await readFile(options.file), { serverPort: port });
   return { exchange, failure, capture: stats, analysis };
+}
+
+/** 127.0.0.0/8, ::1 and the IPv4-mapped loopback. */
+export function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.') || address === 'localhost';
 }

@@ -68,8 +68,12 @@ describe('bench run failure paths', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--mode', '1.1', '--keep-alive'], /--keep-alive applies to --mode 1\.0 only/],
       [['--mode', '1.1', '--pipelining', '5'], /--pipelining only applies to --mode pipeline/],
-      [['--url', 'https://127.0.0.1:1/'], /only http:\/\//],
-      [['--url', 'http://192.0.2.1/'], /H1B_UNSUPPORTED_TARGET/],
+      [['--url', 'ftp://127.0.0.1:1/'], /only http:\/\/ and https:\/\//],
+      [['--url', 'http://127.0.0.1:1/', '-k'], /-k\/--insecure only apply to https:\/\/ targets/],
+      [['--tls', '--url', 'https://127.0.0.1:1/'], /--tls starts the embedded server/],
+      [['--url', 'https://127.0.0.1:1/', '--tls-resume', 'maybe'], /--tls-resume must be one of on, off/],
+      [['--url', 'https://127.0.0.1:1/', '--ca', '/nonexistent/ca.pem'], /H1B_TLS_CONFIG.*--ca \/nonexistent\/ca.pem cannot be read|--ca \/nonexistent\/ca.pem cannot be read.*H1B_TLS_CONFIG/],
+      [['--url', 'http://127.0.0.1:1/', '--resolve', 'nohost'], /--resolve 'nohost' is not HOST:PORT:ADDR/],
       [['--url', 'not a url'], /H1B_INVALID_URL/],
       [['--mode', '3'], /--mode must be one of/],
       [['-c', '0'], /--connections/],
@@ -85,19 +89,25 @@ describe('bench run failure paths', () => {
     assert.equal(existsSync(join(dir, 'never.json')), false);
   });
 
-  test('refused target: exit 1, report written with the refusals counted', async () => {
+  test('a target that is not there fails fast: exit 1 before the warm-up, naming the address tried, no report', async () => {
     const port = await closedPort();
     const out = join(dir, 'refused.json');
-    const result = await runCli(['run', '--url', `http://127.0.0.1:${port}/`, '-d', '1s', '-c', '2', '--warmup', '0', '--out', out]);
+    const started = Date.now();
+    // A 30 s warm-up and duration that a probe-less run would wait out.
+    const result = await runCli(['run', '--url', `http://127.0.0.1:${port}/`, '-d', '30s', '--warmup', '30s', '-c', '2', '--out', out]);
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /H1B_NO_REQUESTS_COMPLETED/);
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
     assert.match(result.stderr, /H1B_CONNECT_REFUSED/);
-    const report = readReport(out) as RunReport;
-    assert.equal(report.requests.completed, 0);
-    assert.ok((report.errors.H1B_CONNECT_REFUSED ?? 0) > 0);
-    assert.equal(report.requests.errors, report.errors.H1B_CONNECT_REFUSED);
-    assert.equal(report.target.embedded, false);
-    assert.equal(report.handshakes.server, null, 'no server view for an external target');
+    assert.match(result.stderr, new RegExp(`tried 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+    assert.equal(existsSync(out), false, 'nothing was measured, nothing is reported');
+  });
+
+  test('a name whose every address refuses: the error lists each address tried, in resolver order', async () => {
+    const port = await closedPort();
+    const result = await runCli(['run', '--url', `http://refused.test:${port}/`, '--resolve', `refused.test:${port}:::1,127.0.0.1`, '-n', '5', '--warmup', '0']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`refused\\.test → 2 addresses\\): tried \\[::1\\]:${port} \\(ECONNREFUSED\\), 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
   });
 
   test('per-request timeout against a server that never answers', async () => {

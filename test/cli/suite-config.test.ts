@@ -13,8 +13,29 @@ function throwsCode(fn: () => unknown, code: string, message?: RegExp): void {
 }
 
 describe('presets', () => {
-  test('paths, quick and standard ship in bench/suites/', () => {
-    assert.deepEqual(presetNames(), ['paths', 'quick', 'standard']);
+  test('paths, quick, standard and tls ship in bench/suites/', () => {
+    assert.deepEqual(presetNames(), ['paths', 'quick', 'standard', 'tls']);
+  });
+
+  test('tls: 1.0 with resumption off and on, 1.1 and pipelining, all over HTTPS against the embedded TLS server', () => {
+    const plan = parseSuiteArgs({ preset: 'tls' });
+    assert.deepEqual(plan.cases.map((item) => item.id), ['1.0-c10-tls-noresume', '1.0-c10-tls', '1.1-c10-tls', 'pipeline-c10-tls']);
+    for (const item of plan.cases) {
+      assert.equal(item.config.url, null, 'the embedded server');
+      assert.notEqual(item.config.tls, null, 'over HTTPS');
+    }
+    assert.deepEqual(plan.cases.map((item) => item.config.tls?.resume), [false, true, true, true]);
+    const totalMs = plan.cases.reduce((sum, item) => sum + plan.runs * (item.config.durationMs + item.config.warmupMs), 0);
+    assert.ok(totalMs <= 40_000, `tls measures for ${totalMs} ms`);
+  });
+
+  test('the quick preset stays plain; --tls runs its cases over HTTPS; an https:// --url makes them TLS too', () => {
+    assert.ok(parseSuiteArgs({}).cases.every((item) => item.config.tls === null && !item.id.includes('tls')));
+    const tls = parseSuiteArgs({ tls: true });
+    assert.deepEqual(tls.cases.map((item) => item.id), ['1.0-c10-tls', '1.1-c10-tls', 'pipeline-c10-tls']);
+    const remote = parseSuiteArgs({ url: 'https://127.0.0.1:8443/', insecure: true });
+    assert.ok(remote.cases.every((item) => item.config.tls?.insecure === true));
+    throwsCode(() => parseSuiteArgs({ preset: 'tls', url: 'http://127.0.0.1:8080/' }), 'H1B_INVALID_OPTION', /runs over HTTPS/);
   });
 
   test('quick: the three modes, enough runs for a significant test, well under a minute', () => {

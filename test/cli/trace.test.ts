@@ -50,6 +50,17 @@ describe('bench trace', () => {
     assert.match(result.stdout, /^1 connection: 1 handshake, 1 teardown, client closed first, 4 data segments$/m);
   });
 
+  test('live over TLS (the embedded server with --tls): the ladder names the TLS records, the encrypted ones as encrypted', async (t) => {
+    if (skip) return t.skip(skip);
+    const result = await bench(['trace', '--tls', '--mode', '1.0', '-n', '2']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /over TLS to https:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(result.stdout, /^2 connections: 2 handshakes, 2 teardowns/m);
+    assert.equal(result.stdout.match(/\[ClientHello\]/g)?.length, 2, 'one ClientHello per connection');
+    assert.equal(result.stdout.match(/\[ServerHello, ChangeCipherSpec, Application Data \(encrypted\)/g)?.length, 2, 'TLS 1.3: all after ServerHello is encrypted');
+    assert.doesNotMatch(result.stdout, /Certificate/, 'TLS 1.3 certificates travel encrypted');
+  });
+
   test('live, a closed port: the SYN answered by an RST is drawn, then the refusal (exit 1)', async (t) => {
     if (skip) return t.skip(skip);
     const port = await closedPort();
@@ -101,8 +112,8 @@ describe('bench trace', () => {
     assert.equal(mixed.code, 2);
     assert.match(mixed.stderr, /--mode does not apply to --pcap/);
 
-    const remote = await bench(['trace', '--url', 'http://192.0.2.1:80/']);
-    assert.equal(remote.code, 2);
-    assert.match(remote.stderr, /H1B_UNSUPPORTED_TARGET/);
+    const scheme = await bench(['trace', '--url', 'ftp://127.0.0.1:21/']);
+    assert.equal(scheme.code, 2);
+    assert.match(scheme.stderr, /H1B_INVALID_URL/);
   });
 });

@@ -263,10 +263,11 @@ describe('native engine: control', () => {
 });
 
 describe('native engine: targets', () => {
-  test('a host name is resolved once and works like its address', async () => {
+  test('a host name goes to the address the runner chose; without one the config is refused, never resolved per connection', async () => {
     const server = await startLiteralServer(({ socket }) => socket.end(OK_CLOSE));
     const url = new URL(`http://localhost:${server.url.port}/`);
-    const result = await run(config(url, { mode: '1.0', connections: 2, requests: 50 }));
+    const result = await run(config(url, { mode: '1.0', connections: 2, requests: 50, address: '127.0.0.1' }));
+    await assert.rejects(run(config(url, { mode: '1.0', connections: 2, requests: 5 })), { code: 'H1B_INVALID_OPTION' });
     await server.close();
     assert.equal(result.completed, 50);
     assert.deepEqual(result.errors, {});

@@ -53,10 +53,12 @@ test('a source family that differs from the resolved target is refused before an
   const server = await countingServer();
   try {
     const url = new URL(server.url.href.replace('127.0.0.1', 'localhost'));
-    // localhost may resolve to either family here: bind to the other one.
-    const other = isIP((await lookup('localhost')).address) === 4 ? '::1' : '127.0.0.2';
+    // localhost may resolve to either family here: bind to the other one. The runner resolves once and hands the
+    // engine the address (LoadConfig.address); the engine never resolves.
+    const resolved = (await lookup('localhost')).address;
+    const other = isIP(resolved) === 4 ? '::1' : '127.0.0.2';
     await assert.rejects(
-      new NativeEngine().run(loadConfig(url, { mode: '1.0', connections: 1, requests: 1, localAddresses: [other] }), new AbortController().signal),
+      new NativeEngine().run(loadConfig(url, { mode: '1.0', connections: 1, requests: 1, address: resolved, localAddresses: [other] }), new AbortController().signal),
       (error: unknown) => isH1Error(error) && error.code === 'H1B_INVALID_OPTION' && /--source addresses are IPv\d but the target localhost resolved/.test(error.message),
     );
     assert.equal(server.bySource.size, 0);

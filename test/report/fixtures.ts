@@ -26,6 +26,8 @@ export const CONFIG: RunConfig = Object.freeze({
   runs: 1,
   capture: null,
   netns: false,
+  tls: null,
+  resolve: [],
 });
 
 /** 1000 requests over 0.5 s: latencies 1..1000 µs, each paying a 100 µs connect. */
@@ -60,6 +62,7 @@ export function loadResult(overrides: Partial<LoadResult> = {}): LoadResult {
     ttfb,
     uncorrectedLatency: null,
     sendLag: null,
+    tls: null,
     timeline: [{ second: 0, requests: 1000, errors: 0, connectionsOpened: 1000, p50Ms: 0.5, p99Ms: 0.99 }],
     notes: [],
     resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },

@@ -72,6 +72,7 @@ export function fakeEngineFactory(log: FakeLog, options: { real?: number; untilA
           ttfb: createHistogram(),
           uncorrectedLatency: null,
           sendLag: null,
+          tls: null,
           timeline: [],
           notes: [],
           resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },

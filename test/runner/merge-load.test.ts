@@ -48,6 +48,7 @@ function part(values: readonly number[], over: Partial<LoadResult>): LoadResult 
     ttfb: histogramOf(values.map((value) => value / 2)),
     uncorrectedLatency: null,
     sendLag: null,
+    tls: null,
     timeline: [
       { second: 0, requests: Math.floor(values.length / 2), errors: 0, connectionsOpened: 5, p50Ms: 0.15, p99Ms: 0.3 },
       { second: 1, requests: values.length - Math.floor(values.length / 2), errors: 0, connectionsOpened: 0, p50Ms: 0.15, p99Ms: 0.3 },

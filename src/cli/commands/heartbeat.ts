@@ -10,7 +10,7 @@ import type { HeartbeatConfig, OfflineMode } from '../../types.js';
 import { renderHeartbeatSummary } from '../heartbeat-summary.js';
 import { interruptibly } from '../interrupt.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
-import { validateUrl } from '../run-config.js';
+import { parseResolvePins, validateUrl } from '../target-options.js';
 import { parseSinglePath, pathOptions, type PathArgs } from '../path-options.js';
 
 const OFFLINE_MODES: readonly OfflineMode[] = ['freeze', 'stop', 'close', 'reset'];
@@ -38,6 +38,7 @@ export interface HeartbeatArgs extends PathArgs {
   'tcp-keepalive'?: string;
   'clients-per-process'?: string;
   url?: string;
+  resolve?: string | string[];
   label?: string;
   out?: string;
   json?: boolean;
@@ -65,6 +66,11 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
   const tcpKeepAliveMs = argv['tcp-keepalive'] === undefined ? 0 : parseDurationMs(argv['tcp-keepalive'], 'tcp-keepalive');
   const clientsPerProcess = parseInteger(argv['clients-per-process'] ?? D.clientsPerProcess, 'clients-per-process', 1, 15_000);
   const url = argv.url === undefined ? null : validateUrl(argv.url);
+  if (url !== null && url.startsWith('https:')) {
+    throw new H1Error('H1B_INVALID_URL', '--url: bench heartbeat speaks plain http:// (its clients have no TLS); give the http:// URL of an h1bench server');
+  }
+  const resolve = parseResolvePins(argv.resolve);
+  if (resolve.length > 0 && url === null) throw bad('--resolve pins an address for a --url host; the embedded server needs none');
   const path = parseSinglePath(argv);
   if (path !== null && url !== null) throw bad('--rtt puts the embedded server at the far end of an emulated path; drop --url');
 
@@ -89,6 +95,7 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
   return Object.freeze({
     run: Object.freeze({ clients, intervalMs, timeoutMs, durationMs, mode, offline, offlineMode, serverFailure, clientsPerProcess }),
     url,
+    resolve: Object.freeze(resolve),
     tcpKeepAliveMs,
     label: argv.label ?? null,
     path,
@@ -113,7 +120,8 @@ function builder(yargs: Argv): Argv<HeartbeatArgs> {
     .option('server-failure', { type: 'string', describe: 'stop: SIGSTOP the embedded server at a random moment; every client must notice' })
     .option('tcp-keepalive', { type: 'string', describe: 'Turn on SO_KEEPALIVE on the server’s sockets after this idle time, to compare with heartbeats' })
     .option('clients-per-process', { type: 'string', describe: `Most clients per client process [default: ${D.clientsPerProcess}]` })
-    .option('url', { type: 'string', describe: 'A running h1bench server instead of the embedded one (loopback only)' })
+    .option('url', { type: 'string', describe: 'A running h1bench server instead of the embedded one (http://, any host)' })
+    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect there instead of asking DNS (as curl)' })
     .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
     .option('out', { type: 'string', describe: 'Report file [default: results/<timestamp>-heartbeat-<mode>.json]' })
     .option('json', { type: 'boolean', describe: 'Print the report JSON on stdout instead of the summary' })

@@ -34,7 +34,7 @@ function builder(yargs: Argv): Argv<RunArgs> {
   // which is also how it knows whether -n and -d were both given.
   return pathOptions(yargs)
     .option('mode', { type: 'string', describe: `HTTP mode: ${CLIENT_MODES.join(' | ')}; repeat to run several in turn [default: ${RUN_DEFAULTS.mode}]` })
-    .option('url', { type: 'string', describe: 'Target (http://, loopback or own address) [default: embedded server on 127.0.0.1:0]' })
+    .option('url', { type: 'string', describe: 'Target: any http:// or https:// URL (host name or IP literal) [default: embedded server on 127.0.0.1:0]' })
     .option('server-mode', { type: 'string', describe: `Embedded server mode: ${SERVER_MODES.join(' | ')} [default: close for 1.0, keep-alive otherwise]` })
     .option('connections', { alias: 'c', type: 'string', describe: `Concurrent connections [default: ${RUN_DEFAULTS.connections}]` })
     .option('duration', { alias: 'd', type: 'string', describe: `Measured duration: 500ms, 10s, 2m [default: ${RUN_DEFAULTS.duration}]` })
@@ -59,6 +59,15 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .option('runs', { type: 'string', describe: `Repeat the run N times; figures merged, each run kept in runs[] [default: ${RUN_DEFAULTS.runs}]` })
     .option('capture', { type: 'string', describe: 'tcpdump the measured phase into this pcap; adds handshakes.wire and teardowns.wire (needs root)' })
     .option('netns', { type: 'boolean', describe: 'Run server and generator in a private network namespace: exact kernel counts (needs root, iproute2)' })
+    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect to these addresses for HOST:PORT instead of asking DNS (as curl; repeatable)' })
+    .option('tls', { type: 'boolean', describe: 'Start the embedded server over HTTPS (self-signed, trusted by this run)' })
+    .option('insecure', { alias: 'k', type: 'boolean', describe: "https://: do not verify the server's certificate" })
+    .option('ca', { type: 'string', describe: 'https://: also trust the CA certificate(s) in this PEM file' })
+    .option('cert', { type: 'string', describe: 'https://: client certificate (PEM), with --key' })
+    .option('key', { type: 'string', describe: 'https://: private key (PEM) of --cert' })
+    .option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" })
+    .option('tls-resume', { type: 'string', describe: 'https://: on: offer the latest session on each new connection | off: every handshake full [default: on]' })
+    .option('tls-max', { type: 'string', describe: 'https://: highest TLS version offered: 1.2 | 1.3 [default: 1.3]' })
     .option('workers', { type: 'string', describe: 'Generator threads sharing -c, -n and --rate exactly (native engine); auto = the cores available [default: 1]' })
     .option('server-workers', { type: 'string', describe: 'Processes of the embedded server sharing its port (bench serve --workers) [default: 1]' })
     .option('source', {
@@ -70,6 +79,8 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .option('start-at', { type: 'string', describe: 'Wait until this instant (ISO 8601 with a zone, or Unix ms) before the warm-up; the shards of a run share it' })
     .example('$0 run --mode=1.0 --mode=1.1 -d 3s', 'HTTP/1.0 vs keep-alive against the embedded server')
     .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s')
+    .example('$0 run --url https://example.com/ --mode 1.0 --tls-resume off -n 200', 'a full TLS handshake per request')
+    .example('$0 run --tls --mode=1.0 --mode=1.1 -d 3s', 'HTTPS against the embedded server')
     .example('$0 run --mode 1.0 --workers auto --server-workers 2 --source 127.0.0.2-127.0.0.20 -d 10s', 'every core, past the port limit')
     .example('$0 run --mode 1.0 --mode 1.1 --rtt 20ms -d 5s', 'what HTTP/1.0 costs at 20 ms RTT, measured across an emulated path (root)') as unknown as Argv<RunArgs>;
 }
@@ -156,12 +167,29 @@ async function handler(argv: RunArgs): Promise<void> {
     return;
   }
   const failed = done.filter((item) => item.report.requests.completed === 0);
-  if (failed.length > 0) {
-    const detail = failed
-      .map((item) => `mode ${item.report.config.mode}: ${Object.entries(item.report.errors).map(([code, n]) => `${code} × ${n}`).join(', ') || 'no response'}`)
-      .join('; ');
-    throw new H1Error('H1B_NO_REQUESTS_COMPLETED', `no request completed (${detail}); report(s) written: ${failed.map((item) => item.path).join(', ')}`);
+  if (failed.length > 0) throw noRequestCompleted(failed);
+}
+
+/**
+ * The error of runs that completed nothing. A TLS failure is its own error (one code, the host, the TLS stack's
+ * reason, what to do) rather than a count among others: every request failed the same way, nothing else to read.
+ */
+export function noRequestCompleted(failed: ReadonlyArray<{ report: RunReport; path: string }>): H1Error {
+  const written = `report(s) written: ${failed.map((item) => item.path).join(', ')}`;
+  for (const code of ['H1B_TLS_VERIFY', 'H1B_TLS_HANDSHAKE'] as const) {
+    const hit = failed.find((item) => (item.report.errors[code] ?? 0) > 0);
+    if (hit === undefined) continue;
+    const report = hit.report;
+    const host = new URL(report.target.url).host;
+    const reason = report.errorSamples[code]?.[0]?.reason ?? 'no reason recorded';
+    const advice = code === 'H1B_TLS_VERIFY' ? "; trust the server's CA with --ca FILE, or skip verification with -k" : '';
+    const what = code === 'H1B_TLS_VERIFY' ? 'certificate verification failed' : 'TLS handshake failed';
+    return new H1Error(code, `${host}: ${what}: ${reason}${advice}; ${written}`);
   }
+  const detail = failed
+    .map((item) => `mode ${item.report.config.mode}: ${Object.entries(item.report.errors).map(([code, n]) => `${code} × ${n}`).join(', ') || 'no response'}`)
+    .join('; ');
+  return new H1Error('H1B_NO_REQUESTS_COMPLETED', `no request completed (${detail}); ${written}`);
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {

@@ -11,13 +11,12 @@ import type { CaptureStats } from '../../wire/capture.js';
 import { renderLadder } from '../../wire/ladder.js';
 import { interruptibly } from '../interrupt.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
-import { validateUrl } from '../run-config.js';
+import { parseResolvePins, parseTlsClient, validateUrl, type TargetArgs } from '../target-options.js';
 import { parseSinglePath, pathOptions, type PathArgs } from '../path-options.js';
 
-interface TraceArgs extends PathArgs {
+interface TraceArgs extends Omit<TargetArgs, 'tlsResume' | 'cert' | 'key'>, PathArgs {
   mode?: string;
   requests?: string;
-  url?: string;
   pcap?: string;
   port?: string;
   write?: string;
@@ -32,7 +31,13 @@ function builder(yargs: Argv): Argv<TraceArgs> {
   return pathOptions(yargs)
     .option('mode', { type: 'string', describe: 'HTTP/1.0 (a connection per request) or 1.1 (one keep-alive connection) [default: 1.0]' })
     .option('requests', { alias: 'n', type: 'string', describe: 'Requests to send [default: 3]' })
-    .option('url', { type: 'string', describe: 'Trace this loopback server instead of the embedded one' })
+    .option('url', { type: 'string', describe: 'Trace this server (any http:// or https:// URL) instead of the embedded one' })
+    .option('tls', { type: 'boolean', describe: 'The embedded server over HTTPS: the ladder shows the TLS records' })
+    .option('insecure', { alias: 'k', type: 'boolean', describe: "https://: do not verify the server's certificate" })
+    .option('ca', { type: 'string', describe: 'https://: also trust the CA certificate(s) in this PEM file' })
+    .option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" })
+    .option('tls-max', { type: 'string', describe: 'https://: highest TLS version offered: 1.2 | 1.3 [default: 1.3]' })
+    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect there instead of asking DNS (as curl)' })
     .option('pcap', { type: 'string', describe: 'Read an existing capture (tcpdump pcap or Wireshark pcapng) instead of capturing' })
     .option('port', { type: 'string', describe: 'With --pcap: only connections to or from this (server) port' })
     .option('write', { alias: 'w', type: 'string', describe: 'Keep the capture in this pcap file (open it in Wireshark)' })
@@ -40,6 +45,7 @@ function builder(yargs: Argv): Argv<TraceArgs> {
     .option('timeout', { type: 'string', describe: 'Per-request timeout [default: 10s]' })
     .option('json', { type: 'boolean', describe: 'Print the reconstructed connections as JSON instead of the ladder' })
     .example('$0 trace --mode 1.0 -n 3', 'watch three HTTP/1.0 handshakes and server-first closes')
+    .example('$0 trace --tls --mode 1.1 -n 2', 'a TLS handshake on the wire: ClientHello, ServerHello, encrypted records')
     .example('$0 trace --pcap capture.pcapng --port 8080', 'ladder of an existing capture')
     .example('$0 trace --rtt 20ms --mode 1.0 -n 2', 'the ladder across an emulated 20 ms path: real gaps between SYN, SYN-ACK and ACK (root)') as unknown as Argv<TraceArgs>;
 }
@@ -47,8 +53,8 @@ function builder(yargs: Argv): Argv<TraceArgs> {
 async function handler(argv: TraceArgs): Promise<void> {
   const limit = parseInteger(argv.limit ?? 20, 'limit', 1);
   if (argv.pcap !== undefined) {
-    for (const option of ['mode', 'requests', 'url', 'write', 'timeout', 'rtt'] as const) {
-      if (argv[option] !== undefined) throw new H1Error('H1B_INVALID_OPTION', `--${option} does not apply to --pcap (which reads a capture made elsewhere)`);
+    for (const option of ['mode', 'requests', 'url', 'write', 'timeout', 'rtt', 'tls', 'ca', 'insecure', 'servername', 'tlsMax', 'resolve'] as const) {
+      if (argv[option] !== undefined && argv[option] !== false) throw new H1Error('H1B_INVALID_OPTION', `--${option} does not apply to --pcap (which reads a capture made elsewhere)`);
     }
     const port = argv.port === undefined ? null : parseInteger(argv.port, 'port', 1, 65_535);
     let bytes: Buffer;
@@ -64,6 +70,9 @@ async function handler(argv: TraceArgs): Promise<void> {
   const mode = parseChoice(argv.mode ?? '1.0', 'mode', TRACE_MODES);
   const requests = parseInteger(argv.requests ?? 3, 'requests', 1, 1000);
   const timeoutMs = parseDurationMs(argv.timeout ?? '10s', 'timeout');
+  const url = argv.url === undefined ? null : validateUrl(argv.url);
+  const tls = parseTlsClient(argv, url);
+  const resolve = parseResolvePins(argv.resolve);
   const path = parseSinglePath(argv);
   if (path !== null && argv.url !== undefined) throw new H1Error('H1B_INVALID_OPTION', '--rtt traces the embedded server across an emulated path; drop --url');
 
@@ -71,10 +80,11 @@ async function handler(argv: TraceArgs): Promise<void> {
   const file = argv.write ?? join(dir!, 'trace.pcap');
   const interruption = interruptibly('the trace');
   try {
-    const trace = await runTrace({ url: argv.url === undefined ? null : validateUrl(argv.url), mode, requests, file, timeoutMs, path }, (target) => {
+    const trace = await runTrace({ url, mode, requests, file, timeoutMs, path, tls, resolve }, (target) => {
       const what = target.embedded ? `embedded server, ${target.serverMode} mode` : 'given server';
-      const where = path ? `across an emulated ${path.rttMs} ms path, captured in the client namespace` : 'on lo';
-      process.stderr.write(`bench trace: ${requests} request(s) over HTTP/${mode} to ${target.url} (${what}), tcp port ${target.port} ${where}\n`);
+      const at = target.address === undefined ? '' : ` at ${target.address}`;
+      const where = path ? `across an emulated ${path.rttMs} ms path, captured in the client namespace` : '';
+      process.stderr.write(`bench trace: ${requests} request(s) over HTTP/${mode}${tls === null ? '' : ' over TLS'} to ${target.url}${at} (${what}), tcp port ${target.port}${where === '' ? '' : ` ${where}`}\n`);
     }, interruption.signal);
     print(trace.analysis, trace.capture, argv.json === true, limit);
     if (argv.write !== undefined) process.stderr.write(`bench trace: capture written to ${argv.write}\n`);

@@ -3,11 +3,14 @@
 import { createRequire } from 'node:module';
 import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 
 /** One autocannon connection driver (lib/httpClient.js); passed to `setupClient`. */
 export interface AutocannonClient extends EventEmitter {
   /** The current socket; replaced on every reconnect. */
   conn: Socket;
+  /** The client's own (deep-cloned) options; `tlsOptions` is spread into each tls.connect. */
+  opts: { tlsOptions?: ConnectionOptions };
   /** Private: opens `conn`. Wrapped per instance to see every new socket. */
   _connect: () => void;
   /** Ends the client for good (its `responseMax` reached, or the run stopped); wrapped to tell teardown closes apart. */
@@ -30,6 +33,8 @@ export interface AutocannonOptions {
   body?: string;
   /** How often autocannon checks whether to stop (ms). */
   sampleInt: number;
+  /** SNI for https:// (autocannon sends the URL's host name otherwise, none for an IP). */
+  servername?: string;
   setupClient: (client: AutocannonClient) => void;
 }
 

@@ -1,11 +1,13 @@
 // Reference engine on autocannon's programmatic API; h1bench times and counts from its per-client events.
 
+import type { ConnectionOptions } from 'node:tls';
 import { monotonicClock, type Clock } from '../../clock.js';
 import { classifySocketError, H1Error } from '../../errors.js';
 import type { LoadResult } from '../../measurements.js';
 import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
 import { ReferenceRun } from './reference-run.js';
+import { tlsConnectOptions } from '../tls-context.js';
 import { tapSocket } from './socket-tap.js';
 import { packageVersion } from './versions.js';
 
@@ -31,6 +33,8 @@ class ClientTap {
     client: AutocannonClient,
     private readonly reconnecting: boolean,
     private readonly single: boolean,
+    tlsBase: ConnectionOptions | null,
+    resume: boolean,
   ) {
     client.on('request', this.onRequest);
     client.on('headers', this.onHeaders);
@@ -41,9 +45,12 @@ class ClientTap {
     const connect = client._connect;
     const clock = recorder.clock;
     client._connect = function wrappedConnect(this: AutocannonClient): void {
+      // https://: our TLS options (one SecureContext for the load; autocannon deep-clones its own options, which a
+      // native context would not survive), plus the load's latest session when resuming, as a browser would.
+      if (tlsBase !== null) this.opts.tlsOptions = resume && recorder.tlsSession !== null ? { ...tlsBase, session: recorder.tlsSession } : tlsBase;
       const start = clock.nowUs();
       connect.call(this);
-      tapSocket(this.conn, recorder, start);
+      tapSocket(this.conn, recorder, start, resume);
     };
     // destroy() is autocannon ending this client (its share of requests done, or the run stopped): the server held
     // the socket open, so that close is the client's for certain (unlike a reconnectRate reset, see socket-tap).
@@ -90,8 +97,14 @@ class ClientTap {
 function baseOptions(config: LoadConfig): Omit<AutocannonOptions, 'duration' | 'setupClient'> {
   const headers: Record<string, string> = {};
   for (const [name, value] of config.headers) headers[name] = value;
+  // Connect to the runner's address (autocannon would resolve the host on every connect); Host stays the URL's.
+  const url = new URL(config.url.href);
+  if (config.address !== undefined) {
+    if (headers['host'] === undefined && headers['Host'] === undefined) headers['host'] = config.url.host;
+    url.hostname = config.address.includes(':') ? `[${config.address}]` : config.address;
+  }
   const options: Omit<AutocannonOptions, 'duration' | 'setupClient'> = {
-    url: config.url.href,
+    url: url.href,
     connections: config.connections,
     pipelining: config.mode === 'pipeline' ? config.pipelining : 1,
     // autocannon refuses timeouts under 1 s.
@@ -103,6 +116,7 @@ function baseOptions(config: LoadConfig): Omit<AutocannonOptions, 'duration' | '
   // 1.0 mode: autocannon has no HTTP/1.0; it resets and reopens the connection after every response.
   if (config.mode === '1.0') options.reconnectRate = 1;
   if (config.body !== null) options.body = config.body;
+  if (config.tls?.servername != null) options.servername = config.tls.servername;
   return options;
 }
 
@@ -138,7 +152,8 @@ export class AutocannonEngine implements Engine {
     const notes: string[] = [
       `autocannon ${VERSION} speaks HTTP/1.1 only${config.mode === '1.0' ? ': 1.0 mode uses reconnectRate: 1 (keep-alive requests; the client closes the connection after each response)' : ''}.`,
     ];
-    const recorder = new ReferenceRun(this.clock, false, config.durationMs, config.requests);
+    const tls = config.tls ?? null;
+    const recorder = new ReferenceRun(this.clock, false, config.durationMs, config.requests, tls !== null);
     this.current = recorder;
     recorder.counts.onFirstResponse = this.first.counted;
     let own: AutocannonResult | null = null;
@@ -149,7 +164,14 @@ export class AutocannonEngine implements Engine {
         options.connections = Math.min(config.connections, config.requests);
         options.amount = config.requests;
       }
-      own = await this.once(recorder, options, config.durationMs, signal);
+      const tlsBase = tls === null ? null : tlsConnectOptions(tls);
+      own = await this.once(recorder, options, config.durationMs, signal, tlsBase, tls?.resume ?? false);
+    }
+    if (tls !== null) {
+      notes.push(
+        'autocannon 9 always connects with rejectUnauthorized: false: the certificate is not verified whatever -k/--ca say (the native and undici engines verify).',
+        `TLS: h1bench hands each new autocannon connection its options and, with --tls-resume on, the load's latest session (autocannon has no session reuse of its own); handshakes are counted and timed from each socket's 'secureConnect'.`,
+      );
     }
     recorder.finish();
     await recorder.whenAllClosed(CLOSE_BOUND_MS);
@@ -208,6 +230,8 @@ export class AutocannonEngine implements Engine {
     options: Omit<AutocannonOptions, 'setupClient'>,
     boundMs: number,
     signal: AbortSignal,
+    tlsBase: ConnectionOptions | null,
+    resume: boolean,
   ): Promise<AutocannonResult> {
     const autocannon = loadAutocannon();
     const reconnecting = options.reconnectRate !== undefined;
@@ -218,7 +242,7 @@ export class AutocannonEngine implements Engine {
       // With `amount` autocannon has no duration of its own: the configured duration bounds it.
       const bound = setTimeout(stop, boundMs + SAMPLE_INT_MS);
       // The tap lives as long as the client: its listeners hold it.
-      const setupClient = (client: AutocannonClient): void => void new ClientTap(recorder, client, reconnecting, single);
+      const setupClient = (client: AutocannonClient): void => void new ClientTap(recorder, client, reconnecting, single, tlsBase, resume);
       try {
         instance = autocannon({ ...options, setupClient }, (err, result) => {
           clearTimeout(bound);

@@ -1,6 +1,5 @@
 // The native engine: h1bench's own load generator on raw node:net sockets, behind the common Engine interface.
 
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { monotonicClock, type Clock } from '../../clock.js';
 import { H1Error } from '../../errors.js';
@@ -15,7 +14,8 @@ function validate(config: LoadConfig): void {
   const bad = (message: string): never => {
     throw new H1Error('H1B_INVALID_OPTION', message);
   };
-  if (config.url.protocol !== 'http:') bad(`the native engine speaks plain http:// only, not ${config.url.protocol}`);
+  if (config.url.protocol !== 'http:' && config.url.protocol !== 'https:') bad(`the native engine speaks http:// and https://, not ${config.url.protocol}`);
+  if (config.url.protocol === 'https:' && (config.tls ?? null) === null) bad('an https:// target needs its TLS options (LoadConfig.tls)');
   if (!Number.isInteger(config.connections) || config.connections < 1) bad('connections must be an integer >= 1');
   if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it bounds the run)');
   if (config.requests !== null && (!Number.isInteger(config.requests) || config.requests < 1)) bad('requests must be an integer >= 1');
@@ -33,6 +33,7 @@ function notesFor(run: LoadRun, config: LoadConfig): string[] {
     if (run.unsent > 0) notes.push(`${run.unsent} requests fell due but were never sent: every connection was busy (the target could not keep up with the rate)`);
   }
   if (run.stopReason === 'unreachable') notes.push('stopped early: every connect failed for 2 s with no socket open (target unreachable)');
+  if (run.stopReason === 'unverified') notes.push("stopped at the first connection: the server's certificate failed verification (see errorSamples.H1B_TLS_VERIFY)");
   if (run.stopReason === 'bound' && config.requests !== null) {
     notes.push(`stopped by the ${config.durationMs} ms bound before ${config.requests} requests had completed`);
   }
@@ -95,6 +96,7 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
     ttfb: rec.ttfb,
     uncorrectedLatency: rec.uncorrected,
     sendLag: rec.sendLag,
+    tls: rec.tlsResult('1 µs (TCP connect event to secureConnect)'),
     timeline: rec.timelinePoints(run.endUs),
     notes: notesFor(run, config),
     resolution: { latency: '1 µs (monotonic clock)', connect: '1 µs (connect() to the connect event)', ttfb: '1 µs (socket read)' },
@@ -102,16 +104,17 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
 }
 
 /**
- * Resolve the host once per load: connecting by name would run getaddrinfo on the libuv thread pool for every new
- * connection, which in 1.0 mode means once per request.
+ * The address this load connects to: the runner's choice (resolved once and probed, runner/resolve.ts), or the URL's
+ * IP literal for direct engine users. Never a lookup per connection: in 1.0 mode that would be getaddrinfo on
+ * libuv's thread pool once per request.
  */
-async function resolveHost(host: string): Promise<string> {
-  if (isIP(host) !== 0) return host;
-  try {
-    return (await lookup(host)).address;
-  } catch (err) {
-    throw new H1Error('H1B_INVALID_URL', `cannot resolve the target host ${host} (${(err as NodeJS.ErrnoException).code ?? 'lookup failed'})`, { cause: err });
+function addressOf(config: LoadConfig): string {
+  if (config.address !== undefined) return config.address;
+  const host = config.url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host) === 0) {
+    throw new H1Error('H1B_INVALID_OPTION', `LoadConfig.address is required for the host name ${host}: the runner resolves and probes it once (runner/resolve.ts)`);
   }
+  return host;
 }
 
 /** --source addresses must be of the resolved target's family: a socket binds and connects in one (the CLI checks IP literals). */
@@ -145,10 +148,9 @@ export class NativeEngine implements Engine {
 
   private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     validate(config);
-    const run = new LoadRun(config, this.clock);
+    const run = new LoadRun(config, this.clock, addressOf(config));
     this.current = run;
     run.recorder.onFirstResponse = this.first.counted;
-    run.host = await resolveHost(run.host);
     checkSourceFamily(config, run.host);
     const onAbort = (): void => run.interrupt();
     if (signal.aborted) run.interrupted = true;

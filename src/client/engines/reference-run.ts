@@ -1,7 +1,9 @@
 // Run state of the reference engines (undici, autocannon): progress, close-waiting; counting via metrics/recorder.
 
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../../clock.js';
+import { sessionInfo } from '../tls-context.js';
 import type { ErrorCode } from '../../errors.js';
 import type { FailurePhase, LoadResult, TimelinePoint } from '../../measurements.js';
 import { describedFailure, LoadRecorder } from '../../metrics/recorder.js';
@@ -33,6 +35,8 @@ export interface EngineFacts {
 export class ReferenceRun {
   readonly counts: LoadRecorder;
   phase: LoadProgress['phase'] = 'measure';
+  /** The most recent TLS session any connection of the load received (for engines that keep none themselves). */
+  tlsSession: Buffer | null = null;
   startedAtMs: number;
   private startUs: number;
   private endUs = 0;
@@ -50,8 +54,9 @@ export class ReferenceRun {
     openLoop: boolean,
     private readonly durationMs: number,
     private readonly targetRequests: number | null,
+    tls = false,
   ) {
-    this.counts = new LoadRecorder(openLoop);
+    this.counts = new LoadRecorder(openLoop, tls);
     this.startUs = clock.nowUs();
     this.startedAtMs = Date.now();
     this.counts.begin(this.startUs);
@@ -104,6 +109,13 @@ export class ReferenceRun {
     if (!this.counts.active) return;
     this.counts.socketOpened(nowUs, connectUs);
     if (socket !== null) this.openSockets.add(socket);
+  }
+
+  /** A TLS handshake of one of the load's connections completed `handshakeUs` after its TCP connect. */
+  tlsSecured(socket: TLSSocket, handshakeUs: number): void {
+    const counts = this.counts;
+    counts.tlsSecured(handshakeUs, socket.isSessionReused());
+    if (counts.wantsTlsSession) counts.noteTlsSession(sessionInfo(socket));
   }
 
   /**
@@ -201,9 +213,11 @@ export class ReferenceRun {
       ttfb: counts.ttfb,
       uncorrectedLatency: counts.uncorrected,
       sendLag: counts.sendLag,
+      tls: counts.tlsResult('1 µs (TCP connect event to secureConnect)'),
       timeline: this.timelinePoints,
       notes,
       resolution: facts.resolution,
     };
   }
 }
+

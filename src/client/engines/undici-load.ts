@@ -83,7 +83,7 @@ export class UndiciLoad {
     this.pool = new Pool(config.url.origin, {
       connections: config.connections,
       pipelining,
-      connect: countingConnector(recorder, config.timeoutMs),
+      connect: countingConnector(recorder, config),
       headersTimeout: config.timeoutMs,
       bodyTimeout: config.timeoutMs,
       // Idle sockets must survive the whole run: a reconnect would be an extra handshake.

@@ -28,7 +28,9 @@ function dispatchOptions(config: LoadConfig): Dispatcher.DispatchOptions {
     reset: config.mode === '1.0',
     headersTimeout: config.timeoutMs,
     bodyTimeout: config.timeoutMs,
-  };
+    // undici re-derives SNI from the request's host and reconnects when it differs: --servername must be said here.
+    ...(config.tls?.servername != null ? { servername: config.tls.servername } : {}),
+  } as Dispatcher.DispatchOptions;
 }
 
 /** A timer that also ends on abort; `cancel()` clears it so a finished run leaves no handle behind. */
@@ -71,7 +73,7 @@ export class UndiciEngine implements Engine {
   private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     const options = dispatchOptions(config);
     const drainBoundMs = config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_DRAIN_BOUND_MS;
-    const recorder = new ReferenceRun(this.clock, config.rate !== null, config.durationMs, config.requests);
+    const recorder = new ReferenceRun(this.clock, config.rate !== null, config.durationMs, config.requests, (config.tls ?? null) !== null);
     this.current = recorder;
     recorder.counts.onFirstResponse = this.first.counted;
     const load = new UndiciLoad(recorder, config, options, config.requests ?? Number.POSITIVE_INFINITY);
@@ -99,6 +101,11 @@ export class UndiciEngine implements Engine {
       'Handshakes are counted and timed exactly by a connector wrapping undici.buildConnector (µs).',
       'TTFB runs to the first response byte (undici onResponseStarted); latency to the end of the response.',
     ];
+    if (config.tls != null) {
+      notes.push(
+        `TLS through undici's connector: one SecureContext for the load, ${config.tls.resume ? "its session cache offering each new connection the latest session for the server name" : 'its session cache off (maxCachedSessions: 0): every handshake is full'}; handshakes counted and timed from each socket's 'secureConnect'.`,
+      );
+    }
     if (config.timeoutMs > 0) {
       notes.push("undici runs its headers/body timeouts on coarse timers: a timeout fires up to about 1 s after --timeout.");
     }

@@ -13,6 +13,8 @@ import { BeatPacer, DeadlineQueue, spreadPhaseUs } from './pacer.js';
 /** What one process runs: its share of the clients, in global phase order. Plain data (sent over IPC). */
 export interface FleetPlan {
   readonly url: string;
+  /** The address the runner resolved and probed for the URL's host; absent = the URL's host is an IP literal. */
+  readonly address?: string;
   readonly mode: HeartbeatMode;
   readonly intervalMs: number;
   /** Answer timeout after which a client marks the server down. */
@@ -79,7 +81,7 @@ export class HeartbeatFleet implements HeartbeatOwner {
     this.timeoutUs = plan.timeoutMs * 1000;
     this.transport = createTransport(plan.mode, 1);
     const url = new URL(plan.url);
-    this.host = url.hostname.replace(/^\[|\]$/g, '');
+    this.host = plan.address ?? url.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(url.port || 80);
     const victimIds = new Set(plan.victims);
     for (const { id } of plan.clients) {

@@ -11,6 +11,8 @@ import { killAll, spawnWorkers, type WorkerHandle } from './worker-pool.js';
 
 export interface HeartbeatTarget {
   readonly url: URL;
+  /** The address every client connects to (resolved and probed once by the runner). */
+  readonly address?: string;
   /** The embedded server's PID (CPU/RSS from /proc, SIGSTOP for --server-failure); null for --url. */
   readonly pid: number | null;
 }
@@ -32,11 +34,23 @@ export function injectionWindowMs(config: Pick<HeartbeatRunConfig, 'intervalMs' 
 }
 
 /** Split ids c0…cN-1 over processes; `stop` victims get their own process (it is the one SIGSTOPped). */
-export function planFleets(config: HeartbeatRunConfig, url: URL, random: () => number): { plans: FleetPlan[]; victims: string[]; stopPlan: number } {
+export function planFleets(
+  config: HeartbeatRunConfig,
+  url: URL,
+  random: () => number,
+  address?: string,
+): { plans: FleetPlan[]; victims: string[]; stopPlan: number } {
   const ids = Array.from({ length: config.clients }, (_, i) => `c${i}`);
   const victimIndexes = pickIndexes(config.clients, config.offline, random);
   const victims = [...victimIndexes].map((i) => ids[i] as string);
-  const base = { url: url.href, mode: config.mode, intervalMs: config.intervalMs, timeoutMs: config.timeoutMs, totalClients: config.clients };
+  const base = {
+    url: url.href,
+    ...(address === undefined ? {} : { address }),
+    mode: config.mode,
+    intervalMs: config.intervalMs,
+    timeoutMs: config.timeoutMs,
+    totalClients: config.clients,
+  };
   const healthyIndexes: number[] = [];
   for (let i = 0; i < config.clients; i++) if (config.offlineMode !== 'stop' || !victimIndexes.has(i)) healthyIndexes.push(i);
   const count = Math.max(1, Math.ceil(healthyIndexes.length / config.clientsPerProcess));
@@ -86,7 +100,7 @@ export async function runHeartbeat(
   let target: HeartbeatTarget | null = null;
   try {
     target = await pendingTarget;
-    const { plans, victims, stopPlan } = planFleets(config, target.url, random);
+    const { plans, victims, stopPlan } = planFleets(config, target.url, random, target.address);
     poller = new VerdictPoller(target.url, Math.max(20, Math.min(250, Math.floor(config.intervalMs / 2))));
     // RSS baseline before any client connects: the growth is what the clients cost the server.
     const usageIdle = target.pid !== null ? await readProcessUsage(target.pid) : null;

@@ -9,6 +9,29 @@ import type { ConnectionOwner } from './transport.js';
 
 export type { ConnectionOwner, Transport } from './transport.js';
 
+/** How a run opens its connections' sockets (ConnectionOwner.dial), as the connection module sees it. */
+export type Dialer = (conn: ClientConnection) => Socket;
+
+/**
+ * What the handlers keep on every socket of a slot, plain or TLS: the slot, and who closed first, kept per socket
+ * because a slot's old socket may still be closing while its next one carries requests. Reset by open().
+ */
+export type SlotSocket = Socket & {
+  conn: ClientConnection;
+  /** The server's FIN was read before our own FIN went out. */
+  serverEnded: boolean;
+  /** Our FIN went out (shutdown completed, or we destroyed the socket) before the server's. */
+  clientEnded: boolean;
+  /** An RST ended it (an ECONNRESET/EPIPE on this socket, or our own reset). */
+  reset: boolean;
+  /** Its last response announced the close: the server owes its FIN (RFC 9112 §9.6). */
+  announced: boolean;
+  /** Detached from its slot after its last response, waiting for the server's FIN (see LINGER_MS). */
+  lingering: boolean;
+  /** Bounds the wait for the server's FIN once this socket no longer carries requests (reused, see LINGER_MS). */
+  lingerTimer: NodeJS.Timeout | null;
+};
+
 /** One read buffer for every socket: `onread` parses synchronously, so no read outlives its callback. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /**
@@ -23,23 +46,14 @@ export const LINGER_MS = 250;
  */
 export const LINGER_MAX = 8;
 
-/**
- * A net.Socket that knows its slot, so handlers are plain module functions (no closure per socket). Who closed
- * first is kept per socket: a slot's old socket may still be closing while its next one carries requests.
- */
-class ConnSocket extends Socket {
+/** A plain net.Socket of a slot (SlotSocket), so handlers are plain module functions (no closure per socket). */
+class ConnSocket extends Socket implements SlotSocket {
   readonly conn: ClientConnection;
-  /** The server's FIN was read before our own FIN went out. */
   serverEnded = false;
-  /** Our FIN went out (shutdown completed, or we destroyed the socket) before the server's. */
   clientEnded = false;
-  /** An RST ended it (an ECONNRESET/EPIPE on this socket, or our own reset). */
   reset = false;
-  /** Its last response announced the close: the server owes its FIN (RFC 9112 §9.6). */
   announced = false;
-  /** Detached from its slot after its last response, waiting for the server's FIN (see LINGER_MS). */
   lingering = false;
-  /** Bounds the wait for the server's FIN once this socket no longer carries requests (reused, see LINGER_MS). */
   lingerTimer: NodeJS.Timeout | null = null;
 
   constructor(conn: ClientConnection) {
@@ -77,10 +91,10 @@ export class ClientConnection implements FailureContext {
   readonly requestSlices: readonly Buffer[];
   /** The socket while a connection is open or opening; null between connections. */
   socket: Socket | null = null;
-  /** Closed sockets of this slot, reconnected by the next open() (so a 1.0 run builds no stream per request). */
+  /** Closed plain sockets of this slot, reconnected by the next open() (so a 1.0 run builds no stream per request). */
   private readonly spares: ConnSocket[] = [];
   /** Sockets detached after their last response, oldest first, waiting (bounded) for the server's FIN. */
-  private readonly lingerers: ConnSocket[] = [];
+  private readonly lingerers: SlotSocket[] = [];
   /** Ring of in-flight requests: actual start and intended (open-loop) time, in µs. */
   readonly starts: Float64Array;
   readonly intended: Float64Array;
@@ -89,9 +103,13 @@ export class ClientConnection implements FailureContext {
   /** Requests at the end of the ring not yet written: held back until the first answer after a retry (§9.3.2). */
   held = 0;
   connected = false;
-  /** The current socket completed its handshake (stays true after its close, unlike `connected`). */
+  /**
+   * The current socket completed its TCP handshake (stays true after its close, unlike `connected`, which over TLS
+   * waits for the TLS handshake too: requests go out only then).
+   */
   handshaken = false;
   connectStartUs = 0;
+  /** When requests could first go out: the TCP connect, or over TLS the end of the TLS handshake. */
   connectedUs = 0;
   /** Responses completed on the current socket: a connection that answered once is a reused one (close rules). */
   answered = 0;
@@ -122,21 +140,9 @@ export class ClientConnection implements FailureContext {
     this.intended = new Float64Array(depth);
   }
 
-  /**
-   * Open a new TCP connection for this slot. Socket objects (and their listeners) are made once per slot and
-   * reconnected after their 'close' (net.Socket#connect supports exactly that); a second one exists only while an
-   * old socket is still closing.
-   */
+  /** Open a new connection for this slot with the run's dialer (plain TCP unless the owner chose TLS). */
   open(): void {
     const owner = this.owner;
-    const socket = this.spares.pop() ?? new ConnSocket(this);
-    if (owner.transport.noDelay) socket.setNoDelay(true);
-    socket.serverEnded = false;
-    socket.clientEnded = false;
-    socket.reset = false;
-    socket.announced = false;
-    socket.lingering = false;
-    this.socket = socket;
     this.connected = false;
     this.handshaken = false;
     this.answered = 0;
@@ -150,10 +156,23 @@ export class ClientConnection implements FailureContext {
     this.parser.reset();
     owner.liveSockets++;
     this.connectStartUs = owner.clock.nowUs();
-    // --source: bind(2) to the chosen local address first; each address has its own ephemeral port range.
-    const localAddress = owner.nextLocalAddress?.() ?? null;
-    if (localAddress === null) socket.connect(owner.port, owner.host);
-    else socket.connect({ port: owner.port, host: owner.host, localAddress });
+    const socket = (owner.dial ?? dialPlain)(this) as SlotSocket;
+    socket.serverEnded = false;
+    socket.clientEnded = false;
+    socket.reset = false;
+    socket.announced = false;
+    socket.lingering = false;
+    socket.lingerTimer ??= null;
+    this.socket = socket;
+  }
+
+  /**
+   * A plain TCP socket of this slot: made once, with its listeners, and reconnected after its 'close' (net.Socket
+   * #connect supports exactly that); a second one exists only while an old one is still closing. A TLS socket cannot
+   * be reconnected: the TLS dialer makes one per connection.
+   */
+  reusablePlainSocket(): Socket {
+    return this.spares.pop() ?? new ConnSocket(this);
   }
 
   /** Queue `count` requests in the ring and write them in one call. */
@@ -207,7 +226,7 @@ export class ClientConnection implements FailureContext {
    * next retirement, and never holds the slot.
    */
   retire(serverCloses: boolean, nowUs: number): void {
-    const socket = this.socket as ConnSocket;
+    const socket = this.socket as SlotSocket;
     this.socket = null;
     this.connected = false;
     if (!socket.serverEnded) {
@@ -234,7 +253,7 @@ export class ClientConnection implements FailureContext {
 
   /** Close now (timeouts, protocol errors, interrupts). */
   destroySocket(): void {
-    const socket = this.socket as ConnSocket | null;
+    const socket = this.socket as SlotSocket | null;
     if (socket === null) return;
     if (!socket.serverEnded) socket.clientEnded = true;
     socket.destroy();
@@ -242,7 +261,7 @@ export class ClientConnection implements FailureContext {
 
   /** Abort with an RST instead of a FIN (SO_LINGER 0, `resetAndDestroy`): counted as a reset, not a client close. */
   resetSocket(): void {
-    const socket = this.socket as ConnSocket | null;
+    const socket = this.socket as SlotSocket | null;
     if (socket === null) return;
     if (!socket.serverEnded) socket.clientEnded = true;
     socket.reset = true;
@@ -255,7 +274,7 @@ export class ClientConnection implements FailureContext {
    * its close and has not made it in time (LINGER_MS, or too many waiting), counted in `serverCloseLate`; otherwise
    * the run is ending.
    */
-  closeLingering(socket: ConnSocket, late: boolean): void {
+  closeLingering(socket: SlotSocket, late: boolean): void {
     this.unlinger(socket);
     if (!socket.serverEnded) {
       if (late && socket.announced) this.owner.recorder.serverClosedLate();
@@ -356,7 +375,7 @@ export class ClientConnection implements FailureContext {
   }
 
   failurePhase(): FailurePhase {
-    if (!this.handshaken) return 'connect';
+    if (!this.handshaken || this.errorCode === 'H1B_TLS_VERIFY' || this.errorCode === 'H1B_TLS_HANDSHAKE') return 'connect';
     return this.parser.awaitingFirstByte || this.parser.inHead ? 'head' : 'body';
   }
 
@@ -380,7 +399,7 @@ export class ClientConnection implements FailureContext {
     this.backoffTimer = null;
   }
 
-  /** Write what waited for the handshake: every queued request, or only the first after an unannounced close. */
+  /** Write what waited for the handshake (TCP, or TLS): every queued request, or only the first after an unannounced close. */
   writeQueued(socket: Socket): void {
     let count = this.inflight;
     if (this.retryFirstAlone) {
@@ -397,12 +416,12 @@ export class ClientConnection implements FailureContext {
    * A socket of this slot closed: the next open() reconnects it. Its linger timer is kept (refreshed when it lingers
    * again): if it fires meanwhile it finds the socket no longer lingering and does nothing.
    */
-  recycle(socket: ConnSocket): void {
+  recycle(socket: SlotSocket): void {
     this.unlinger(socket);
-    if (this.spares.length <= LINGER_MAX) this.spares.push(socket);
+    if (socket instanceof ConnSocket && this.spares.length <= LINGER_MAX) this.spares.push(socket);
   }
 
-  private unlinger(socket: ConnSocket): void {
+  private unlinger(socket: SlotSocket): void {
     if (!socket.lingering) return;
     socket.lingering = false;
     const at = this.lingerers.indexOf(socket);
@@ -421,6 +440,18 @@ export class ClientConnection implements FailureContext {
   }
 }
 
+/** The default dialer: connect a reusable net.Socket of this slot to the run's address. */
+export function dialPlain(conn: ClientConnection): Socket {
+  const owner = conn.owner;
+  const socket = conn.reusablePlainSocket();
+  if (owner.transport.noDelay) socket.setNoDelay(true);
+  // --source: bind(2) to the chosen local address first; each address has its own ephemeral port range.
+  const localAddress = owner.nextLocalAddress?.() ?? null;
+  if (localAddress === null) socket.connect(owner.port, owner.host);
+  else socket.connect({ port: owner.port, host: owner.host, localAddress });
+  return socket;
+}
+
 function onConnect(this: ConnSocket): void {
   const conn = this.conn;
   const owner = conn.owner;
@@ -435,11 +466,16 @@ function onConnect(this: ConnSocket): void {
 }
 
 function onRead(this: ConnSocket, nread: number, buf: Buffer): boolean {
-  const conn = this.conn;
+  return readResponses(this, nread, buf);
+}
+
+/** Parse `nread` bytes of `buf` read by `socket` as responses of its slot (the plain and the TLS socket's onread). */
+export function readResponses(socket: SlotSocket, nread: number, buf: Buffer): boolean {
+  const conn = socket.conn;
   const owner = conn.owner;
   owner.recorder.bytes(nread);
   // A socket the slot has moved on from: what it still reads answers nothing we wait for.
-  if (conn.socket !== this) return true;
+  if (conn.socket !== socket) return true;
   const parser = conn.parser;
   const now = owner.clock.nowUs();
   let offset = 0;
@@ -483,7 +519,7 @@ function protocolError(conn: ClientConnection, now: number, reason: string): boo
 }
 
 /** The server's FIN: it closed first unless we already had; a close-delimited body ends here. */
-function onEnd(this: ConnSocket): void {
+export function onEnd(this: SlotSocket): void {
   if (!this.clientEnded) this.serverEnded = true;
   const conn = this.conn;
   if (conn.socket === this) {
@@ -506,7 +542,7 @@ function onEnd(this: ConnSocket): void {
 }
 
 /** Our shutdown(2) went out: if the server's FIN had not been read by then, we closed first. */
-function onFinish(this: ConnSocket): void {
+export function onFinish(this: SlotSocket): void {
   if (!this.serverEnded) this.clientEnded = true;
 }
 
@@ -520,7 +556,7 @@ function onError(this: ConnSocket, err: Error): void {
   conn.noteLocal();
 }
 
-function onClose(this: ConnSocket): void {
+export function onClose(this: SlotSocket): void {
   const conn = this.conn;
   const owner = conn.owner;
   owner.socketGone();
@@ -534,6 +570,8 @@ function onClose(this: ConnSocket): void {
   conn.socket = null;
   conn.recycle(this);
   if (!conn.connected) {
+    // TLS only: the TCP connection opened (and was counted) but its TLS handshake never completed.
+    if (conn.handshaken) owner.recorder.socketClosed(this.reset || conn.errorReason?.startsWith('ECONNRESET') === true ? 'reset' : this.serverEnded ? 'server' : 'client');
     // Never connected: refused, unreachable, out of ports, or destroyed while connecting (timeout, stop).
     if (conn.timedOut || owner.stopping) {
       conn.abandonInflight();
@@ -555,7 +593,7 @@ function onTimeout(conn: ClientConnection): void {
 }
 
 /** The server announced its close but has not sent its FIN within LINGER_MS: close the socket ourselves. */
-function onLingerTimeout(socket: ConnSocket): void {
+function onLingerTimeout(socket: SlotSocket): void {
   // Only a socket still lingering is closed here: the timer outlives sockets that have closed (and reconnected) since.
   if (socket.lingering) socket.conn.closeLingering(socket, true);
 }

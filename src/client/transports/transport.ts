@@ -1,5 +1,6 @@
 // The two contracts around a connection: the per-mode Transport policy and the ConnectionOwner (the run) it reports to.
 
+import type { Socket } from 'node:net';
 import type { Clock } from '../../clock.js';
 import type { LoadRecorder } from '../../metrics/recorder.js';
 import type { ClientMode } from '../../types.js';
@@ -42,6 +43,11 @@ export interface Transport {
 
 /** What a connection needs from the run that owns it (the engine implements this). */
 export interface ConnectionOwner {
+  /**
+   * Opens the socket of a connection, chosen once per run: absent = plain TCP (connection.ts `dialPlain`, one reused
+   * net.Socket per slot); the native engine over https:// gives tls-socket.ts's (a new TLSSocket per connection).
+   */
+  dial?(conn: TransportSlot): Socket;
   readonly clock: Clock;
   readonly recorder: LoadRecorder;
   readonly transport: Transport;

@@ -2,6 +2,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { H1Error } from '../../errors.js';
+import { percentileNearestRank } from '../../metrics/percentile.js';
 import { HelperProcess, type HelperPriority } from './helper-process.js';
 import type { PathResources } from './resources.js';
 import type { PathEnd, RttMeasurement } from './types.js';
@@ -14,11 +15,6 @@ const probeTimeoutMs = (rttMs: number): number => Math.ceil(3 * rttMs + 200);
 
 const round3 = (value: number): number => Math.round(value * 1000) / 1000;
 
-/** Nearest-rank percentile of sorted values (the value below which p% of the samples lie, one of them). */
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 /** Figures in ms (µs precision) from the answered round trips in µs. */
 export function summarizeRtt(rttsUs: readonly number[], probes: number): RttMeasurement {
   if (rttsUs.length === 0) throw new H1Error('H1B_PATH_FAILED', `none of ${probes} RTT probes across the path came back`);
@@ -29,8 +25,8 @@ export function summarizeRtt(rttsUs: readonly number[], probes: number): RttMeas
     samples: sorted.length,
     lost: probes - sorted.length,
     minMs: ms(sorted[0]!),
-    p50Ms: ms(percentile(sorted, 50)),
-    p99Ms: ms(percentile(sorted, 99)),
+    p50Ms: ms(percentileNearestRank(sorted, 50)),
+    p99Ms: ms(percentileNearestRank(sorted, 99)),
     maxMs: ms(sorted[sorted.length - 1]!),
   };
 }

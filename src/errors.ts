@@ -45,7 +45,7 @@ export const ERROR_CODES = {
   H1B_TIMEOUT: { description: 'A request got no complete response within --timeout.', exitCode: 1 },
   H1B_ADDR_NOT_AVAIL: { description: 'EADDRNOTAVAIL (or EADDRINUSE binding a --source address): the client ran out of ephemeral ports, held in TIME_WAIT for 60 s (~28,000 per source address on Linux defaults). Spread connections over more local addresses with --source 127.0.0.2-127.0.0.50 (--workers adds CPU, not ports: every worker shares the same ranges), lower -c, widen net.ipv4.ip_local_port_range, enable net.ipv4.tcp_tw_reuse, or use --mode 1.1.', exitCode: 1 },
   H1B_PARSE_ERROR: { description: 'The server sent bytes that are not a valid HTTP/1.x response.', exitCode: 1 },
-  H1B_PREMATURE_CLOSE: { description: 'The server closed the connection (FIN, no RST) before a complete response; often an idle keep-alive timeout racing a new request.', exitCode: 1 },
+  H1B_PREMATURE_CLOSE: { description: 'The server closed the connection (FIN, no RST) in the middle of a response, or closed a new connection without answering; an idle keep-alive close racing a request on a reused connection is not an error: the request is sent again (requests.resent).', exitCode: 1 },
   H1B_SOCKET_ERROR: { description: 'Any other socket error (the message carries the system code).', exitCode: 1 },
   H1B_NO_REQUESTS_COMPLETED: { description: 'The run completed no request at all; see the error counts in the report.', exitCode: 1 },
 

@@ -48,14 +48,21 @@ export type TimelinePoint = Static<typeof TimelinePoint>;
 /** The client's view of its connections over the measured phase. */
 export const ConnectionCounters = closedObject({
   opened: Type.Number({ minimum: 0 }),
-  /** The server's FIN arrived before the client ended the socket. */
-  closedByServer: Type.Number({ minimum: 0 }),
-  /** The client ended the socket first. */
-  closedByClient: Type.Number({ minimum: 0 }),
+  /** The server's FIN arrived before the client ended the socket; null when the engine cannot tell (see notes). */
+  closedByServer: Nullable(Type.Number({ minimum: 0 })),
+  /** The client ended the socket first; null when the engine cannot tell (see notes). */
+  closedByClient: Nullable(Type.Number({ minimum: 0 })),
   /** An RST ended it. */
   reset: Type.Number({ minimum: 0 }),
   /** Most connections open at once. */
   maxOpen: Type.Number({ minimum: 0 }),
+  /**
+   * Connections whose server announced the close (RFC 9112 §9.6) but had not sent its FIN within 250 ms (or while 8
+   * more of the same connection slot were waiting for theirs), so the client closed them (counted in closedByClient);
+   * the slot reconnected at once all the same. Null where the engine cannot see it; absent in reports written before
+   * it existed.
+   */
+  serverCloseLate: Type.Optional(Nullable(Type.Number({ minimum: 0 }))),
 });
 export type ConnectionCounters = Static<typeof ConnectionCounters>;
 
@@ -241,11 +248,17 @@ export interface LoadResult {
   readonly errorSamples: ErrorSamples;
   /** Client-side connection counts; null where the engine cannot count them. */
   readonly connections: ConnectionCounters | null;
+  /** Requests sent again on a new connection after the server closed one unanswered; null where the engine cannot see it. */
+  readonly resent: number | null;
+  /** Requests still unanswered when the load ended (drain bound, interrupt, a close while stopping); null where unknown. */
+  readonly abandoned: number | null;
   readonly latency: Histogram;
   readonly connect: Histogram;
   readonly ttfb: Histogram;
   /** Open loop only: latency from the actual send time. */
   readonly uncorrectedLatency: Histogram | null;
+  /** Open loop only: how late each request was sent against its intended time (µs). */
+  readonly sendLag: Histogram | null;
   /**
    * HTTPS only (null for plain): TLS handshake time from the TCP connect to the secure event (µs), one value per
    * connection opened in the phase, attributed like connect time; the counts by kind; the negotiated session.
@@ -284,6 +297,10 @@ export interface FleetResult {
   readonly closedByClient: number;
   readonly reset: number;
   readonly maxOpen: number;
+  /** Connections whose server announced its close but sent its FIN late: closed by the client (see LINGER_MS). */
+  readonly serverCloseLate: number;
+  /** Beats sent again on a new connection after the server closed theirs unanswered. */
+  readonly resent: number;
   /** This process's CPU (the generator's cost), whole life, seconds. */
   readonly cpuUserSec: number;
   readonly cpuSystemSec: number;

@@ -97,15 +97,20 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = Object.freeze({
  */
 export interface RunConfig {
   readonly mode: ClientMode;
+  /**
+   * `--mode 1.0 --keep-alive` (what `ab -k` sends): HTTP/1.0 requests with `Connection: keep-alive`, the connection kept
+   * only while the server answers `Connection: keep-alive` (RFC 9112 §9.3). Always false in other modes.
+   */
+  readonly keepAlive: boolean;
   readonly engine: EngineName;
   /** Absolute target URL; null = spawn the embedded server. */
   readonly url: string | null;
   /** Embedded server mode; null = `close` for 1.0, `keep-alive` otherwise. */
   readonly serverMode: ServerMode | null;
   readonly connections: number;
-  /** Measured duration; ignored when `requests` is set. */
+  /** Measured duration; with `requests` set, a bound on the run (the run ends at whichever comes first). */
   readonly durationMs: number;
-  /** Stop after this many completed requests; null = run for `durationMs`. */
+  /** Stop after this many completed requests (or as many failed ones); null = run for `durationMs`. */
   readonly requests: number | null;
   /** Not counted; connections opened during warm-up are closed before measuring in 1.1. */
   readonly warmupMs: number;

@@ -26,7 +26,7 @@ export const RUN_DEFAULTS = Object.freeze({
   runs: 1,
 });
 
-/** With -n, the duration is only a bound against a run that never finishes (a stalled server). */
+/** With -n and no -d, the duration is only a bound against a run that never finishes (a stalled server). */
 const REQUESTS_SAFETY_BOUND_MS = 3_600_000;
 
 /** Option values as yargs hands them over: no defaults applied, so "given explicitly" is knowable. */
@@ -52,6 +52,7 @@ export interface RunArgs extends TargetArgs, ScaleArgs, PathArgs {
   runs?: unknown;
   capture?: string;
   netns?: boolean;
+  keepAlive?: boolean;
 }
 
 const invalid = (message: string): H1Error => new H1Error('H1B_INVALID_OPTION', message);
@@ -90,9 +91,6 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   const modes = [...new Set(list(args.mode).map((mode) => parseChoice(mode, 'mode', CLIENT_MODES)))];
   if (modes.length === 0) modes.push(RUN_DEFAULTS.mode);
 
-  if (args.requests !== undefined && args.duration !== undefined) {
-    throw invalid('give either -n/--requests or -d/--duration, not both');
-  }
   if (args.pipelining !== undefined && !modes.includes('pipeline')) {
     throw invalid('--pipelining only applies to --mode pipeline');
   }
@@ -107,7 +105,9 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   }
   const serverMode = args.serverMode === undefined ? null : parseChoice(args.serverMode, 'server-mode', SERVER_MODES);
   const requests = args.requests === undefined ? null : parseInteger(args.requests, 'requests', 1);
-  const durationMs = requests !== null ? REQUESTS_SAFETY_BOUND_MS : parseDurationMs(args.duration ?? RUN_DEFAULTS.duration, 'duration');
+  // -n with -d (as wrk2 and oha take them): N completed requests, -d the bound; -n alone: a bound of an hour.
+  const durationMs =
+    args.duration !== undefined ? parseDurationMs(args.duration, 'duration') : requests !== null ? REQUESTS_SAFETY_BOUND_MS : parseDurationMs(RUN_DEFAULTS.duration, 'duration');
   if (durationMs <= 0) throw invalid('--duration must be longer than 0');
   const method = args.method ?? RUN_DEFAULTS.method;
   if (!TOKEN.test(method)) throw invalid(`--method '${method}' is not an HTTP method token`);
@@ -124,6 +124,12 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
   if (path !== null && tls !== null) throw invalid('--tls cannot be combined with --rtt yet: the emulated path starts its own plain server');
 
   const engine = parseChoice(args.engine ?? RUN_DEFAULTS.engine, 'engine', ENGINE_NAMES);
+  if (args.keepAlive === true) {
+    if (!modes.includes('1.0')) throw invalid('--keep-alive applies to --mode 1.0 only (HTTP/1.1 keeps connections by default)');
+    if (engine !== 'native') {
+      throw invalid(`--keep-alive needs --engine native: ${engine} sends HTTP/1.1 requests only, so it cannot send HTTP/1.0 with Connection: keep-alive`);
+    }
+  }
   if (rate !== null && engine === 'autocannon') {
     throw invalid('--rate cannot be combined with --engine autocannon: its rate limit does not correct for coordinated omission; use --engine native or undici');
   }
@@ -168,6 +174,7 @@ export function parseRunArgs(args: RunArgs): RunConfig[] {
     Object.freeze({
       ...base,
       mode,
+      keepAlive: mode === '1.0' && args.keepAlive === true,
       // Depth 1 outside pipeline mode: one request in flight per connection.
       pipelining: mode === 'pipeline' ? pipelining : 1,
       capture: args.capture === undefined ? null : modes.length > 1 ? withModeSuffix(args.capture, mode, '.pcap') : args.capture,

@@ -42,10 +42,15 @@ export interface LoadConfig
   readonly address?: string;
   /** TLS options for an https:// URL; absent or null for http://. */
   readonly tls?: LoadTls | null;
-  /** This load's length in ms; with `requests` set it is only a safety bound. */
+  /** This load's length in ms; with `requests` set it bounds the load. */
   readonly durationMs: number;
-  /** Stop after this many finished (completed or failed) requests; null = run for durationMs. */
+  /**
+   * Stop after this many completed requests (a response, any status); failed ones do not count, but the load also
+   * stops once this many have failed. Null = run for durationMs.
+   */
   readonly requests: number | null;
+  /** HTTP/1.0 with `Connection: keep-alive` (RunConfig.keepAlive); absent = false. */
+  readonly keepAlive?: boolean;
   /**
    * µs after the load's start at which its open-loop schedule starts: a part of a split load (`--shard`, a worker)
    * offsets its schedule so the parts interleave into one constant rate (runner/split.ts). Absent = 0.
@@ -94,6 +99,7 @@ export function loadTlsFor(tls: TlsClientConfig | null, target: LoadTarget): Loa
 export function loadConfigFor(config: RunConfig, target: LoadTarget, phase: 'warmup' | 'measure'): LoadConfig {
   return {
     mode: config.mode,
+    keepAlive: config.keepAlive,
     connections: config.connections,
     rate: config.rate,
     timeoutMs: config.timeoutMs,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { repeatRequest, serializeRequest } from '../http/request-serializer.js';
 import { LoadRecorder } from '../metrics/recorder.js';
 import type { LoadConfig, LoadProgress } from './engine.js';
+import { DueTimer } from './due-timer.js';
 import { RateSchedule } from './schedule.js';
 import { ClientConnection, type ConnectionOwner, type Dialer, type Transport } from './transports/connection.js';
 import { createTransport } from './transports/factory.js';
@@ -18,6 +19,8 @@ const BACKOFF_MAX_MS = 500;
 const DRAIN_DEFAULT_MS = 2000;
 /** Longest wait for sockets to close after we end them (or the server announced it would). */
 const CLOSE_GRACE_MS = 1000;
+/** RFC 9110 §9.2.2: methods a client may send again after a close it could not foresee (RFC 9112 §9.3.1). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 export class LoadRun implements ConnectionOwner {
   readonly clock: Clock;
@@ -35,12 +38,13 @@ export class LoadRun implements ConnectionOwner {
   inflight = 0;
   liveSockets = 0;
   resent = 0;
+  readonly retryUnanswered: boolean;
   interrupted = false;
-  /** Requests abandoned in flight when a phase ended (drain bound or interrupt), measured phase only. */
+  /** Requests left unanswered when the phase ended (drain bound, interrupt, or a close while it was stopping). */
   abandoned = 0;
   /** Open loop: requests that were due in the measured phase but never sent. */
   unsent = 0;
-  stopReason: 'duration' | 'requests' | 'bound' | 'unreachable' | 'unverified' | 'interrupted' | null = null;
+  stopReason: 'duration' | 'requests' | 'failures' | 'bound' | 'unreachable' | 'unverified' | 'interrupted' | null = null;
   phase: LoadProgress['phase'] = 'idle';
   phaseStartUs = 0;
   endUs = 0;
@@ -50,10 +54,9 @@ export class LoadRun implements ConnectionOwner {
   private readonly freeRing: ClientConnection[];
   private freeHead = 0;
   private freeCount = 0;
-  private scheduleTimer: NodeJS.Timeout | null = null;
+  /** Open loop: wakes the pump at the next request's due time, on time (see DueTimer). */
+  private readonly wake: DueTimer | null;
   private bound: number | null = null;
-  private issued = 0;
-  private done = 0;
   private unreachableSinceUs = -1;
   /** No TLS handshake of this load has completed (so none was verified). */
   private verifiedNone = true;
@@ -67,7 +70,7 @@ export class LoadRun implements ConnectionOwner {
   constructor(config: LoadConfig, clock: Clock, address: string) {
     this.config = config;
     this.clock = clock;
-    this.transport = createTransport(config.mode, config.pipelining);
+    this.transport = createTransport(config.mode, config.pipelining, config.keepAlive);
     const tls = config.tls ?? null;
     this.recorder = new LoadRecorder(config.rate !== null, tls !== null);
     this.host = address;
@@ -78,13 +81,15 @@ export class LoadRun implements ConnectionOwner {
       method: config.method,
       url: config.url,
       httpVersion: this.transport.httpVersion,
-      headers: config.headers,
+      headers: this.transport.requestFields.length === 0 ? config.headers : [...config.headers, ...this.transport.requestFields],
       body: config.body,
     });
+    this.retryUnanswered = IDEMPOTENT.has(config.method.toUpperCase());
     const batch = repeatRequest(request, this.transport.depth);
     this.requestSlices = [Buffer.alloc(0)];
     for (let k = 1; k <= this.transport.depth; k++) this.requestSlices.push(batch.subarray(0, k * request.length));
     this.schedule = config.rate === null ? null : new RateSchedule(config.rate);
+    this.wake = this.schedule === null ? null : new DueTimer(clock, () => this.scheduleTick());
     this.sources = config.localAddresses === undefined || config.localAddresses === null || config.localAddresses.length === 0 ? null : config.localAddresses;
     const head = config.method.toUpperCase() === 'HEAD';
     this.conns = [];
@@ -94,6 +99,16 @@ export class LoadRun implements ConnectionOwner {
 
   get requestBound(): number | null {
     return this.bound;
+  }
+
+  /** Resolves when the open-loop wake is ready (its helper thread runs), so the first sends are not late by it. */
+  prepare(): Promise<void> {
+    return this.wake === null ? Promise.resolve() : this.wake.ready();
+  }
+
+  /** Release what outlives a load (the open-loop helper thread). */
+  dispose(): void {
+    this.wake?.close();
   }
 
   /**
@@ -107,8 +122,6 @@ export class LoadRun implements ConnectionOwner {
     this.recorder.begin(now);
     this.endUs = now;
     this.bound = bound;
-    this.issued = 0;
-    this.done = 0;
     this.unreachableSinceUs = -1;
     this.stopReason = null;
     this.stopping = false;
@@ -137,11 +150,10 @@ export class LoadRun implements ConnectionOwner {
     this.stopReason = reason;
     if (this.schedule !== null && this.freeCount === 0) {
       // A backlog with every connection busy; with a free one, "unsent" would only be timer granularity.
-      const due = Math.min(this.schedule.due(this.clock.nowUs()), this.bound ?? Infinity);
-      this.unsent = Math.max(0, due - this.schedule.issued);
+      const due = this.schedule.due(this.clock.nowUs()) - this.schedule.issued;
+      this.unsent = Math.max(0, Math.min(due, this.budget()));
     }
-    if (this.scheduleTimer !== null) clearTimeout(this.scheduleTimer);
-    this.scheduleTimer = null;
+    this.wake?.cancel();
     this.phaseDone?.();
   }
 
@@ -150,7 +162,18 @@ export class LoadRun implements ConnectionOwner {
     this.interrupted = true;
     this.stop('interrupted');
     this.drained?.();
-    if (this.socketsClosed !== null) for (const conn of this.conns) conn.destroySocket();
+    if (this.socketsClosed !== null) for (const conn of this.conns) conn.destroyAll();
+  }
+
+  /**
+   * Requests that may still be issued: `-n N` asks for N completed responses, so a failed request gives its place
+   * back, until N have failed (a target that fails everything still ends the run). Completed, failed and in flight
+   * never exceed N together, so the run ends with nothing in flight and never overshoots.
+   */
+  private budget(): number {
+    if (this.bound === null) return Infinity;
+    const rec = this.recorder;
+    return this.bound - (rec.completed > rec.failed ? rec.completed : rec.failed) - this.inflight;
   }
 
   ready(conn: ClientConnection, nowUs: number): void {
@@ -158,9 +181,9 @@ export class LoadRun implements ConnectionOwner {
     if (this.schedule === null) {
       // Closed loop: fill the connection's free capacity now (one write for a pipelined batch).
       let count = this.transport.depth - conn.inflight;
-      if (this.bound !== null && this.bound - this.issued < count) count = this.bound - this.issued;
+      const budget = this.budget();
+      if (budget < count) count = budget;
       if (count <= 0) return;
-      this.issued += count;
       this.transport.send(conn, count, nowUs, nowUs);
       return;
     }
@@ -168,9 +191,12 @@ export class LoadRun implements ConnectionOwner {
     this.pump(nowUs);
   }
 
-  finished(count: number): void {
-    this.done += count;
-    if (this.bound !== null && this.done >= this.bound) this.stop('requests');
+  finished(): void {
+    const bound = this.bound;
+    if (bound !== null) {
+      if (this.recorder.completed >= bound) this.stop('requests');
+      else if (this.recorder.failed >= bound) this.stop('failures');
+    }
     if (this.stopping && this.inflight === 0) this.drained?.();
   }
 
@@ -216,29 +242,30 @@ export class LoadRun implements ConnectionOwner {
     if (this.liveSockets === 0) this.socketsClosed?.();
   }
 
-  /** Hand due open-loop requests to free connections; arm the timer for the next one when none is overdue. */
+  /**
+   * Hand due open-loop requests to free connections, recording how late each goes out; arm the wake for the next
+   * one when none is overdue.
+   */
   pump(nowUs: number): void {
     const schedule = this.schedule!;
-    let due = schedule.due(nowUs);
-    if (this.bound !== null && due > this.bound) due = this.bound;
+    const due = schedule.due(nowUs);
+    let budget = this.budget();
     const depth = this.transport.depth;
-    while (schedule.issued < due && this.freeCount > 0) {
+    while (schedule.issued < due && this.freeCount > 0 && budget > 0) {
       const conn = this.popFree();
-      if (conn.retiring || conn.inflight >= depth || conn.backoffTimer !== null) continue;
+      if (conn.inflight >= depth || conn.backoffTimer !== null) continue;
       const intended = schedule.intendedAt(schedule.issued);
       schedule.issued++;
-      this.issued++;
+      budget--;
+      this.recorder.sentLate(nowUs - intended);
       this.transport.send(conn, 1, nowUs, intended);
-      if (!conn.retiring && conn.inflight < depth) this.pushFree(conn);
+      if (conn.inflight < depth) this.pushFree(conn);
     }
-    if (schedule.issued >= due && this.scheduleTimer === null && (this.bound === null || schedule.issued < this.bound)) {
-      const waitUs = schedule.intendedAt(schedule.issued) - nowUs;
-      this.scheduleTimer = setTimeout(onScheduleTick, Math.max(1, Math.ceil(waitUs / 1000)), this);
-    }
+    const wake = this.wake!;
+    if (schedule.issued >= due && !wake.armed && budget > 0) wake.arm(schedule.intendedAt(schedule.issued));
   }
 
   scheduleTick(): void {
-    this.scheduleTimer = null;
     if (!this.stopping) this.pump(this.clock.nowUs());
   }
 
@@ -280,21 +307,25 @@ export class LoadRun implements ConnectionOwner {
     });
   }
 
-  /** End every socket (ours first, except those the server announced it would close) and wait for all to close. */
+  /**
+   * End every open socket (ours first) and wait for all to close; a socket still waiting for the FIN its server
+   * announced keeps waiting, within its own bound (LINGER_MS).
+   */
   private async closeAll(): Promise<void> {
     this.freeCount = 0;
     for (const conn of this.conns) {
       conn.clearTimers();
       conn.free = false;
       conn.backoffMs = 0;
-      if (conn.socket === null) continue;
-      if (this.interrupted || !conn.connected) conn.destroySocket();
-      else if (!conn.retiring) conn.endSocket();
+      if (this.interrupted) conn.destroyAll();
+      else if (conn.socket === null) continue;
+      else if (!conn.connected) conn.destroySocket();
+      else conn.endSocket();
     }
     if (this.liveSockets === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        for (const conn of this.conns) conn.destroySocket();
+        for (const conn of this.conns) conn.destroyAll();
       }, CLOSE_GRACE_MS);
       this.socketsClosed = () => {
         clearTimeout(timer);
@@ -308,10 +339,6 @@ export class LoadRun implements ConnectionOwner {
 /** The phase's time is up: its duration, or the safety bound of a request-count run. */
 function onPhaseTimer(run: LoadRun): void {
   run.stop(run.requestBound === null ? 'duration' : 'bound');
-}
-
-function onScheduleTick(run: LoadRun): void {
-  run.scheduleTick();
 }
 
 function onBackoff(conn: ClientConnection): void {

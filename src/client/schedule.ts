@@ -29,3 +29,4 @@ export class RateSchedule {
     return Math.round(this.startUs + index * this.intervalUs);
   }
 }
+

@@ -41,6 +41,8 @@ export class ResponseParser {
   versionMinor = 0;
   /** RFC 9112 §9.3: whether the connection stays open after this response (valid once the head is parsed). */
   keepAlive = false;
+  /** The response said `Connection: keep-alive` itself (what an HTTP/1.0 client needs to keep it, RFC 9112 §9.3). */
+  keepAliveAnnounced = false;
   /** Body bytes of the current message (decoded payload for chunked). */
   bodyBytes = 0;
   error: string | null = null;
@@ -173,6 +175,7 @@ export class ResponseParser {
     }
     // RFC 9112 §9.3, the rule the server applies to requests; the body's framing may still end the connection.
     this.keepAlive = clientWantsPersistence(head.versionMinor, head.connectionClose, head.connectionKeepAlive);
+    this.keepAliveAnnounced = head.connectionKeepAlive && !head.connectionClose;
     const framing = responseFraming(status, this.skipBody, head.contentLength, head);
     switch (framing) {
       case BODY_NONE:

@@ -35,19 +35,51 @@ export const EMPTY_SUMMARY: LatencySummary = Object.freeze({
   max: 0,
 });
 
-/** Summary of a µs histogram, in milliseconds with µs precision. All zeros when empty. */
-export function summarizeMs(histogram: Histogram): LatencySummary {
+/**
+ * The value at percentile `p` (0 < p ≤ 100) in µs, within [min, max]. HdrHistogram answers with the highest value
+ * equivalent to the bucket, which can lie above the exact maximum it also keeps (23.727 ms against a max of 23.713 ms
+ * for a single sample). Every percentile h1bench reports goes through here. 0 for an empty histogram.
+ */
+export function percentileUs(histogram: Histogram, p: number, range: ExactRange = exactRange(histogram)): number {
+  if (histogram.totalCount === 0) return 0;
+  const value = histogram.getValueAtPercentile(p);
+  if (value > range.maxUs) return range.maxUs;
+  return value < range.minUs ? range.minUs : value;
+}
+
+/** The smallest and largest recorded values, in µs. */
+export interface ExactRange {
+  readonly minUs: number;
+  readonly maxUs: number;
+}
+
+/**
+ * A histogram's own extremes: exact for one that recorded its values; a decoded or merged one knows only bucket
+ * bounds, so merged runs pass the exact extremes their runs reported (see report/merge.ts).
+ */
+export function exactRange(histogram: Histogram): ExactRange {
+  return { minUs: histogram.minNonZeroValue, maxUs: histogram.maxValue };
+}
+
+/**
+ * Summary of a µs histogram, in milliseconds with µs precision: min ≤ every percentile ≤ max. All zeros when empty.
+ * `range`: the exact extremes when the histogram's own are bucket bounds (merged runs).
+ */
+export function summarizeMs(histogram: Histogram, range: ExactRange = exactRange(histogram)): LatencySummary {
   if (histogram.totalCount === 0) return { ...EMPTY_SUMMARY };
   const ms = (us: number): number => round3(us / 1000);
+  const { minUs, maxUs } = range;
+  // The mean is made of bucket midpoints: keep it within the extremes too (one sample: mean = that sample).
+  const mean = Math.min(Math.max(histogram.mean, minUs), maxUs);
   return {
-    min: ms(histogram.minNonZeroValue),
-    mean: ms(histogram.mean),
+    min: ms(minUs),
+    mean: ms(mean),
     stdev: ms(histogram.stdDeviation),
-    p50: ms(histogram.getValueAtPercentile(50)),
-    p90: ms(histogram.getValueAtPercentile(90)),
-    p99: ms(histogram.getValueAtPercentile(99)),
-    p999: ms(histogram.getValueAtPercentile(99.9)),
-    max: ms(histogram.maxValue),
+    p50: ms(percentileUs(histogram, 50, range)),
+    p90: ms(percentileUs(histogram, 90, range)),
+    p99: ms(percentileUs(histogram, 99, range)),
+    p999: ms(percentileUs(histogram, 99.9, range)),
+    max: ms(maxUs),
   };
 }
 

@@ -67,6 +67,10 @@ export class LoadRecorder {
   readonly ttfb: Histogram = createHistogram();
   /** Open loop only: latency from the actual send, not the intended one. */
   readonly uncorrected: Histogram | null;
+  /** Open loop only: actual send − intended send of each request (the generator's own lateness, or a backlog). */
+  readonly sendLag: Histogram | null;
+  /** Connections whose server announced its close but sent no FIN in time: the client closed them (see LINGER_MS). */
+  serverCloseLate = 0;
   /** HTTPS only: TLS handshake time per connection (TCP connect → secure). */
   readonly tlsHandshake: Histogram | null;
   tlsFull = 0;
@@ -82,6 +86,7 @@ export class LoadRecorder {
 
   constructor(openLoop: boolean, tls = false) {
     this.uncorrected = openLoop ? createHistogram() : null;
+    this.sendLag = openLoop ? createHistogram() : null;
     this.tlsHandshake = tls ? createHistogram() : null;
   }
 
@@ -98,6 +103,16 @@ export class LoadRecorder {
     if (!this.active) return;
     this.sent += count;
     this.bytesOut += bytes;
+  }
+
+  /** Open loop: a request went out `lagUs` after its intended time. */
+  sentLate(lagUs: number): void {
+    if (this.active && this.sendLag !== null) recordUs(this.sendLag, lagUs);
+  }
+
+  /** A server announced its close but was too late with its FIN: the client closed that connection. */
+  serverClosedLate(): void {
+    if (this.active) this.serverCloseLate++;
   }
 
   bytes(count: number): void {
@@ -198,7 +213,14 @@ export class LoadRecorder {
 
   connectionCounters(): ConnectionCounters {
     const c = this.closes;
-    return { opened: this.opened, closedByServer: c.closedByServer, closedByClient: c.closedByClient, reset: c.reset, maxOpen: this.maxOpen };
+    return {
+      opened: this.opened,
+      closedByServer: c.closedByServer,
+      closedByClient: c.closedByClient,
+      reset: c.reset,
+      maxOpen: this.maxOpen,
+      serverCloseLate: this.serverCloseLate,
+    };
   }
 
   statusCodes(): Record<string, number> {

@@ -1,7 +1,7 @@
 // Per-second timeline of a measured phase: requests, errors, connections opened, p50/p99 of that second.
 
 import type { TimelinePoint } from '../measurements.js';
-import { createHistogram, recordUs, type Histogram } from './histogram.js';
+import { createHistogram, percentileUs, recordUs, type Histogram } from './histogram.js';
 import { round3 } from '../numbers.js';
 
 const SECOND_US = 1_000_000;
@@ -72,14 +72,13 @@ export class Timeline {
 
   private flush(): void {
     const h = this.histogram;
-    const empty = h.totalCount === 0;
     this.points.push({
       second: this.second,
       requests: this.requests,
       errors: this.errors,
       connectionsOpened: this.opened,
-      p50Ms: empty ? 0 : round3(h.getValueAtPercentile(50) / 1000),
-      p99Ms: empty ? 0 : round3(h.getValueAtPercentile(99) / 1000),
+      p50Ms: round3(percentileUs(h, 50) / 1000),
+      p99Ms: round3(percentileUs(h, 99) / 1000),
     });
     this.clearSecond();
   }

@@ -2,6 +2,7 @@
 
 import type { KernelDeltas, LoadResult, MachineInfo, ServerStats, TimeWaitCount, WireCounts } from '../measurements.js';
 import { encodeHistogram, summarizeMs } from '../metrics/histogram.js';
+import type { LatencySummary } from '../measurements.js';
 import { round3, round6 } from '../numbers.js';
 import type { RunConfig, ServerMode } from '../types.js';
 import { TOOL } from '../version.js';
@@ -67,6 +68,7 @@ const HOST_SCOPE_NOTE =
 export function configReport(config: RunConfig): ConfigReport {
   return {
     mode: config.mode,
+    keepAlive: config.keepAlive,
     engine: config.engine,
     url: config.url,
     serverMode: config.serverMode,
@@ -140,7 +142,10 @@ export function buildRunReport(record: RunRecord): RunReport {
   const { result, config, target } = record;
   const durationSec = round6(result.measuredUs / 1e6);
   const perSec = (count: number): number => (durationSec > 0 ? round3(count / durationSec) : 0);
-  const connections = result.connections ?? { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 };
+  const connections = result.connections ?? { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0, serverCloseLate: null };
+  const latencyMs = summarizeMs(result.latency);
+  const uncorrectedLatencyMs = result.uncorrectedLatency ? summarizeMs(result.uncorrectedLatency) : null;
+  const sendLagMs = result.sendLag ? summarizeMs(result.sendLag) : null;
   const server = record.serverDelta ? record.serverDelta.connectionsAccepted : null;
   const kernel = kernelHandshakes(record);
   // Prefer the most direct count available: the client's own, then the server's, then the kernel's.
@@ -169,10 +174,13 @@ export function buildRunReport(record: RunRecord): RunReport {
       errors: countFailures(result.errors),
       non2xx: result.non2xx,
       statusCodes: { ...result.statusCodes },
+      resent: result.resent,
+      abandoned: result.abandoned,
     },
     throughput: { requestsPerSec: perSec(result.completed), bytesPerSec: perSec(result.bytesIn) },
-    latencyMs: summarizeMs(result.latency),
-    uncorrectedLatencyMs: result.uncorrectedLatency ? summarizeMs(result.uncorrectedLatency) : null,
+    latencyMs,
+    uncorrectedLatencyMs,
+    sendLagMs,
     connectMs: summarizeMs(result.connect),
     ttfbMs: summarizeMs(result.ttfb),
     connections: { ...connections },
@@ -191,6 +199,7 @@ export function buildRunReport(record: RunRecord): RunReport {
       connectUs: encodeHistogram(result.connect),
       ttfbUs: encodeHistogram(result.ttfb),
       uncorrectedLatencyUs: result.uncorrectedLatency ? encodeHistogram(result.uncorrectedLatency) : null,
+      sendLagUs: result.sendLag ? encodeHistogram(result.sendLag) : null,
     },
     coordinatedOmission: record.heartbeat ? HEARTBEAT_SCHEDULE : coordinatedOmission(config.rate),
     server: {
@@ -204,7 +213,13 @@ export function buildRunReport(record: RunRecord): RunReport {
       perHundredKRequestsSec: result.completed > 0 ? round6((cpuTotal / result.completed) * 100_000) : null,
     },
     sources: sources(record),
-    notes: [...result.notes, ...record.notes, ...wireNotes(record.wire), ...(record.netnsUnavailable !== null ? [netnsUnavailableNote(record.netnsUnavailable)] : [])],
+    notes: [
+      ...result.notes,
+      ...(record.heartbeat === null ? sendLagNotes(sendLagMs, uncorrectedLatencyMs ?? latencyMs) : []),
+      ...record.notes,
+      ...wireNotes(record.wire),
+      ...(record.netnsUnavailable !== null ? [netnsUnavailableNote(record.netnsUnavailable)] : []),
+    ],
   };
   if (record.wire !== null) {
     report.handshakes.wire = record.wire.handshakes;
@@ -258,6 +273,24 @@ export function coordinatedOmission(rate: number | null): RunReport['coordinated
           `open loop at ${rate} req/s (wrk2 method): latency runs from each request's intended send time; ` +
           'uncorrectedLatencyMs keeps latency from the actual send time',
       };
+}
+
+/** Send lag (p50) that is this large a share of the latency (p50) gets a note: the figure is not the server's alone. */
+const SEND_LAG_NOTE_SHARE = 0.25;
+
+/**
+ * Open loop: corrected latency includes how late each request went out. When that lag is large against the latency
+ * itself, say so: below capacity it is the generator's own (timers, a busy machine), with every connection busy a
+ * backlog, which is what the correction is for.
+ */
+export function sendLagNotes(sendLagMs: LatencySummary | null, servedMs: LatencySummary): string[] {
+  if (sendLagMs === null || sendLagMs.max === 0) return [];
+  if (sendLagMs.p50 < servedMs.p50 * SEND_LAG_NOTE_SHARE && sendLagMs.p99 < Math.max(servedMs.p99, 1)) return [];
+  return [
+    `requests went out late against their intended send times (sendLagMs p50 ${sendLagMs.p50} ms, p99 ${sendLagMs.p99} ms, ` +
+      `against a latency p50 of ${servedMs.p50} ms from the actual send): the corrected latency includes that lag. With ` +
+      'a connection free, it is the generator\'s own lateness (a busy machine); with every connection busy, a backlog.',
+  ];
 }
 
 /** Caveats of a capture: drops, an unconfirmed flush, connections it saw only in part. */

@@ -21,7 +21,8 @@ export const TIME_WAIT_NOTE =
 export function timeWaitExplanation(report: RunReport): string | null {
   const closes = report.connections.closedByServer;
   const left = report.timeWait.serverSide;
-  if (closes === 0 && left === 0) return null;
+  // The engine could not tell who closed first (its notes say why): nothing to set the snapshot against.
+  if (closes === null || (closes === 0 && left === 0)) return null;
   if (left < closes) {
     return (
       `${count(left)} server-side TIME_WAIT sockets for ${count(closes)} server-first closes: the rest were reused by new ` +

@@ -32,6 +32,7 @@ export function heartbeatRunConfig(config: HeartbeatConfig): RunConfig {
   const run = config.run;
   return {
     mode: run.mode,
+    keepAlive: false,
     engine: 'native',
     url: config.url,
     serverMode: config.url === null ? 'keep-alive' : null,
@@ -90,12 +91,17 @@ export function buildHeartbeatReport(record: HeartbeatRecord): RunReport {
       closedByClient: sum((f) => f.closedByClient),
       reset: sum((f) => f.reset),
       maxOpen: sum((f) => f.maxOpen),
+      serverCloseLate: sum((f) => f.serverCloseLate),
     },
+    resent: sum((f) => f.resent),
+    // A beat still unanswered at the end waits out its deadline in its process; none is dropped unseen.
+    abandoned: null,
     latency: rtt,
     connect,
     // A heartbeat answer is one small segment: its first byte and its end arrive in the same read.
     ttfb: rtt,
     uncorrectedLatency: null,
+    sendLag: mergeEncoded(fleets.map((f) => f.sendLagUs)),
     tls: null,
     timeline: [],
     notes: [

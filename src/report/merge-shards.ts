@@ -45,11 +45,21 @@ export function mergeShardReports(inputs: readonly ShardInput[]): RunReport {
   const durationSec = round6((endMs - startMs) / 1000);
   const completed = sum(reports, (report) => report.requests.completed);
   const bytes = sum(reports, (report) => report.throughput.bytesPerSec * report.durationSec);
-  const latency = summarizeEncoded(reports.map((report) => report.histograms.latencyUs));
-  const connect = summarizeEncoded(reports.map((report) => report.histograms.connectUs));
-  const ttfb = summarizeEncoded(reports.map((report) => report.histograms.ttfbUs));
-  const uncorrected = reports.every((report) => report.histograms.uncorrectedLatencyUs !== null)
-    ? summarizeEncoded(reports.map((report) => report.histograms.uncorrectedLatencyUs as string))
+  // The shards' own summaries carry the exact extremes the decoded histograms lose (F4: min ≤ percentiles ≤ max).
+  const latency = summarizeEncoded(reports.map((report) => report.histograms.latencyUs), reports.map((report) => report.latencyMs));
+  const connect = summarizeEncoded(reports.map((report) => report.histograms.connectUs), reports.map((report) => report.connectMs));
+  const ttfb = summarizeEncoded(reports.map((report) => report.histograms.ttfbUs), reports.map((report) => report.ttfbMs));
+  const uncorrected = reports.every((report) => report.histograms.uncorrectedLatencyUs !== null && report.uncorrectedLatencyMs !== null)
+    ? summarizeEncoded(
+        reports.map((report) => report.histograms.uncorrectedLatencyUs as string),
+        reports.map((report) => report.uncorrectedLatencyMs!),
+      )
+    : null;
+  const sendLag = reports.every((report) => (report.histograms.sendLagUs ?? null) !== null && (report.sendLagMs ?? null) !== null)
+    ? summarizeEncoded(
+        reports.map((report) => report.histograms.sendLagUs as string),
+        reports.map((report) => report.sendLagMs!),
+      )
     : null;
   const client = sumNullable(reports.map((report) => report.handshakes.client));
   const server = sumNullable(reports.map((report) => report.handshakes.server));
@@ -86,18 +96,23 @@ export function mergeShardReports(inputs: readonly ShardInput[]): RunReport {
       errors: sum(reports, (report) => report.requests.errors),
       non2xx: sum(reports, (report) => report.requests.non2xx),
       statusCodes: reports.reduce((all, report) => addCounts(all, report.requests.statusCodes), {} as Record<string, number>),
+      resent: sumNullable(reports.map((report) => report.requests.resent ?? null)),
+      abandoned: sumNullable(reports.map((report) => report.requests.abandoned ?? null)),
     },
     throughput: { requestsPerSec: durationSec > 0 ? round3(completed / durationSec) : 0, bytesPerSec: durationSec > 0 ? round3(bytes / durationSec) : 0 },
     latencyMs: latency.summary,
     uncorrectedLatencyMs: uncorrected ? uncorrected.summary : null,
+    sendLagMs: sendLag ? sendLag.summary : null,
     connectMs: connect.summary,
     ttfbMs: ttfb.summary,
     connections: {
       opened: sum(reports, (report) => report.connections.opened),
-      closedByServer: sum(reports, (report) => report.connections.closedByServer),
-      closedByClient: sum(reports, (report) => report.connections.closedByClient),
+      // One shard that could not tell who closed first leaves the sum unknown.
+      closedByServer: sumNullable(reports.map((report) => report.connections.closedByServer)),
+      closedByClient: sumNullable(reports.map((report) => report.connections.closedByClient)),
       reset: sum(reports, (report) => report.connections.reset),
       maxOpen: sum(reports, (report) => report.connections.maxOpen),
+      serverCloseLate: sumNullable(reports.map((report) => report.connections.serverCloseLate ?? null)),
     },
     handshakes: { client, server, kernel, perRequest: completed > 0 ? round6(handshakes / completed) : 0 },
     // Every shard's own machine: their TIME_WAIT sockets add up.
@@ -116,6 +131,7 @@ export function mergeShardReports(inputs: readonly ShardInput[]): RunReport {
       connectUs: connect.encoded,
       ttfbUs: ttfb.encoded,
       uncorrectedLatencyUs: uncorrected ? uncorrected.encoded : null,
+      sendLagUs: sendLag ? sendLag.encoded : null,
     },
     coordinatedOmission: coordinatedOmission(rate),
     server: {

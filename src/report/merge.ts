@@ -1,7 +1,7 @@
 // Merges the reports of repeated runs (--runs N): merged histograms, summed counters, each run's summary kept.
 
 import { ERROR_SAMPLES_PER_CODE, type ErrorSamples, type LatencySummary, type ServerStats as Stats, type WireSection, type WorkerShare } from '../measurements.js';
-import { encodeHistogram, mergeEncoded, summarizeMs, type Histogram } from '../metrics/histogram.js';
+import { encodeHistogram, exactRange, mergeEncoded, summarizeMs, type Histogram } from '../metrics/histogram.js';
 import { combineStats } from '../metrics/server-stats.js';
 import { round3, round6 } from '../numbers.js';
 import { summarizeRun } from './build.js';
@@ -60,10 +60,19 @@ export function mergeWire(reports: readonly RunReport[]): Pick<RunReport, 'wire'
   };
 }
 
-/** Merge encoded histograms; the summary (ms) and the merged histogram encoded again. */
-export function summarizeEncoded(encoded: string[]): { summary: LatencySummary; encoded: string } {
+/**
+ * Merge the runs' histograms and summarize them. A decoded histogram knows its extremes only to its bucket bounds;
+ * the runs' own summaries hold the exact ones (µs, 3 decimals of ms), so the merged min, max and every percentile
+ * between them stay exact (`summaries` of empty runs are all zeros and ignored).
+ */
+export function summarizeEncoded(encoded: string[], summaries: readonly LatencySummary[] = []): { summary: LatencySummary; encoded: string } {
   const merged: Histogram = mergeEncoded(encoded);
-  const out = { summary: summarizeMs(merged), encoded: encodeHistogram(merged) };
+  const recorded = summaries.filter((s) => s.max > 0);
+  const range =
+    recorded.length === 0
+      ? exactRange(merged)
+      : { minUs: Math.round(Math.min(...recorded.map((s) => s.min)) * 1000), maxUs: Math.round(Math.max(...recorded.map((s) => s.max)) * 1000) };
+  const out = { summary: summarizeMs(merged, range), encoded: encodeHistogram(merged) };
   merged.destroy();
   return out;
 }
@@ -130,20 +139,30 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
   const durationSec = round6(reports.reduce((sum, report) => sum + report.durationSec, 0));
   const completed = reports.reduce((sum, report) => sum + report.requests.completed, 0);
   const bytes = reports.reduce((sum, report) => sum + report.throughput.bytesPerSec * report.durationSec, 0);
-  const latency = summarizeEncoded(reports.map((report) => report.histograms.latencyUs));
-  const connect = summarizeEncoded(reports.map((report) => report.histograms.connectUs));
-  const ttfb = summarizeEncoded(reports.map((report) => report.histograms.ttfbUs));
-  const uncorrected = reports.every((report) => report.histograms.uncorrectedLatencyUs !== null)
-    ? summarizeEncoded(reports.map((report) => report.histograms.uncorrectedLatencyUs as string))
+  const latency = summarizeEncoded(reports.map((report) => report.histograms.latencyUs), reports.map((report) => report.latencyMs));
+  const connect = summarizeEncoded(reports.map((report) => report.histograms.connectUs), reports.map((report) => report.connectMs));
+  const ttfb = summarizeEncoded(reports.map((report) => report.histograms.ttfbUs), reports.map((report) => report.ttfbMs));
+  const uncorrected = reports.every((report) => report.histograms.uncorrectedLatencyUs !== null && report.uncorrectedLatencyMs !== null)
+    ? summarizeEncoded(
+        reports.map((report) => report.histograms.uncorrectedLatencyUs as string),
+        reports.map((report) => report.uncorrectedLatencyMs as LatencySummary),
+      )
     : null;
-  const connections = { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 };
-  for (const report of reports) {
-    connections.opened += report.connections.opened;
-    connections.closedByServer += report.connections.closedByServer;
-    connections.closedByClient += report.connections.closedByClient;
-    connections.reset += report.connections.reset;
-    connections.maxOpen = Math.max(connections.maxOpen, report.connections.maxOpen);
-  }
+  const sendLag = reports.every((report) => (report.histograms.sendLagUs ?? null) !== null && (report.sendLagMs ?? null) !== null)
+    ? summarizeEncoded(
+        reports.map((report) => report.histograms.sendLagUs as string),
+        reports.map((report) => report.sendLagMs as LatencySummary),
+      )
+    : null;
+  // A figure one run could not tell (null) leaves the sum unknown; one missing from an older report too.
+  const connections = {
+    opened: reports.reduce((sum, report) => sum + report.connections.opened, 0),
+    closedByServer: sumNullable(reports.map((report) => report.connections.closedByServer)),
+    closedByClient: sumNullable(reports.map((report) => report.connections.closedByClient)),
+    reset: reports.reduce((sum, report) => sum + report.connections.reset, 0),
+    maxOpen: Math.max(...reports.map((report) => report.connections.maxOpen)),
+    serverCloseLate: sumNullable(reports.map((report) => report.connections.serverCloseLate ?? null)),
+  };
   const client = sumNullable(reports.map((report) => report.handshakes.client));
   const server = sumNullable(reports.map((report) => report.handshakes.server));
   const kernel = sumKernel(reports.map((report) => report.handshakes.kernel));
@@ -172,6 +191,8 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
       errors: reports.reduce((sum, report) => sum + report.requests.errors, 0),
       non2xx: reports.reduce((sum, report) => sum + report.requests.non2xx, 0),
       statusCodes: reports.reduce((all, report) => addCounts(all, report.requests.statusCodes), {} as Record<string, number>),
+      resent: sumNullable(reports.map((report) => report.requests.resent ?? null)),
+      abandoned: sumNullable(reports.map((report) => report.requests.abandoned ?? null)),
     },
     throughput: {
       requestsPerSec: durationSec > 0 ? round3(completed / durationSec) : 0,
@@ -179,6 +200,7 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     },
     latencyMs: latency.summary,
     uncorrectedLatencyMs: uncorrected ? uncorrected.summary : null,
+    sendLagMs: sendLag ? sendLag.summary : null,
     connectMs: connect.summary,
     ttfbMs: ttfb.summary,
     connections,
@@ -193,6 +215,7 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
       connectUs: connect.encoded,
       ttfbUs: ttfb.encoded,
       uncorrectedLatencyUs: uncorrected ? uncorrected.encoded : null,
+      sendLagUs: sendLag ? sendLag.encoded : null,
     },
     server: {
       statsDelta: sumStats(reports.map((report) => report.server.statsDelta)),

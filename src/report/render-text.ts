@@ -27,10 +27,14 @@ const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
 /** Handshakes per request: 1.000 for HTTP/1.0, 3 significant digits when tiny (keep-alive: 0.000770). */
 export const perRequest = formatPerRequest;
 const orDash = (value: number | null, render: (n: number) => string = count): string => (value === null ? DASH : render(value));
+/** A count the engine could not tell (null): said so, never shown as 0. */
+const orUnknown = (value: number | null): string => (value === null ? 'unknown' : count(value));
 
 function wireName(report: RunReport): string {
   const mode = report.config.mode;
-  if (mode === '1.0') return 'HTTP/1.0, a connection per request';
+  if (mode === '1.0') {
+    return report.config.keepAlive === true ? 'HTTP/1.0 with Connection: keep-alive, reused while the server agrees' : 'HTTP/1.0, a connection per request';
+  }
   if (mode === '1.1') return 'HTTP/1.1 keep-alive';
   return `HTTP/1.1 pipelined, depth ${report.config.pipelining}`;
 }
@@ -100,7 +104,12 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
   const kernel = hs.kernel ? `${count(hs.kernel.activeOpens)} (${hs.kernel.scope} scope)` : DASH;
   const facts: Array<[string, string]> = [
     ['throughput', `${formatRate(report.throughput.requestsPerSec)} · ${formatBytesPerSec(report.throughput.bytesPerSec)} over ${formatSeconds(report.durationSec)}`],
-    ['requests', `${count(requests.sent)} sent · ${count(requests.completed)} completed · ${count(requests.non2xx)} non-2xx · ${count(requests.errors)} errors`],
+    [
+      'requests',
+      `${count(requests.sent)} sent · ${count(requests.completed)} completed · ${count(requests.non2xx)} non-2xx · ${count(requests.errors)} errors` +
+        (requests.resent == null ? '' : ` · ${count(requests.resent)} resent`) +
+        (requests.abandoned == null ? '' : ` · ${count(requests.abandoned)} abandoned`),
+    ],
     ['handshakes', `client ${orDash(hs.client)} · server ${orDash(hs.server)} · kernel ${kernel}${hs.wire === undefined ? '' : ` · wire ${count(hs.wire)}`} · ${perRequest(hs.perRequest)} per request`],
     ...(hs.tls ? [['tls handshakes', tlsText(report)] as [string, string]] : []),
     ...(report.teardowns
@@ -108,8 +117,8 @@ export function renderRunSummary(report: RunReport, path: string | null = null):
       : []),
     [
       'connections',
-      `${count(report.connections.opened)} opened · closed by server ${count(report.connections.closedByServer)} · by client ` +
-        `${count(report.connections.closedByClient)} · reset ${count(report.connections.reset)} · max open ${count(report.connections.maxOpen)}`,
+      `${count(report.connections.opened)} opened · closed by server ${orUnknown(report.connections.closedByServer)} · by client ` +
+        `${orUnknown(report.connections.closedByClient)} · reset ${count(report.connections.reset)} · max open ${count(report.connections.maxOpen)}`,
     ],
     ['TIME_WAIT', `port ${report.timeWait.port}: server side ${count(report.timeWait.serverSide)} · client side ${count(report.timeWait.clientSide)}`],
     ['generator CPU', cpuText(report)],

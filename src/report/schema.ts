@@ -66,6 +66,8 @@ export type PathConfigReport = Static<typeof PathConfigReport>;
 /** Every option of the run as validated (what to measure; output options are not part of a measurement). */
 export const ConfigReport = closedObject({
   mode: ClientModeSchema,
+  /** `--mode 1.0 --keep-alive`: HTTP/1.0 requests with `Connection: keep-alive`; absent in reports written before it. */
+  keepAlive: Type.Optional(Type.Boolean()),
   engine: EngineSchema,
   url: Nullable(Type.String()),
   serverMode: Nullable(ServerModeSchema),
@@ -129,6 +131,14 @@ const RequestCounts = closedObject({
   errors: Type.Number(),
   non2xx: Type.Number(),
   statusCodes: Counts,
+  /**
+   * Requests sent again on a new connection because the server closed theirs before answering (after a response
+   * that announced the close, or an idle close racing them); null where the engine cannot see it. Absent in reports
+   * written before it existed.
+   */
+  resent: Type.Optional(Nullable(Type.Number())),
+  /** Requests still unanswered when the load ended: neither completed nor errors; null where unknown. */
+  abandoned: Type.Optional(Nullable(Type.Number())),
 });
 const Throughput = closedObject({ requestsPerSec: Type.Number(), bytesPerSec: Type.Number() });
 const CpuSeconds = closedObject({ userSec: Type.Number(), systemSec: Type.Number() });
@@ -351,6 +361,11 @@ export const RunReport = closedObject({
   latencyMs: LatencySummary,
   /** Open loop only: latency from the actual send (not the intended one); null in closed loop. */
   uncorrectedLatencyMs: Nullable(LatencySummary),
+  /**
+   * Open loop (and heartbeat) only: how late each request went out against its intended time; corrected latency
+   * includes it. Null in closed loop; absent in reports written before it existed.
+   */
+  sendLagMs: Type.Optional(Nullable(LatencySummary)),
   connectMs: LatencySummary,
   ttfbMs: LatencySummary,
   /** HTTPS only: TLS handshake time (TCP connect → secure), only for requests that opened a connection. */
@@ -379,6 +394,8 @@ export const RunReport = closedObject({
     connectUs: Type.String(),
     ttfbUs: Type.String(),
     uncorrectedLatencyUs: Nullable(Type.String()),
+    /** Open loop only (see sendLagMs); absent in reports written before it existed. */
+    sendLagUs: Type.Optional(Nullable(Type.String())),
     /** HTTPS only: TLS handshake times. */
     tlsUs: Type.Optional(Type.String()),
   }),

@@ -40,12 +40,15 @@ export function mergeLoadResults(parts: readonly LoadResult[], shares: readonly 
     errors: parts.reduce((all, part) => addCounts(all, part.errors), {} as Record<string, number>),
     errorSamples: mergeSamples(parts.map((part) => part.errorSamples)),
     connections: mergeConnections(parts.map((part) => part.connections)),
+    resent: sumNullable(parts.map((part) => part.resent)),
+    abandoned: sumNullable(parts.map((part) => part.abandoned)),
     latency: addHistograms(parts.map((part) => part.latency)),
     connect: addHistograms(parts.map((part) => part.connect)),
     ttfb: addHistograms(parts.map((part) => part.ttfb)),
     uncorrectedLatency: parts.every((part) => part.uncorrectedLatency !== null)
       ? addHistograms(parts.map((part) => part.uncorrectedLatency as Histogram))
       : null,
+    sendLag: parts.every((part) => part.sendLag !== null) ? addHistograms(parts.map((part) => part.sendLag as Histogram)) : null,
     tls: mergeTls(parts.map((part) => part.tls)),
     timeline: mergeTimelines(parts.map((part) => ({ points: part.timeline, shiftSec: 0 }))),
     notes: mergeNotes(parts.map((part) => part.notes)),
@@ -60,17 +63,27 @@ function sum(parts: readonly LoadResult[], pick: (part: LoadResult) => number): 
   return total;
 }
 
+/** A count one part could not tell (null) leaves the sum unknown. */
+function sumNullable(values: ReadonlyArray<number | null | undefined>): number | null {
+  let total = 0;
+  for (const value of values) {
+    if (value === null || value === undefined) return null;
+    total += value;
+  }
+  return total;
+}
+
 function mergeConnections(all: ReadonlyArray<ConnectionCounters | null>): ConnectionCounters | null {
   if (all.some((counters) => counters === null)) return null;
-  const out: ConnectionCounters = { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 };
-  for (const counters of all as ConnectionCounters[]) {
-    out.opened += counters.opened;
-    out.closedByServer += counters.closedByServer;
-    out.closedByClient += counters.closedByClient;
-    out.reset += counters.reset;
-    out.maxOpen += counters.maxOpen;
-  }
-  return out;
+  const counters = all as ConnectionCounters[];
+  return {
+    opened: counters.reduce((total, c) => total + c.opened, 0),
+    closedByServer: sumNullable(counters.map((c) => c.closedByServer)),
+    closedByClient: sumNullable(counters.map((c) => c.closedByClient)),
+    reset: counters.reduce((total, c) => total + c.reset, 0),
+    maxOpen: counters.reduce((total, c) => total + c.maxOpen, 0),
+    serverCloseLate: sumNullable(counters.map((c) => c.serverCloseLate)),
+  };
 }
 
 /** HTTPS: handshake times added, counts summed, the first part's negotiated session; null for plain loads. */

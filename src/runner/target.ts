@@ -60,12 +60,12 @@ export function portOf(url: URL): number {
   return url.protocol === 'https:' ? 443 : 80;
 }
 
-/** The target a run config asks for. */
+/** The target a run config asks for (a 1.0 run asking for keep-alive gets a server that can grant it). */
 export function targetSpecFor(config: RunConfig): TargetSpec {
   const serverWorkers = config.serverWorkers ?? 1;
   return {
     url: config.url,
-    serverMode: config.serverMode ?? defaultServerMode(config.mode),
+    serverMode: config.serverMode ?? (config.keepAlive ? 'keep-alive' : defaultServerMode(config.mode)),
     // --server-workers: the embedded server runs as a cluster (server/cluster.ts); /stats still sums every worker.
     ...(serverWorkers > 1 ? { serverArgs: ['--workers', String(serverWorkers)] } : {}),
     tls: config.url === null && config.tls !== null,

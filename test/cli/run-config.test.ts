@@ -58,9 +58,22 @@ describe('parseRunArgs', () => {
     assert.equal(config.runs, 3);
   });
 
+  test('-n with -d (as wrk2 and oha take them): N completed requests, -d the bound', () => {
+    const [config] = parseRunArgs({ requests: '10', duration: '5s' });
+    assert.equal(config!.requests, 10);
+    assert.equal(config!.durationMs, 5_000);
+  });
+
+  test('--mode 1.0 --keep-alive: HTTP/1.0 keep-alive for the 1.0 run only', () => {
+    const configs = parseRunArgs({ mode: ['1.0', 'pipeline'], keepAlive: true });
+    assert.deepEqual(configs.map((c) => [c.mode, c.keepAlive]), [['1.0', true], ['pipeline', false]]);
+    assert.equal(parseRunArgs({ mode: '1.0' })[0]!.keepAlive, false);
+  });
+
   test('invalid values and combinations: exit 2 with one message naming the option', () => {
     rejects({ mode: '2.0' }, 'H1B_INVALID_OPTION', /--mode must be one of 1\.0, 1\.1, pipeline/);
-    rejects({ requests: '10', duration: '5s' }, 'H1B_INVALID_OPTION', /either -n\/--requests or -d\/--duration/);
+    rejects({ mode: '1.1', keepAlive: true }, 'H1B_INVALID_OPTION', /--keep-alive applies to --mode 1\.0 only/);
+    rejects({ mode: '1.0', keepAlive: true, engine: 'undici' }, 'H1B_INVALID_OPTION', /--keep-alive needs --engine native/);
     rejects({ mode: '1.1', pipelining: '4' }, 'H1B_INVALID_OPTION', /--pipelining only applies to --mode pipeline/);
     rejects({ mode: 'pipeline', rate: '100' }, 'H1B_INVALID_OPTION', /--rate .*pipeline/);
     rejects({ engine: 'autocannon', rate: '100' }, 'H1B_INVALID_OPTION', /--rate cannot be combined with --engine autocannon/);

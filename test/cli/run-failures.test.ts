@@ -66,7 +66,7 @@ const completedIn = (line: string): number => Number(/ (\d+) req /.exec(line)?.[
 describe('bench run failure paths', () => {
   test('bad options: exit 2 and one message line, no report', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['-n', '10', '-d', '1s'], /either -n\/--requests or -d\/--duration/],
+      [['--mode', '1.1', '--keep-alive'], /--keep-alive applies to --mode 1\.0 only/],
       [['--mode', '1.1', '--pipelining', '5'], /--pipelining only applies to --mode pipeline/],
       [['--url', 'ftp://127.0.0.1:1/'], /only http:\/\/ and https:\/\//],
       [['--url', 'http://127.0.0.1:1/', '-k'], /-k\/--insecure only apply to https:\/\/ targets/],

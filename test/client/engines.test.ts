@@ -118,6 +118,9 @@ describe('classifyUndiciError', () => {
     [{ code: 'HPE_INVALID_CONSTANT' }, 'H1B_PARSE_ERROR'],
     [{ code: 'UND_ERR_SOCKET' }, 'H1B_CONNECT_RESET'],
     [{ code: 'UND_ERR_SOCKET', cause: { code: 'ECONNRESET' } }, 'H1B_CONNECT_RESET'],
+    [{ code: 'UND_ERR_SOCKET', message: 'other side closed' }, 'H1B_PREMATURE_CLOSE'],
+    [{ code: 'UND_ERR_SOCKET', message: 'bad response' }, 'H1B_PARSE_ERROR'],
+    [{ name: 'HTTPParserError', message: 'Response does not match the HTTP/1.1 protocol' }, 'H1B_PARSE_ERROR'],
     [{ code: 'ECONNREFUSED' }, 'H1B_CONNECT_REFUSED'],
     [{ code: 'EADDRNOTAVAIL' }, 'H1B_ADDR_NOT_AVAIL'],
     [new Error('no code'), 'H1B_SOCKET_ERROR'],
@@ -143,14 +146,14 @@ describe('ReferenceRun', () => {
     recorder.finish();
     const result = recorder.toResult({
       engine: 'undici', engineVersion: 'x', httpVersionOnWire: '1.1', interrupted: false, countsConnections: true,
-      notes: [], resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },
+      resent: null, abandoned: 0, notes: [], resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },
     });
     assert.equal(result.completed, 2);
     assert.equal(result.non2xx, 1);
     assert.deepEqual(result.statusCodes, { '200': 1, '503': 1 });
     assert.deepEqual(result.errors, { HTTP_503: 1, H1B_CONNECT_RESET: 1 });
     assert.equal(result.measuredUs, 1_500_000);
-    assert.deepEqual(result.connections, { opened: 1, closedByServer: 1, closedByClient: 0, reset: 0, maxOpen: 1 });
+    assert.deepEqual(result.connections, { opened: 1, closedByServer: 1, closedByClient: 0, reset: 0, maxOpen: 1, serverCloseLate: null });
     assert.deepEqual(
       result.timeline.map((p) => [p.second, p.requests, p.errors, p.connectionsOpened]),
       [[0, 1, 0, 1], [1, 1, 1, 0]],

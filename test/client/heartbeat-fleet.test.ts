@@ -219,7 +219,7 @@ describe('HeartbeatFleet', () => {
     }
   });
 
-  test('1.0, a server slow to close: a beat waits for its client\'s previous socket, one connection per client at a time', async () => {
+  test('1.0, a server slow to close: a beat does not wait for its client\'s previous socket, which still closes server-first', async () => {
     const srv = await literalServer(true, 60);
     const fleet = new HeartbeatFleet(plan(srv.port, '1.0', 1), monotonicClock);
     try {
@@ -227,11 +227,14 @@ describe('HeartbeatFleet', () => {
       fleet.start(monotonicClock.nowUs());
       await until(() => srv.log.requests.length >= 5, srv, fleet);
       const result = fleet.finish(null);
-      assert.equal(result.maxOpen, 1, 'never two sockets of one client');
+      // The answered socket waits for its FIN in the background (RFC 9112 §9.6): the next beat opens its own at once.
+      // A beat every 50 ms, each FIN 60 ms late: the beat's socket and at most two earlier ones still closing.
+      assert.ok(result.maxOpen <= 3, `maxOpen ${result.maxOpen}`);
       assert.equal(srv.log.accepted, srv.log.requests.length, 'still one connection per beat');
-      assert.equal(result.timeouts, 0, 'a 60 ms wait is inside the 150 ms timeout');
+      assert.equal(result.timeouts, 0, 'nothing waits for the 60 ms close');
       assert.ok(result.answered >= 3, `answered ${result.answered}`);
       assert.ok(result.closedByServer >= result.answered - 1, `closed by server ${result.closedByServer}`);
+      assert.equal(result.serverCloseLate, 0, 'a 60 ms late FIN is within the wait');
     } finally {
       await srv.close();
     }

@@ -30,7 +30,8 @@ describe('native engine: handshakes per mode', () => {
     assert.equal(result.connections!.closedByClient, 0);
     assert.equal(server.accepted, 2000);
     assert.equal(result.connect.totalCount, 2000, 'one connect time per request that opened a connection');
-    assert.ok(result.connections!.maxOpen <= 10);
+    // A slot opens its next connection at once while the last one waits for the server's FIN: two per slot at most.
+    assert.ok(result.connections!.maxOpen <= 20, `maxOpen ${result.connections!.maxOpen}`);
   });
 
   test('1.0 reads close-delimited bodies to the end', async () => {
@@ -60,17 +61,24 @@ describe('native engine: handshakes per mode', () => {
   });
 
   test('1.1 reconnects after Connection: close and counts it', async () => {
+    let closes = 0;
     const server = await startLiteralServer(({ socket, onConnection }) => {
-      if (onConnection % 5 === 4) socket.end(OK_CLOSE);
-      else socket.write(OK);
+      if (onConnection % 5 === 4) {
+        closes++;
+        socket.end(OK_CLOSE);
+      } else socket.write(OK);
     });
     const result = await run(config(server.url, { connections: 4, requests: 1000 }));
     await server.close();
     assert.equal(result.completed, 1000);
     assert.deepEqual(result.errors, {});
+    assert.equal(result.resent, 0);
     assert.equal(result.connections!.opened, server.accepted);
-    assert.equal(result.connections!.closedByServer, 200, 'every fifth response closes its connection');
-    assert.equal(result.connections!.opened, 200 + (1000 % 5 === 0 ? 0 : 1));
+    assert.ok(closes >= 196 && closes <= 200, `every fifth response on a connection closes it (${closes})`);
+    assert.equal(result.connections!.closedByServer, closes, 'every close the server announced, it made first');
+    // The connections still short of their fifth answer when the run ended are closed by the client.
+    assert.equal(result.connections!.closedByClient, result.connections!.opened - closes);
+    assert.equal(result.connections!.serverCloseLate, 0);
   });
 
   test('pipeline -n 2000 -c 4 -P 10: all responses on four connections', async () => {

@@ -56,6 +56,8 @@ test('pipeline: every response is matched to its own request, in order', async (
     inflight: 0,
     liveSockets: 0,
     resent: 0,
+    abandoned: 0,
+    retryUnanswered: true,
     ready(conn: ClientConnection) {
       // One request per write, each tagged with its sequence number as its start time.
       while (conn.inflight < depth && next < total) {

@@ -61,7 +61,7 @@ describe('buildRunReport', () => {
     const report = runReport({ result: loadResult({ connections: null }) });
     assert.equal(report.handshakes.client, null);
     assert.equal(report.handshakes.perRequest, 1);
-    assert.deepEqual(report.connections, { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0 });
+    assert.deepEqual(report.connections, { opened: 0, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 0, serverCloseLate: null });
     assert.match(report.sources.connections?.note ?? '', /cannot count/);
   });
 

@@ -8,6 +8,7 @@ import type { RunConfig } from '../../src/types.js';
 
 export const CONFIG: RunConfig = Object.freeze({
   mode: '1.0',
+  keepAlive: false,
   engine: 'native',
   url: null,
   serverMode: null,
@@ -53,11 +54,14 @@ export function loadResult(overrides: Partial<LoadResult> = {}): LoadResult {
     bytesIn: 100_000,
     errors: {},
     errorSamples: {},
-    connections: { opened: 1000, closedByServer: 1000, closedByClient: 0, reset: 0, maxOpen: 10 },
+    connections: { opened: 1000, closedByServer: 1000, closedByClient: 0, reset: 0, maxOpen: 10, serverCloseLate: 0 },
+    resent: 0,
+    abandoned: 0,
     latency,
     connect,
     ttfb,
     uncorrectedLatency: null,
+    sendLag: null,
     tls: null,
     timeline: [{ second: 0, requests: 1000, errors: 0, connectionsOpened: 1000, p50Ms: 0.5, p99Ms: 0.99 }],
     notes: [],

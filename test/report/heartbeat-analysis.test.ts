@@ -27,7 +27,7 @@ function fleet(overrides: Partial<FleetResult> = {}): FleetResult {
   h.destroy();
   return {
     clients: 10, sent: 100, answered: 98, skipped: 0, timeouts: 0, opened: 10, preopened: 0, bytesOut: 5000, bytesIn: 9000, non2xx: 0,
-    statusCodes: { 200: 98 }, errors: {}, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 10, cpuUserSec: 0.1, cpuSystemSec: 0.05,
+    statusCodes: { 200: 98 }, errors: {}, closedByServer: 0, closedByClient: 0, reset: 0, maxOpen: 10, serverCloseLate: 0, resent: 0, cpuUserSec: 0.1, cpuSystemSec: 0.05,
     rttUs: rtt, connectUs: rtt, sendLagUs: rtt, serverDownNoticedUs: [], falseAlarms: 0,
     ...overrides,
   };

@@ -65,7 +65,7 @@ test('a heartbeat report matches the published schema', () => {
   h.destroy();
   const fleet = {
     clients: 2, sent: 20, answered: 20, skipped: 0, timeouts: 0, opened: 0, preopened: 2, bytesOut: 2000, bytesIn: 3000, non2xx: 0,
-    statusCodes: { '200': 20 }, errors: {}, closedByServer: 0, closedByClient: 2, reset: 0, maxOpen: 2, cpuUserSec: 0.1, cpuSystemSec: 0.02,
+    statusCodes: { '200': 20 }, errors: {}, closedByServer: 0, closedByClient: 2, reset: 0, maxOpen: 2, serverCloseLate: 0, resent: 0, cpuUserSec: 0.1, cpuSystemSec: 0.02,
     rttUs: encoded, connectUs: encoded, sendLagUs: encoded, serverDownNoticedUs: [], falseAlarms: 0,
   };
   const report = buildHeartbeatReport({

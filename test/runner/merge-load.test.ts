@@ -40,11 +40,14 @@ function part(values: readonly number[], over: Partial<LoadResult>): LoadResult 
     bytesIn: values.length * 100,
     errors: {},
     errorSamples: {},
-    connections: { opened: 5, closedByServer: 0, closedByClient: 5, reset: 0, maxOpen: 5 },
+    connections: { opened: 5, closedByServer: 0, closedByClient: 5, reset: 0, maxOpen: 5, serverCloseLate: 0 },
+    resent: 0,
+    abandoned: 0,
     latency: histogramOf(values),
     connect: histogramOf([100, 120, 130, 140, 150]),
     ttfb: histogramOf(values.map((value) => value / 2)),
     uncorrectedLatency: null,
+    sendLag: null,
     tls: null,
     timeline: [
       { second: 0, requests: Math.floor(values.length / 2), errors: 0, connectionsOpened: 5, p50Ms: 0.15, p99Ms: 0.3 },
@@ -91,7 +94,7 @@ test('counts are summed, the span is the earliest start and the longest phase, n
   assert.deepEqual(merged.statusCodes, { '200': 5 });
   assert.deepEqual(merged.errors, { H1B_TIMEOUT: 3, HTTP_503: 1 });
   assert.equal(merged.errorSamples.H1B_TIMEOUT?.length, 1);
-  assert.deepEqual(merged.connections, { opened: 10, closedByServer: 0, closedByClient: 10, reset: 0, maxOpen: 10 });
+  assert.deepEqual(merged.connections, { opened: 10, closedByServer: 0, closedByClient: 10, reset: 0, maxOpen: 10, serverCloseLate: 0 });
   assert.equal(merged.startedAtMs, 998);
   assert.equal(merged.measuredUs, 2_500_000);
   assert.deepEqual(

@@ -13,6 +13,9 @@ export interface AutocannonClient extends EventEmitter {
   opts: { tlsOptions?: ConnectionOptions };
   /** Private: opens `conn`. Wrapped per instance to see every new socket. */
   _connect: () => void;
+  /** Ends the client for good (its `responseMax` reached, or the run stopped); wrapped to tell teardown closes apart. */
+  destroy: () => void;
+  readonly destroyed: boolean;
 }
 
 export interface AutocannonOptions {

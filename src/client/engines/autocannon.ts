@@ -52,6 +52,13 @@ class ClientTap {
       connect.call(this);
       tapSocket(this.conn, recorder, start, resume);
     };
+    // destroy() is autocannon ending this client (its share of requests done, or the run stopped): the server held
+    // the socket open, so that close is the client's for certain (unlike a reconnectRate reset, see socket-tap).
+    const destroy = client.destroy;
+    client.destroy = function wrappedDestroy(this: AutocannonClient): void {
+      if (!this.destroyed) recorder.markTeardown(this.conn);
+      destroy.call(this);
+    };
   }
 
   private readonly onRequest = (): void => {
@@ -205,6 +212,9 @@ export class AutocannonEngine implements Engine {
       httpVersionOnWire: '1.1',
       interrupted: signal.aborted,
       countsConnections: true,
+      // autocannon drops the requests in flight on a closed connection and sends new ones: neither is countable.
+      resent: null,
+      abandoned: null,
       notes,
       resolution: {
         latency: config.mode === '1.0' ? '1 µs (to the end of the header block)' : '1 µs (autocannon hrtime)',

@@ -7,6 +7,7 @@ import { TOOL } from '../../version.js';
 import type { LoadResult } from '../../measurements.js';
 import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
 import { LoadRun } from '../load-run.js';
+import { LINGER_MAX, LINGER_MS } from '../transports/connection.js';
 
 /** Defensive checks for callers other than the CLI (which validates first): a bad config must not start a run. */
 function validate(config: LoadConfig): void {
@@ -16,7 +17,7 @@ function validate(config: LoadConfig): void {
   if (config.url.protocol !== 'http:' && config.url.protocol !== 'https:') bad(`the native engine speaks http:// and https://, not ${config.url.protocol}`);
   if (config.url.protocol === 'https:' && (config.tls ?? null) === null) bad('an https:// target needs its TLS options (LoadConfig.tls)');
   if (!Number.isInteger(config.connections) || config.connections < 1) bad('connections must be an integer >= 1');
-  if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it is the safety bound)');
+  if (!(config.durationMs > 0)) bad('durationMs must be > 0 (with a request count it bounds the run)');
   if (config.requests !== null && (!Number.isInteger(config.requests) || config.requests < 1)) bad('requests must be an integer >= 1');
   if (config.rate !== null && !(config.rate > 0)) bad('rate must be > 0 requests/s');
   if (!(config.timeoutMs >= 0)) bad('timeoutMs must be >= 0');
@@ -34,16 +35,36 @@ function notesFor(run: LoadRun, config: LoadConfig): string[] {
   if (run.stopReason === 'unreachable') notes.push('stopped early: every connect failed for 2 s with no socket open (target unreachable)');
   if (run.stopReason === 'unverified') notes.push("stopped at the first connection: the server's certificate failed verification (see errorSamples.H1B_TLS_VERIFY)");
   if (run.stopReason === 'bound' && config.requests !== null) {
-    notes.push(`stopped by the ${config.durationMs} ms safety bound before ${config.requests} requests had finished`);
+    notes.push(`stopped by the ${config.durationMs} ms bound before ${config.requests} requests had completed`);
   }
+  if (run.stopReason === 'failures') notes.push(`stopped after ${config.requests} requests had failed, before as many completed`);
   if (run.abandoned > 0) {
     notes.push(
       run.interrupted
-        ? `interrupted: ${run.abandoned} in-flight requests were discarded`
-        : `${run.abandoned} requests still in flight when the run ended were abandoned (not counted)`,
+        ? `interrupted: ${run.abandoned} in-flight requests were discarded (requests.abandoned)`
+        : `${run.abandoned} requests still unanswered when the run ended were abandoned (requests.abandoned; neither completed nor errors)`,
     );
   }
-  if (run.resent > 0) notes.push(`${run.resent} pipelined requests were sent again after the server closed the connection (Connection: close)`);
+  if (run.resent > 0) {
+    notes.push(
+      `${run.resent} requests were sent again on a new connection: the server closed the one they were on before answering ` +
+        'them (after a response that announced the close, or an idle close racing them; RFC 9112 §9.3.1, §9.3.2)',
+    );
+  }
+  const late = run.recorder.serverCloseLate;
+  if (late > 0) {
+    notes.push(
+      `${late} connections whose response announced the close got no FIN from the server within ${LINGER_MS} ms (or while ` +
+        `${LINGER_MAX} more of the same slot were still waiting for theirs): h1bench closed them (connections.serverCloseLate, ` +
+        'counted as closed by the client); the slot reconnected at once all the same',
+    );
+  }
+  if (config.keepAlive === true) {
+    notes.push(
+      "HTTP/1.0 with 'Connection: keep-alive' (as ab -k): a connection is reused only while the server answers " +
+        "'Connection: keep-alive' (RFC 9112 §9.3); any other answer costs a new connection, counted in handshakes",
+    );
+  }
   if (config.mode === 'pipeline' && config.timeoutMs > 0) {
     notes.push('pipelined timeout: fires when no response completes for --timeout while requests are in flight, failing all of them');
   }
@@ -68,10 +89,13 @@ function buildResult(run: LoadRun, config: LoadConfig, startedAtMs: number, star
     errors: rec.errors(),
     errorSamples: rec.errorSamples(),
     connections: rec.connectionCounters(),
+    resent: run.resent,
+    abandoned: run.abandoned,
     latency: rec.latency,
     connect: rec.connect,
     ttfb: rec.ttfb,
     uncorrectedLatency: rec.uncorrected,
+    sendLag: rec.sendLag,
     tls: rec.tlsResult('1 µs (TCP connect event to secureConnect)'),
     timeline: rec.timelinePoints(run.endUs),
     notes: notesFor(run, config),
@@ -132,6 +156,7 @@ export class NativeEngine implements Engine {
     if (signal.aborted) run.interrupted = true;
     else signal.addEventListener('abort', onAbort, { once: true });
     try {
+      await run.prepare();
       // Workers of one load share a start instant (config.startAtUs); the wall clock is read at the same moment.
       const nowUs = this.clock.nowUs();
       const startUs = config.startAtUs ?? nowUs;
@@ -140,6 +165,7 @@ export class NativeEngine implements Engine {
       else await run.measure(startUs, config.durationMs, config.requests);
       return buildResult(run, config, startedAtMs, startUs);
     } finally {
+      run.dispose();
       signal.removeEventListener('abort', onAbort);
     }
   }

@@ -1,5 +1,6 @@
 // Run state of the reference engines (undici, autocannon): progress, close-waiting; counting via metrics/recorder.
 
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../../clock.js';
 import { sessionInfo } from '../tls-context.js';
@@ -17,6 +18,10 @@ export interface EngineFacts {
   readonly interrupted: boolean;
   /** False when the engine cannot observe its connections (then `connections` is null). */
   readonly countsConnections: boolean;
+  /** Requests the engine sent again after a close (null: it does so unseen, or not at all). */
+  readonly resent: number | null;
+  /** Requests still in flight when the load ended and left unanswered (null: unknown). */
+  readonly abandoned: number | null;
   readonly notes: string[];
   readonly resolution: LoadResult['resolution'];
 }
@@ -32,11 +37,17 @@ export class ReferenceRun {
   phase: LoadProgress['phase'] = 'measure';
   /** The most recent TLS session any connection of the load received (for engines that keep none themselves). */
   tlsSession: Buffer | null = null;
-  readonly startedAtMs: number;
-  private readonly startUs: number;
+  startedAtMs: number;
+  private startUs: number;
   private endUs = 0;
   private timelinePoints: TimelinePoint[] = [];
   private allClosed: (() => void) | null = null;
+  /** The load's connections still open, so a teardown can mark what it closes. */
+  private readonly openSockets = new Set<Socket>();
+  /** Sockets the engine's end-of-load teardown closes while the server holds them open: certain client closes. */
+  private readonly teardown = new Set<Socket>();
+  /** Client closes the engine made itself before any FIN could be seen: who closed first is unknown for them. */
+  private uncertainCloses = 0;
 
   constructor(
     readonly clock: Clock,
@@ -47,6 +58,13 @@ export class ReferenceRun {
   ) {
     this.counts = new LoadRecorder(openLoop, tls);
     this.startUs = clock.nowUs();
+    this.startedAtMs = Date.now();
+    this.counts.begin(this.startUs);
+  }
+
+  /** The measured phase starts now, not at construction (set-up such as an open-loop wake came in between). */
+  restart(): void {
+    this.startUs = this.clock.nowUs();
     this.startedAtMs = Date.now();
     this.counts.begin(this.startUs);
   }
@@ -87,8 +105,10 @@ export class ReferenceRun {
   }
 
   /** A TCP connection finished its handshake; only the load's connections are counted, or kept open. */
-  connectionOpened(connectUs: number, nowUs: number): void {
-    if (this.counts.active) this.counts.socketOpened(nowUs, connectUs);
+  connectionOpened(connectUs: number, nowUs: number, socket: Socket | null = null): void {
+    if (!this.counts.active) return;
+    this.counts.socketOpened(nowUs, connectUs);
+    if (socket !== null) this.openSockets.add(socket);
   }
 
   /** A TLS handshake of one of the load's connections completed `handshakeUs` after its TCP connect. */
@@ -98,8 +118,30 @@ export class ReferenceRun {
     if (counts.wantsTlsSession) counts.noteTlsSession(sessionInfo(socket));
   }
 
-  /** A connection of the load closed after reading `bytesRead` bytes: who closed first decides where it is counted. */
-  connectionClosed(how: 'server' | 'client' | 'reset', bytesRead = 0): void {
+  /**
+   * The engine is about to destroy every connection it still holds (end of the load): those closes are the client's
+   * for certain (the server was keeping them open).
+   */
+  beginTeardown(): void {
+    for (const socket of this.openSockets) this.markTeardown(socket);
+  }
+
+  /** The engine is about to destroy `socket` because its share of the load is done (autocannon's client.destroy). */
+  markTeardown(socket: Socket): void {
+    if (this.openSockets.has(socket) && !socket.destroyed) this.teardown.add(socket);
+  }
+
+  /**
+   * A connection of the load closed after reading `bytesRead` bytes: who closed first decides where it is counted.
+   * A client close outside the teardown is the engine destroying a socket itself (1.0 mode, a close answer, a
+   * timeout) as soon as it has parsed a response, before it could read a FIN the server may already have sent: who
+   * closed first is unknown for it.
+   */
+  connectionClosed(how: 'server' | 'client' | 'reset', bytesRead = 0, socket: Socket | null = null): void {
+    if (socket !== null) {
+      this.openSockets.delete(socket);
+      if (how === 'client' && !this.teardown.delete(socket)) this.uncertainCloses++;
+    }
     this.counts.measuredSocketClosed(how, bytesRead);
     if (this.counts.open === 0 && this.allClosed !== null) {
       const resolve = this.allClosed;
@@ -134,6 +176,21 @@ export class ReferenceRun {
 
   toResult(facts: EngineFacts): LoadResult {
     const counts = this.counts;
+    const notes = [...facts.notes];
+    let connections = facts.countsConnections ? counts.connectionCounters() : null;
+    if (connections !== null) {
+      // Never a wrong count: what the engine hides, it reports as unknown.
+      connections = { ...connections, serverCloseLate: null };
+      if (this.uncertainCloses > 0) {
+        connections.closedByServer = null;
+        connections.closedByClient = null;
+        notes.push(
+          `${facts.engine} closed ${this.uncertainCloses} connections itself as soon as it had parsed a response (1.0 mode, ` +
+            "a 'Connection: close' answer, a timeout), before a FIN from the server could be read: who closed first is " +
+            'unknown for them, so connections.closedByServer/closedByClient are null; timeWait and the server\'s /stats tell',
+        );
+      }
+    }
     return {
       engine: facts.engine,
       engineVersion: facts.engineVersion,
@@ -148,14 +205,17 @@ export class ReferenceRun {
       bytesIn: counts.bytesIn,
       errors: counts.errors(),
       errorSamples: counts.errorSamples(),
-      connections: facts.countsConnections ? counts.connectionCounters() : null,
+      connections,
+      resent: facts.resent,
+      abandoned: facts.abandoned,
       latency: counts.latency,
       connect: counts.connect,
       ttfb: counts.ttfb,
       uncorrectedLatency: counts.uncorrected,
+      sendLag: counts.sendLag,
       tls: counts.tlsResult('1 µs (TCP connect event to secureConnect)'),
       timeline: this.timelinePoints,
-      notes: facts.notes,
+      notes,
       resolution: facts.resolution,
     };
   }

@@ -30,7 +30,7 @@ function onConnect(this: TappedSocket): void {
   if (!recorder.measuring) return;
   const now = recorder.clock.nowUs();
   this[kConnectedUs] = now;
-  recorder.connectionOpened(now - this[kStartUs], now);
+  recorder.connectionOpened(now - this[kStartUs], now, this);
 }
 
 /** TLS only: the handshake completed; timed from the TCP connect, counted full or resumed like the connect. */
@@ -55,8 +55,9 @@ function onError(this: TappedSocket, err: NodeJS.ErrnoException): void {
 
 function onClose(this: TappedSocket): void {
   if (!this[kMeasured]) return;
-  // bytesRead counts status lines, headers and bodies exactly as they came off the wire.
-  this[kRecorder].connectionClosed(this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client', this.bytesRead);
+  // bytesRead counts status lines, headers and bodies exactly as they came off the wire. Whether a client close is
+  // certain (the engine's teardown) or not (it destroyed the socket right after a response) the run tells.
+  this[kRecorder].connectionClosed(this[kReset] ? 'reset' : this[kServerEnded] ? 'server' : 'client', this.bytesRead, this);
 }
 
 /**
@@ -82,3 +83,4 @@ export function tapSocket(socket: Socket, recorder: ReferenceRun, startUs: numbe
   socket.on('error', onError);
   socket.once('close', onClose);
 }
+

@@ -3,6 +3,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { Clock } from '../../clock.js';
 import type { LoadConfig } from '../engine.js';
+import { DueTimer } from '../due-timer.js';
 import type { ReferenceRun } from './reference-run.js';
 import { countingConnector } from './undici-connector.js';
 import { classifyUndiciError } from './undici-errors.js';
@@ -27,6 +28,7 @@ class Slot implements Dispatcher.DispatchHandler {
 
   onConnect(): void {
     this.sentUs = this.load.clock.nowUs();
+    this.load.sent(this);
   }
 
   onResponseStarted(): void {
@@ -58,14 +60,15 @@ export class UndiciLoad {
   readonly pool: Pool;
   private readonly slots: Slot[] = [];
   private inFlight = 0;
-  private issued = 0;
+  private completed = 0;
+  private failed = 0;
   private stopping = false;
   private ignoreErrors = false;
   private nextDueUs = 0;
   private readonly intervalUs: number;
-  private timer: NodeJS.Timeout | null = null;
+  /** Open loop: wakes `tick` at the next due time without oversleeping (the native engine's scheduler); null closed. */
+  private readonly wake: DueTimer | null;
   private idle: (() => void) | null = null;
-  private readonly schedule = (): void => this.tick();
 
   constructor(
     private readonly recorder: ReferenceRun,
@@ -75,6 +78,7 @@ export class UndiciLoad {
   ) {
     this.clock = recorder.clock;
     this.intervalUs = config.rate === null ? 0 : 1_000_000 / config.rate;
+    this.wake = config.rate === null ? null : new DueTimer(this.clock, () => this.tick());
     const pipelining = config.mode === 'pipeline' ? config.pipelining : 1;
     this.pool = new Pool(config.url.origin, {
       connections: config.connections,
@@ -90,10 +94,15 @@ export class UndiciLoad {
     for (let i = 0; i < slotCount; i++) this.slots.push(new Slot(this));
   }
 
+  /** Resolves when the open-loop wake is ready, so the first sends are not late by its start-up. */
+  ready(): Promise<void> {
+    return this.wake === null ? Promise.resolve() : this.wake.ready();
+  }
+
   start(): void {
     if (this.config.rate === null) {
       for (const slot of this.slots) {
-        if (this.issued >= this.limit) break;
+        if (this.budget() <= 0) break;
         this.dispatch(slot, this.clock.nowUs());
       }
     } else {
@@ -105,7 +114,7 @@ export class UndiciLoad {
   /** Stop issuing; resolves when nothing is in flight (or after `boundMs`, abandoning the rest). */
   stop(boundMs: number): Promise<number> {
     this.stopping = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.wake?.cancel();
     if (this.inFlight === 0) return Promise.resolve(0);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -130,12 +139,20 @@ export class UndiciLoad {
     // Failures caused by our own teardown are not the server's errors.
     this.ignoreErrors = true;
     this.stopping = true;
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.wake?.close();
+    // What undici still holds open now, it closes because the load ended: certainly the client's closes.
+    this.recorder.beginTeardown();
     await this.pool.destroy();
+  }
+
+  /** undici wrote `slot`'s request: open loop, how late against its intended time (its own queueing included). */
+  sent(slot: Slot): void {
+    if (this.config.rate !== null) this.recorder.counts.sentLate(slot.sentUs - slot.intendedUs);
   }
 
   complete(slot: Slot): void {
     this.inFlight--;
+    this.completed++;
     const now = this.clock.nowUs();
     const origin = this.config.rate === null ? slot.startUs : slot.intendedUs;
     const ttfb = slot.firstByteUs < 0 ? -1 : slot.firstByteUs - origin;
@@ -147,19 +164,36 @@ export class UndiciLoad {
   fail(slot: Slot, err: Error): void {
     this.inFlight--;
     if (!this.ignoreErrors) {
+      this.failed++;
       const where = slot.sentUs < 0 ? 'connect' : slot.firstByteUs < 0 ? 'head' : 'body';
       this.recorder.failure(classifyUndiciError(err), this.clock.nowUs(), err.message, where);
     }
     this.next(slot);
   }
 
+  /**
+   * Requests that may still be dispatched: the limit counts completed requests (as the native engine's -n), a failed
+   * one gives its place back until as many have failed.
+   */
+  private budget(): number {
+    return this.limit - Math.max(this.completed, this.failed) - this.inFlight;
+  }
+
+  private limitReached(): boolean {
+    return this.completed >= this.limit || this.failed >= this.limit;
+  }
+
   private next(slot: Slot): void {
-    if (this.config.rate === null && !this.stopping && this.issued < this.limit) {
+    if (this.config.rate === null && !this.stopping && this.budget() > 0) {
       this.dispatch(slot, this.clock.nowUs());
       return;
     }
-    if (this.config.rate !== null) this.slots.push(slot);
-    if (this.inFlight === 0 && this.idle !== null && (this.stopping || this.issued >= this.limit)) {
+    if (this.config.rate !== null) {
+      this.slots.push(slot);
+      // A failure gave its place back under the limit: due requests may go again.
+      if (!this.stopping && !this.wake!.armed && this.budget() > 0) this.tick();
+    }
+    if (this.inFlight === 0 && this.idle !== null && (this.stopping || this.limitReached())) {
       const idle = this.idle;
       this.idle = null;
       idle();
@@ -167,7 +201,6 @@ export class UndiciLoad {
   }
 
   private dispatch(slot: Slot, nowUs: number): void {
-    this.issued++;
     this.inFlight++;
     slot.startUs = nowUs;
     slot.sentUs = -1;
@@ -177,18 +210,17 @@ export class UndiciLoad {
     this.pool.dispatch(this.options, slot);
   }
 
-  /** Open loop: issue every request that is due, then sleep until the next one. */
+  /** Open loop: issue every request that is due (recording how late), then wake at the next one. */
   private tick(): void {
-    this.timer = null;
     const now = this.clock.nowUs();
-    while (!this.stopping && this.issued < this.limit && this.nextDueUs <= now) {
+    while (!this.stopping && this.budget() > 0 && this.nextDueUs <= now) {
       const slot = this.slots.pop() ?? new Slot(this);
-      slot.intendedUs = this.nextDueUs;
+      slot.intendedUs = Math.round(this.nextDueUs);
       this.dispatch(slot, now);
       this.nextDueUs += this.intervalUs;
     }
     // Once the limit is reached, the last completion resolves `whenLimitReached` (see next()).
-    if (this.stopping || this.issued >= this.limit) return;
-    this.timer = setTimeout(this.schedule, Math.max(0, Math.floor((this.nextDueUs - now) / 1000)));
+    if (this.stopping || this.budget() <= 0) return;
+    this.wake!.arm(Math.round(this.nextDueUs));
   }
 }

@@ -78,6 +78,10 @@ export class UndiciEngine implements Engine {
     recorder.counts.onFirstResponse = this.first.counted;
     const load = new UndiciLoad(recorder, config, options, config.requests ?? Number.POSITIVE_INFINITY);
     let abandoned = 0;
+    if (config.rate !== null) {
+      await load.ready();
+      recorder.restart();
+    }
     if (!signal.aborted) {
       load.start();
       // With --requests the duration is only a safety bound.
@@ -112,6 +116,9 @@ export class UndiciEngine implements Engine {
       httpVersionOnWire: '1.1',
       interrupted: signal.aborted,
       countsConnections: true,
+      // undici sends unanswered pipelined requests again after a close without telling: not countable.
+      resent: null,
+      abandoned: signal.aborted ? null : abandoned,
       notes,
       resolution: { latency: '1 µs', connect: '1 µs', ttfb: '1 µs' },
     });

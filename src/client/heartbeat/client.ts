@@ -61,9 +61,10 @@ export class HeartbeatClient extends ClientConnection {
     }
     this.sentUs = nowUs;
     const socket = this.socket;
-    // One socket per slot: a previous one still closing (1.0 waiting for the server's FIN, or dropped after a
-    // timeout and not yet 'close'd) must close before the next opens. Rare at any interval; its wait counts in the RTT.
-    if (socket !== null && (this.retiring || socket.destroyed)) this.deferred = true;
+    // A socket dropped after a timeout and not yet 'close'd must close before the slot reconnects. (A socket that
+    // carried its last response is detached at once: the slot never waits for a server's FIN.) Rare at any interval;
+    // its wait counts in the RTT.
+    if (socket !== null && socket.destroyed) this.deferred = true;
     // In 1.0 (and after a close in 1.1) the beat waits in the ring and goes out at connect: the RTT includes the
     // handshake it paid for.
     else this.owner.transport.send(this, 1, nowUs, nowUs);
@@ -123,16 +124,16 @@ export class HeartbeatClient extends ClientConnection {
     this.sentUs = 0;
     this.deferred = false;
     const socket = this.socket;
-    // A socket already on its way out (answered in 1.0, or dropped) is no longer the client's connection.
-    if (socket === null || this.retiring || socket.destroyed) return;
+    // A socket already on its way out (dropped) is no longer the client's connection; an answered 1.0 one is detached.
+    if (socket === null || socket.destroyed) return;
     if (failure === 'freeze') socket.pause();
     else if (failure === 'close') this.endSocket();
     else this.resetSocket();
   }
 
-  /** End of run: destroy whatever is open. */
+  /** End of run: destroy whatever is open, a socket still closing after its last answer too. */
   drop(): void {
     this.clearTimers();
-    this.destroySocket();
+    this.destroyAll();
   }
 }

@@ -57,6 +57,9 @@ export class HeartbeatFleet implements HeartbeatOwner {
   inflight = 0;
   liveSockets = 0;
   resent = 0;
+  abandoned = 0;
+  /** Beats are GETs: one the server closed its connection on unanswered is sent again (RFC 9112 §9.3.1). */
+  readonly retryUnanswered = true;
   skipped = 0;
   private readonly plan: FleetPlan;
   private readonly clients: HeartbeatClient[] = [];
@@ -163,6 +166,8 @@ export class HeartbeatFleet implements HeartbeatOwner {
       closedByClient: r.closes.closedByClient,
       reset: r.closes.reset,
       maxOpen: r.maxOpen,
+      serverCloseLate: r.serverCloseLate,
+      resent: this.resent,
       cpuUserSec: cpu.user / 1e6,
       cpuSystemSec: cpu.system / 1e6,
       rttUs: encodeHistogram(r.latency),

@@ -4,17 +4,17 @@ import type { ClientConnection, Transport } from './connection.js';
 
 /**
  * The connection is reused while the responses allow it (RFC 9112 §9.3, decided by what the parser saw). After a
- * `Connection: close` response the socket retires, the server's FIN is awaited, and the next request opens a new
- * connection, which the counters show as one more handshake.
+ * `Connection: close` response the slot opens a new connection at once, which the counters show as one more
+ * handshake; the old socket waits for the server's FIN in the background (ClientConnection.retire).
  */
 export const http11Transport: Transport = {
   mode: '1.1',
   httpVersion: '1.1',
+  requestFields: [],
   depth: 1,
-  resendAfterClose: false,
   noDelay: true,
   send: sendPersistent,
-  afterResponse: (_conn: ClientConnection, keepAlive: boolean): boolean => keepAlive,
+  keeps: (keepAlive: boolean): boolean => keepAlive,
 };
 
 /** Shared with pipelining: reuse the open socket, or open one (the write is queued until the handshake is done). */

@@ -7,7 +7,7 @@ import { checkServerIdentity as tlsCheck, connect, type ConnectionOptions, type 
 import { classifySocketError, classifyTlsError } from '../../errors.js';
 import type { LoadTls } from '../engine.js';
 import { clientSecureContext, sessionInfo, tlsConnectOptions } from '../tls-context.js';
-import { onClose, onEnd, readResponses, type ClientConnection, type Dialer } from './connection.js';
+import { onClose, onEnd, onFinish, readResponses, type ClientConnection, type Dialer, type SlotSocket } from './connection.js';
 
 /** One read buffer for every TLS socket of the process: onread parses synchronously, so no read outlives its call. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
@@ -63,7 +63,7 @@ export class TlsDialer {
  * Our state on the socket; `setSession` is documented (tlsSocket.setSession) but missing from @types/node 20.
  * `listening`: a 'session' listener is attached (node enables its session callbacks only for a listener).
  */
-type TlsConnSocket = TLSSocket & { conn: ClientConnection; dialer: TlsDialer; listening: boolean; setSession(session: Buffer): void };
+type TlsConnSocket = TLSSocket & SlotSocket & { dialer: TlsDialer; listening: boolean; setSession(session: Buffer): void };
 
 /** A Dialer for `dialer`'s load: one new TLSSocket per connection. */
 export function tlsDial(dialer: TlsDialer): Dialer {
@@ -87,6 +87,8 @@ export function tlsDial(dialer: TlsDialer): Dialer {
     socket.listening = dialer.listensFromStart(conn.connectStartUs);
     if (socket.listening) socket.on('session', onSession);
     socket.on('end', onEnd);
+    // Who closed first is kept per socket (see ClientConnection.retire): our half-close counts once it went out.
+    socket.on('finish', onFinish);
     socket.on('error', onTlsError);
     socket.on('close', onClose);
     return socket;
@@ -123,11 +125,7 @@ function onSecureConnect(this: TlsConnSocket): void {
   conn.connectedUs = now;
   conn.backoffMs = 0;
   owner.connected(conn, now);
-  if (conn.inflight > 0) {
-    const bytes = conn.requestSlices[conn.inflight]!;
-    recorder.requestsSent(conn.inflight, bytes.length);
-    this.write(bytes);
-  }
+  if (conn.inflight > 0) conn.writeQueued(this);
 }
 
 function onSession(this: TlsConnSocket, session: Buffer): void {
@@ -137,7 +135,7 @@ function onSession(this: TlsConnSocket, session: Buffer): void {
 }
 
 function onTlsRead(this: TlsConnSocket, nread: number, buf: Buffer): boolean {
-  return readResponses(this.conn, nread, buf);
+  return readResponses(this, nread, buf);
 }
 
 /**
@@ -147,7 +145,9 @@ function onTlsRead(this: TlsConnSocket, nread: number, buf: Buffer): boolean {
  */
 function onTlsError(this: TlsConnSocket, err: NodeJS.ErrnoException): void {
   const conn = this.conn;
-  if (conn.errorCode !== null) return;
+  if (classifySocketError(err) === 'H1B_CONNECT_RESET') this.reset = true;
+  // A socket the slot has moved on from (closing after its last response) fails nothing of the slot's.
+  if (conn.socket !== this || conn.errorCode !== null) return;
   const inHandshake = conn.handshaken && !conn.connected;
   conn.errorCode = inHandshake ? classifyTlsError(err) : classifySocketError(err);
   conn.errorReason = inHandshake && err.code !== undefined ? `${err.code}: ${err.message}` : err.message;

@@ -27,12 +27,16 @@ export interface Transport {
   readonly httpVersion: '1.0' | '1.1';
   /** Requests one connection carries at once. */
   readonly depth: number;
+  /** Fields this mode adds to every request (HTTP/1.0 keep-alive: `Connection: keep-alive`, as `ab -k` sends). */
+  readonly requestFields: ReadonlyArray<readonly [string, string]>;
   /** Put `count` (≤ depth − inflight) requests on `conn`, started at `startUs` and due at `intendedUs`. */
   send(conn: TransportSlot, count: number, startUs: number, intendedUs: number): void;
-  /** A response completed; false retires the socket (no more requests on it, it closes). */
-  afterResponse(conn: TransportSlot, keepAlive: boolean): boolean;
-  /** Requests still unanswered when a retiring socket closes are sent again on a new one (pipelining). */
-  readonly resendAfterClose: boolean;
+  /**
+   * A response completed: does the connection carry more requests? `keepAlive` is the response's own answer (RFC 9112
+   * §9.3: the server keeps the connection open), `announced` whether it said `Connection: keep-alive` itself. When
+   * false the slot stops using the socket at once and reconnects; the connection closes it (see ClientConnection.retire).
+   */
+  keeps(keepAlive: boolean, announced: boolean): boolean;
   /** Set TCP_NODELAY: needed when a write can follow unacknowledged data; a one-write connection skips the syscall. */
   readonly noDelay: boolean;
 }
@@ -65,11 +69,18 @@ export interface ConnectionOwner {
   inflight: number;
   /** Connections opened (or opening) and not yet closed. */
   liveSockets: number;
-  /** Requests sent again after the server closed a pipelined connection. */
+  /** Requests sent again on a new connection: unanswered when the server closed (RFC 9112 §9.3.2, §9.6). */
   resent: number;
+  /** Requests dropped unanswered because the phase was stopping when their connection closed (never errors). */
+  abandoned: number;
+  /**
+   * Unanswered requests may be sent again after a close the server did not announce (idle-close races): true for
+   * idempotent methods (RFC 9110 §9.2.2, RFC 9112 §9.3.1). After an announced close they are always sent again.
+   */
+  readonly retryUnanswered: boolean;
   /** `conn` can take `depth − inflight` more requests. */
   ready(conn: TransportSlot, nowUs: number): void;
-  /** `count` requests finished (completed or failed). */
+  /** `count` requests finished (completed or failed; 0 after an abandon, so a drain can end). */
   finished(count: number, nowUs: number): void;
   /** `conn` completed its handshake (its `connectStartUs`/`connectedUs` are set). */
   connected(conn: TransportSlot, nowUs: number): void;

@@ -1,7 +1,7 @@
 // Series for the HdrHistogram percentile plot: latency against 1/(1-p) on a log axis, decoded from reports.
 
 import { H1Error } from '../../errors.js';
-import { decodeHistogram } from '../../metrics/histogram.js';
+import { decodeHistogram, percentileUs } from '../../metrics/histogram.js';
 
 /** One curve: x = 1/(1-p) (1 = p0, 100 = p99, 1000 = p99.9), y = latency in ms. */
 export interface PercentileCurve {
@@ -41,10 +41,10 @@ export function percentileCurve(encoded: string | null | undefined, what: string
       const x = 10 ** (step / STEPS_PER_DECADE);
       if (x >= last) break;
       xs.push(x);
-      ms.push(roundMs(histogram.getValueAtPercentile(100 * (1 - 1 / x))));
+      ms.push(roundMs(percentileUs(histogram, 100 * (1 - 1 / x))));
     }
     xs.push(last);
-    ms.push(roundMs(last === count ? histogram.maxValue : histogram.getValueAtPercentile(100 * (1 - 1 / last))));
+    ms.push(roundMs(last === count ? histogram.maxValue : percentileUs(histogram, 100 * (1 - 1 / last))));
     return { xs, ms, count };
   } finally {
     histogram.destroy();

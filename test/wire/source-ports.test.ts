@@ -67,8 +67,11 @@ describe('--source in a namespace with a shrunken port range', { concurrency: fa
   test('one source address runs out of ports: EADDRNOTAVAIL counted, with the advice naming --source', async (t) => {
     if (skip) return t.skip(skip);
     const report = await run('one-source', []);
-    assert.ok(report.requests.completed < REQUESTS, `completed ${report.requests.completed}`);
+    // -n counts completed requests: a connect refused for want of a port gives its place back and is retried, so the
+    // run may still reach -n, but only through EADDRNOTAVAIL failures on the way.
+    assert.ok(report.requests.completed <= REQUESTS, `completed ${report.requests.completed}`);
     assert.ok((report.errors['H1B_ADDR_NOT_AVAIL'] ?? 0) > 0, JSON.stringify(report.errors));
+    assert.match(report.errorSamples['H1B_ADDR_NOT_AVAIL']?.[0]?.reason ?? '', /EADDRNOTAVAIL|EADDRINUSE/);
     assert.equal(report.connections.closedByClient, report.requests.completed, 'the client closed every connection first');
   });
 

@@ -8,6 +8,7 @@ import { DueTimer } from './due-timer.js';
 import { RateSchedule } from './schedule.js';
 import { ClientConnection, type ConnectionOwner, type Dialer, type Transport } from './transports/connection.js';
 import { createTransport } from './transports/factory.js';
+import { dialPlain } from './transports/socket-events.js';
 import { TlsDialer, tlsDial } from './transports/tls-socket.js';
 
 /** Every connect failing for this long while no socket is open ends the phase: the target is unreachable. */
@@ -29,8 +30,8 @@ export class LoadRun implements ConnectionOwner {
   /** Address connected to: the one the runner resolved and probed (never a name: no lookup per connection). */
   readonly host: string;
   readonly port: number;
-  /** https://: a TLSSocket per connection; absent: the plain reusable socket. Chosen here, once per run. */
-  readonly dial?: Dialer;
+  /** https://: a TLSSocket per connection; else the plain reusable socket. Chosen here, once per run. */
+  readonly dial: Dialer;
   readonly timeoutMs: number;
   readonly requestSlices: Buffer[];
   readonly conns: ClientConnection[];
@@ -75,7 +76,7 @@ export class LoadRun implements ConnectionOwner {
     this.recorder = new LoadRecorder(config.rate !== null, tls !== null);
     this.host = address;
     this.port = config.url.port !== '' ? Number(config.url.port) : config.url.protocol === 'https:' ? 443 : 80;
-    if (tls !== null) this.dial = tlsDial(new TlsDialer(tls, address, this.port));
+    this.dial = tls === null ? dialPlain : tlsDial(new TlsDialer(tls, address, this.port));
     this.timeoutMs = config.timeoutMs;
     const request = serializeRequest({
       method: config.method,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.js';
 import { LoadRecorder } from '../../src/metrics/recorder.js';
 import { ClientConnection, type ConnectionOwner } from '../../src/client/transports/connection.js';
+import { dialPlain } from '../../src/client/transports/socket-events.js';
 import { createTransport } from '../../src/client/transports/factory.js';
 import { serializeRequest, repeatRequest } from '../../src/http/request-serializer.js';
 import { startLiteralServer } from './literal-server.js';
@@ -45,6 +46,7 @@ test('pipeline: every response is matched to its own request, in order', async (
     resolveDone = resolve;
   });
   const owner: ConnectionOwner = {
+    dial: dialPlain,
     clock: new ManualClock(NOW_US),
     recorder,
     transport,

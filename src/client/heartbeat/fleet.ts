@@ -7,6 +7,7 @@ import type { FleetResult } from '../../measurements.js';
 import type { HeartbeatMode } from '../../types.js';
 import type { ClientConnection, Transport } from '../transports/connection.js';
 import { createTransport } from '../transports/factory.js';
+import { dialPlain } from '../transports/socket-events.js';
 import { HeartbeatClient, heartbeatRequest, type ClientFailure, type HeartbeatOwner } from './client.js';
 import { BeatPacer, DeadlineQueue, spreadPhaseUs } from './pacer.js';
 
@@ -44,6 +45,8 @@ export class HeartbeatFleet implements HeartbeatOwner {
   /** Counting only from `start`: the warm-up is setup (its handshakes are `preopened`). */
   readonly recorder = new LoadRecorder(false);
   readonly transport: Transport;
+  /** Heartbeat clients speak plain HTTP: one reused socket per client. */
+  readonly dial = dialPlain;
   readonly host: string;
   readonly port: number;
   /**

@@ -7,7 +7,8 @@ import { checkServerIdentity as tlsCheck, connect, type ConnectionOptions, type 
 import { classifySocketError, classifyTlsError } from '../../errors.js';
 import type { LoadTls } from '../engine.js';
 import { clientSecureContext, sessionInfo, tlsConnectOptions } from '../tls-context.js';
-import { onClose, onEnd, onFinish, readResponses, type ClientConnection, type Dialer, type SlotSocket } from './connection.js';
+import type { ClientConnection, Dialer, SlotSocket } from './connection.js';
+import { onClose, onEnd, onFinish, readResponses } from './socket-events.js';
 
 /** One read buffer for every TLS socket of the process: onread parses synchronously, so no read outlives its call. */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);

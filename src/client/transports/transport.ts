@@ -44,10 +44,10 @@ export interface Transport {
 /** What a connection needs from the run that owns it (the engine implements this). */
 export interface ConnectionOwner {
   /**
-   * Opens the socket of a connection, chosen once per run: absent = plain TCP (connection.ts `dialPlain`, one reused
-   * net.Socket per slot); the native engine over https:// gives tls-socket.ts's (a new TLSSocket per connection).
+   * Opens the socket of a connection, chosen once per run: plain TCP (socket-events.ts `dialPlain`, one reused
+   * net.Socket per slot), or over https:// tls-socket.ts's dialer (a new TLSSocket per connection).
    */
-  dial?(conn: TransportSlot): Socket;
+  dial(conn: TransportSlot): Socket;
   readonly clock: Clock;
   readonly recorder: LoadRecorder;
   readonly transport: Transport;

@@ -190,3 +190,30 @@ export class FirstResponseSignal {
     this.ended = () => settle(false);
   }
 }
+
+/**
+ * What the three engines share: one load per run() call, progress read from the load in hand, and the first-response
+ * signal (its `counted` is handed to the load's LoadRecorder.onFirstResponse; run() settles it whatever happens).
+ */
+export abstract class LoadEngine implements Engine {
+  abstract readonly name: RunConfig['engine'];
+  /** The load in progress, or the last one; progress() reads it. */
+  protected current: { progress(): LoadProgress } | null = null;
+  protected readonly first = new FirstResponseSignal();
+
+  progress(): LoadProgress {
+    return this.current === null ? IDLE_PROGRESS : this.current.progress();
+  }
+
+  firstResponse(): Promise<boolean> {
+    return this.first.promise;
+  }
+
+  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+    // Whatever becomes of the load, a caller waiting for its first response is answered.
+    return this.load(config, signal).finally(this.first.ended);
+  }
+
+  /** The engine's own load (see Engine.run). */
+  protected abstract load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult>;
+}

@@ -2,7 +2,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { monotonicClock, type Clock } from '../clock.js';
-import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../client/engine.js';
+import { FirstResponseSignal, IDLE_PROGRESS, LoadEngine, type LoadConfig, type LoadProgress } from '../client/engine.js';
 import type { EngineFactory } from '../client/engines/index.js';
 import { ERROR_CODES, H1Error, type ErrorCode } from '../errors.js';
 import type { LoadResult, WorkerShare } from '../measurements.js';
@@ -83,9 +83,8 @@ export function workersEngineFactory(workers: number): EngineFactory {
  * @throws H1Error H1B_INVALID_OPTION when the load cannot be split (more workers than connections) or a thread
  *   refused its share; any thread's failure fails the load with that thread's error.
  */
-export class WorkersEngine implements Engine {
+export class WorkersEngine extends LoadEngine {
   readonly name = 'native' as const;
-  private readonly first = new FirstResponseSignal();
   /** Each thread's latest progress message (null until its first). */
   private latest: Array<LoadProgress | null> = [];
   private config: LoadConfig | null = null;
@@ -94,13 +93,16 @@ export class WorkersEngine implements Engine {
   constructor(
     private readonly pool: WorkerPool,
     private readonly clock: Clock = monotonicClock,
-  ) {}
+  ) {
+    super();
+  }
 
   get workers(): number {
     return this.pool.size;
   }
 
-  progress(): LoadProgress {
+  /** The threads' latest progress, summed (a thread posts its own periodically). */
+  override progress(): LoadProgress {
     const config = this.config;
     if (config === null || this.startUs < 0) return IDLE_PROGRESS;
     const reported = this.latest.filter((progress): progress is LoadProgress => progress !== null);
@@ -123,15 +125,7 @@ export class WorkersEngine implements Engine {
     };
   }
 
-  firstResponse(): Promise<boolean> {
-    return this.first.promise;
-  }
-
-  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
-    return this.load(config, signal).finally(this.first.ended);
-  }
-
-  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  protected async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     const parts = splitLoad({ connections: config.connections, requests: config.requests, rate: config.rate }, this.workers, { option: '--workers' });
     const threads = await this.pool.acquire();
     this.latest = parts.map(() => null);

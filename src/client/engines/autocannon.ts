@@ -4,7 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { monotonicClock, type Clock } from '../../clock.js';
 import { classifySocketError, H1Error } from '../../errors.js';
 import type { LoadResult } from '../../measurements.js';
-import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { LoadEngine, type LoadConfig } from '../engine.js';
 import { loadAutocannon, type AutocannonClient, type AutocannonOptions, type AutocannonResult } from './autocannon-api.js';
 import { ReferenceRun } from './reference-run.js';
 import { tlsConnectOptions } from '../tls-context.js';
@@ -120,27 +120,14 @@ function baseOptions(config: LoadConfig): Omit<AutocannonOptions, 'duration' | '
   return options;
 }
 
-export class AutocannonEngine implements Engine {
+export class AutocannonEngine extends LoadEngine {
   readonly name = 'autocannon' as const;
-  private current: ReferenceRun | null = null;
-  private readonly first = new FirstResponseSignal();
 
-  constructor(private readonly clock: Clock = monotonicClock) {}
-
-  progress(): LoadProgress {
-    return this.current === null ? IDLE_PROGRESS : this.current.progress();
+  constructor(private readonly clock: Clock = monotonicClock) {
+    super();
   }
 
-  firstResponse(): Promise<boolean> {
-    return this.first.promise;
-  }
-
-  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
-    // Whatever becomes of the load, a caller waiting for its first response is answered.
-    return this.load(config, signal).finally(this.first.ended);
-  }
-
-  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  protected async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     if (config.rate !== null) {
       throw new H1Error(
         'H1B_INVALID_OPTION',

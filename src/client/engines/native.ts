@@ -5,7 +5,7 @@ import { monotonicClock, type Clock } from '../../clock.js';
 import { H1Error } from '../../errors.js';
 import { TOOL } from '../../version.js';
 import type { LoadResult } from '../../measurements.js';
-import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { LoadEngine, type LoadConfig } from '../engine.js';
 import { LoadRun } from '../load-run.js';
 import { LINGER_MAX, LINGER_MS } from '../transports/connection.js';
 
@@ -126,27 +126,14 @@ function checkSourceFamily(config: LoadConfig, host: string): void {
 }
 
 /** The native engine: h1bench's own generator. `clock` is injectable for tests; the default is the monotonic µs clock. */
-export class NativeEngine implements Engine {
+export class NativeEngine extends LoadEngine {
   readonly name = 'native' as const;
-  private current: LoadRun | null = null;
-  private readonly first = new FirstResponseSignal();
 
-  constructor(private readonly clock: Clock = monotonicClock) {}
-
-  progress(): LoadProgress {
-    return this.current === null ? IDLE_PROGRESS : this.current.progress();
+  constructor(private readonly clock: Clock = monotonicClock) {
+    super();
   }
 
-  firstResponse(): Promise<boolean> {
-    return this.first.promise;
-  }
-
-  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
-    // Whatever becomes of the load, a caller waiting for its first response is answered.
-    return this.load(config, signal).finally(this.first.ended);
-  }
-
-  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  protected async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     validate(config);
     const run = new LoadRun(config, this.clock, addressOf(config));
     this.current = run;

@@ -3,7 +3,7 @@
 import type { Dispatcher } from 'undici';
 import { monotonicClock, type Clock } from '../../clock.js';
 import type { LoadResult } from '../../measurements.js';
-import { FirstResponseSignal, IDLE_PROGRESS, type Engine, type LoadConfig, type LoadProgress } from '../engine.js';
+import { LoadEngine, type LoadConfig } from '../engine.js';
 import { ReferenceRun } from './reference-run.js';
 import { UndiciLoad } from './undici-load.js';
 import { packageVersion } from './versions.js';
@@ -50,27 +50,14 @@ function waitOrAbort(ms: number, signal: AbortSignal): { done: Promise<void>; ca
   return { done, cancel: finish };
 }
 
-export class UndiciEngine implements Engine {
+export class UndiciEngine extends LoadEngine {
   readonly name = 'undici' as const;
-  private current: ReferenceRun | null = null;
-  private readonly first = new FirstResponseSignal();
 
-  constructor(private readonly clock: Clock = monotonicClock) {}
-
-  progress(): LoadProgress {
-    return this.current === null ? IDLE_PROGRESS : this.current.progress();
+  constructor(private readonly clock: Clock = monotonicClock) {
+    super();
   }
 
-  firstResponse(): Promise<boolean> {
-    return this.first.promise;
-  }
-
-  run(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
-    // Whatever becomes of the load, a caller waiting for its first response is answered.
-    return this.load(config, signal).finally(this.first.ended);
-  }
-
-  private async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
+  protected async load(config: LoadConfig, signal: AbortSignal): Promise<LoadResult> {
     const options = dispatchOptions(config);
     const drainBoundMs = config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_DRAIN_BOUND_MS;
     const recorder = new ReferenceRun(this.clock, config.rate !== null, config.durationMs, config.requests, (config.tls ?? null) !== null);

@@ -7,7 +7,7 @@ import type { HelperPriority } from '../../src/wire/path/helper-process.js';
 import { RelayProcess } from '../../src/wire/path/relay-process.js';
 import type { RelayCounters } from '../../src/wire/path/relay-protocol.js';
 import { PathResources } from '../../src/wire/path/resources.js';
-import { snmpRow } from '../../src/wire/path/emulated-path.js';
+import { protocolRow } from '../../src/metrics/kernel.js';
 import { DEFAULT_QUEUE_LIMIT, type OneWay } from '../../src/wire/path/spec.js';
 
 /** The bar: the relay's added delay within 0.2 ms of the configured one. */
@@ -42,7 +42,7 @@ export interface StepResult {
 
 /** Udp RcvbufErrors + SndbufErrors of this network namespace (a read of /proc, no traffic). */
 function udpBufferErrors(): number {
-  const udp = snmpRow(readFileSync('/proc/net/snmp', 'utf8'), 'Udp');
+  const udp = protocolRow(readFileSync('/proc/net/snmp', 'utf8'), 'Udp');
   return (udp.RcvbufErrors ?? 0) + (udp.SndbufErrors ?? 0);
 }
 

@@ -9,21 +9,29 @@ import type { TimeWaitCount } from '../measurements.js';
 export type TcpSnmp = Readonly<Record<string, number>>;
 
 /**
- * Parse /proc/net/snmp: every protocol has a header line of names followed by a line of values,
- * both starting with `Tcp:`. Returns the Tcp row; throws if the text has none (not Linux procfs).
+ * The named fields of `protocol`'s rows in /proc/net/snmp or /proc/net/netstat text: each protocol has a header line
+ * of names, then a line of values, both starting `Protocol:` (netstat repeats the pattern for TcpExt, IpExt…).
+ * Empty when the text has no such rows.
  */
-export function parseTcpSnmp(text: string): TcpSnmp {
-  const lines = text.split('\n').filter((line) => line.startsWith('Tcp:'));
-  const names = lines[0]?.trim().split(/\s+/).slice(1);
-  const values = lines[1]?.trim().split(/\s+/).slice(1);
-  if (!names || !values || names.length !== values.length) {
-    throw new Error('no Tcp: header/value pair in /proc/net/snmp text');
-  }
+export function protocolRow(text: string, protocol: string): Readonly<Record<string, number>> {
+  const [names, values] = text
+    .split('\n')
+    .filter((line) => line.startsWith(`${protocol}:`))
+    .map((line) => line.trim().split(/\s+/).slice(1));
   const row: Record<string, number> = {};
-  names.forEach((name, index) => {
-    row[name] = Number(values[index]);
+  names?.forEach((name, index) => {
+    row[name] = Number(values?.[index] ?? Number.NaN);
   });
   return Object.freeze(row);
+}
+
+/** The Tcp row of /proc/net/snmp; throws if the text has none (not Linux procfs). */
+export function parseTcpSnmp(text: string): TcpSnmp {
+  const row = protocolRow(text, 'Tcp');
+  if (Object.keys(row).length === 0 || Object.values(row).some((value) => Number.isNaN(value))) {
+    throw new Error('no Tcp: header/value pair in /proc/net/snmp text');
+  }
+  return row;
 }
 
 /** Counter delta after − before for one field (0 when either side lacks it). */

@@ -1,6 +1,7 @@
 // TCP loss and timer counters of one network namespace (/proc/net/snmp Tcp and /proc/net/netstat TcpExt), readable for any namespace through /proc/<pid>/net.
 
 import { readFile } from 'node:fs/promises';
+import { protocolRow } from './kernel.js';
 
 /** The counters the path section reports, as absolute values (take deltas across a phase). */
 export interface TcpEventCounters {
@@ -14,21 +15,6 @@ export interface TcpEventCounters {
   readonly timeouts: number;
 }
 
-/**
- * The named fields of `protocol`'s rows in /proc/net/snmp or /proc/net/netstat text: each protocol has a header
- * line of names, then a line of values, both starting `Protocol:` (netstat repeats the pattern for TcpExt, IpExt…).
- */
-export function protocolRow(text: string, protocol: string): Readonly<Record<string, number>> {
-  const [names, values] = text
-    .split('\n')
-    .filter((line) => line.startsWith(`${protocol}:`))
-    .map((line) => line.trim().split(/\s+/).slice(1));
-  const row: Record<string, number> = {};
-  names?.forEach((name, index) => {
-    row[name] = Number(values?.[index] ?? Number.NaN);
-  });
-  return row;
-}
 
 /**
  * Read the counters of the namespace behind `netDir`: `/proc/net` (this process's namespace) or

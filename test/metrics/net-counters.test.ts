@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { protocolRow, readTcpEventCounters, tcpEventDelta } from '../../src/metrics/net-counters.js';
+import { protocolRow } from '../../src/metrics/kernel.js';
+import { readTcpEventCounters, tcpEventDelta } from '../../src/metrics/net-counters.js';
 
 const SNMP = [
   'Ip: Forwarding DefaultTTL',

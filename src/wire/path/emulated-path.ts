@@ -1,5 +1,6 @@
 // The EmulatedPath both implementations hand back: ends made of namespaces, the RTT probe, the relay's counters, close.
 
+import { protocolRow } from '../../metrics/kernel.js';
 import { readProcessUsage } from '../../metrics/process-usage.js';
 import type { PrivateNetns } from '../netns.js';
 import type { HelperPriority, HelperProcess } from './helper-process.js';
@@ -44,18 +45,6 @@ export interface PathParts {
   readonly priority: HelperPriority;
 }
 
-/** The named fields of one protocol's rows in /proc/net/snmp (a header line of names, then a line of values, both starting `Udp:`). */
-export function snmpRow(text: string, protocol: string): Readonly<Record<string, number>> {
-  const [names, values] = text
-    .split('\n')
-    .filter((line) => line.startsWith(`${protocol}:`))
-    .map((line) => line.trim().split(/\s+/).slice(1));
-  const row: Record<string, number> = {};
-  names?.forEach((name, index) => {
-    row[name] = Number(values?.[index] ?? Number.NaN);
-  });
-  return row;
-}
 
 const splitArgv = (argv: readonly string[]): [string, string[]] => [argv[0]!, argv.slice(1)];
 
@@ -89,7 +78,7 @@ export class OpenedPath implements EmulatedPath {
       ...bridges.map((bridge) => readProcessUsage(bridge.pid)),
     ]);
     const bridgeCpuUs = Math.round(usages.reduce((sum, usage) => sum + (usage ? (usage.userSec + usage.systemSec) * 1e6 : 0), 0));
-    const udp = snmpRow(snmp, 'Udp');
+    const udp = protocolRow(snmp, 'Udp');
     return {
       ...counters,
       bridgeCpuUs,

@@ -2,9 +2,9 @@
 
 import { H1Error } from '../errors.js';
 import { mergeTimelines } from '../metrics/timeline-merge.js';
-import { round3, round6 } from '../numbers.js';
+import { round6 } from '../numbers.js';
 import { coordinatedOmission, summarizeRun } from './build.js';
-import { addCounts, mergeSamples, mergeWire, sumKernel, sumNullable, sumStats, summarizeEncoded } from './merge.js';
+import { mergeMeasured } from './merge.js';
 import type { RunReport, ShardSummary } from './schema.js';
 
 /** A shard report and where it came from (named in every error). */
@@ -43,35 +43,9 @@ export function mergeShardReports(inputs: readonly ShardInput[]): RunReport {
   const startMs = Math.min(...starts);
   const endMs = Math.max(...reports.map((report, index) => starts[index]! + report.durationSec * 1000));
   const durationSec = round6((endMs - startMs) / 1000);
-  const completed = sum(reports, (report) => report.requests.completed);
-  const bytes = sum(reports, (report) => report.throughput.bytesPerSec * report.durationSec);
-  // The shards' own summaries carry the exact extremes the decoded histograms lose (F4: min ≤ percentiles ≤ max).
-  const latency = summarizeEncoded(reports.map((report) => report.histograms.latencyUs), reports.map((report) => report.latencyMs));
-  const connect = summarizeEncoded(reports.map((report) => report.histograms.connectUs), reports.map((report) => report.connectMs));
-  const ttfb = summarizeEncoded(reports.map((report) => report.histograms.ttfbUs), reports.map((report) => report.ttfbMs));
-  const uncorrected = reports.every((report) => report.histograms.uncorrectedLatencyUs !== null && report.uncorrectedLatencyMs !== null)
-    ? summarizeEncoded(
-        reports.map((report) => report.histograms.uncorrectedLatencyUs as string),
-        reports.map((report) => report.uncorrectedLatencyMs!),
-      )
-    : null;
-  const sendLag = reports.every((report) => (report.histograms.sendLagUs ?? null) !== null && (report.sendLagMs ?? null) !== null)
-    ? summarizeEncoded(
-        reports.map((report) => report.histograms.sendLagUs as string),
-        reports.map((report) => report.sendLagMs!),
-      )
-    : null;
-  const client = sumNullable(reports.map((report) => report.handshakes.client));
-  const server = sumNullable(reports.map((report) => report.handshakes.server));
-  const kernel = sumKernel(reports.map((report) => report.handshakes.kernel));
-  const handshakes = client ?? server ?? kernel?.activeOpens ?? 0;
-  const userSec = round6(sum(reports, (report) => report.cpu.userSec));
-  const systemSec = round6(sum(reports, (report) => report.cpu.systemSec));
   const requestsAsked = reports.map((report) => report.config.requests);
   // Summed in index order: split.ts gives the last shard the rate's floating-point residue, so this is the asked rate.
   const rate = first.config.rate === null ? null : reports.reduce((total, report) => total + (report.config.rate ?? 0), 0);
-  const serverCpu = sumNullable(reports.map((report) => report.server.cpuSec));
-  const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
   const { shard: _shard, ...config } = first.config;
   const merged: RunReport = {
     schemaVersion: first.schemaVersion,
@@ -90,66 +64,22 @@ export function mergeShardReports(inputs: readonly ShardInput[]): RunReport {
     target: { ...first.target },
     engine: { ...first.engine, notes: unionNotes(reports.map((report) => report.engine.notes), 'shard') },
     machine: { ...first.machine },
-    requests: {
-      sent: sum(reports, (report) => report.requests.sent),
-      completed,
-      errors: sum(reports, (report) => report.requests.errors),
-      non2xx: sum(reports, (report) => report.requests.non2xx),
-      statusCodes: reports.reduce((all, report) => addCounts(all, report.requests.statusCodes), {} as Record<string, number>),
-      resent: sumNullable(reports.map((report) => report.requests.resent ?? null)),
-      abandoned: sumNullable(reports.map((report) => report.requests.abandoned ?? null)),
-    },
-    throughput: { requestsPerSec: durationSec > 0 ? round3(completed / durationSec) : 0, bytesPerSec: durationSec > 0 ? round3(bytes / durationSec) : 0 },
-    latencyMs: latency.summary,
-    uncorrectedLatencyMs: uncorrected ? uncorrected.summary : null,
-    sendLagMs: sendLag ? sendLag.summary : null,
-    connectMs: connect.summary,
-    ttfbMs: ttfb.summary,
-    connections: {
-      opened: sum(reports, (report) => report.connections.opened),
-      // One shard that could not tell who closed first leaves the sum unknown.
-      closedByServer: sumNullable(reports.map((report) => report.connections.closedByServer)),
-      closedByClient: sumNullable(reports.map((report) => report.connections.closedByClient)),
-      reset: sum(reports, (report) => report.connections.reset),
-      maxOpen: sum(reports, (report) => report.connections.maxOpen),
-      serverCloseLate: sumNullable(reports.map((report) => report.connections.serverCloseLate ?? null)),
-    },
-    handshakes: { client, server, kernel, perRequest: completed > 0 ? round6(handshakes / completed) : 0 },
+    ...mergeMeasured(reports, true, durationSec),
     // Every shard's own machine: their TIME_WAIT sockets add up.
     timeWait: {
       serverSide: sum(reports, (report) => report.timeWait.serverSide),
       clientSide: sum(reports, (report) => report.timeWait.clientSide),
       port: first.timeWait.port,
     },
-    errors: reports.reduce((all, report) => addCounts(all, report.errors), {} as Record<string, number>),
-    errorSamples: mergeSamples(reports.map((report) => report.errorSamples)),
     timeline: mergeTimelines(
       reports.map((report, index) => ({ points: report.timeline, shiftSec: Math.round((starts[index]! - startMs) / 1000) })),
     ),
-    histograms: {
-      latencyUs: latency.encoded,
-      connectUs: connect.encoded,
-      ttfbUs: ttfb.encoded,
-      uncorrectedLatencyUs: uncorrected ? uncorrected.encoded : null,
-      sendLagUs: sendLag ? sendLag.encoded : null,
-    },
     coordinatedOmission: coordinatedOmission(rate),
-    server: {
-      statsDelta: sumStats(reports.map((report) => report.server.statsDelta)),
-      cpuSec: serverCpu === null ? null : round6(serverCpu),
-      maxRssBytes: sumNullable(reports.map((report) => report.server.maxRssBytes)),
-    },
-    cpu: { userSec, systemSec, perHundredKRequestsSec: completed > 0 ? round6(((userSec + systemSec) / completed) * 100_000) : null },
     sources: structuredClone(first.sources),
     notes: [mergeNote(sorted), ...unionNotes(reports.map((report) => report.notes), 'shard')],
     workers: sum(reports, (report) => report.workers ?? 1),
     shards: reports.map(shardSummary),
   };
-  if (wire.wire !== undefined) {
-    merged.wire = wire.wire;
-    merged.teardowns = wire.teardowns!;
-    merged.handshakes.wire = wireHandshakes!;
-  }
   return merged;
 }
 

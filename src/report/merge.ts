@@ -126,70 +126,47 @@ export function timelineOffsetSec(durationSec: number): number {
   return Math.max(1, Math.ceil(durationSec));
 }
 
+/** The fields of a run report that several reports of one workload combine into; the callers add time and identity. */
+export type MeasuredFigures = Pick<
+  RunReport,
+  'requests' | 'throughput' | 'latencyMs' | 'uncorrectedLatencyMs' | 'sendLagMs' | 'connectMs' | 'ttfbMs' | 'connections' | 'handshakes' | 'errors' | 'errorSamples' | 'histograms' | 'server' | 'cpu'
+> &
+  Partial<Pick<RunReport, 'tlsMs' | 'wire' | 'teardowns'>>;
+
 /**
- * One report for N sequential runs of the same config: counters summed, latency from the merged
- * histograms (not averaged percentiles), throughput over the summed measured time, and `runs[]`
- * holding each run's own summary so run-to-run variation stays visible.
+ * What several reports of one workload measured, combined exactly: counts summed, histograms merged (so percentiles
+ * are those of all samples), a figure one part could not tell (null) left unknown. `concurrent`: the parts ran at
+ * the same time (shards), so levels add up (most connections open, peak RSS); else one after another (--runs), so
+ * the largest stands. Throughput is over `durationSec`, the caller's measured time.
  */
-export function mergeRunReports(reports: readonly RunReport[]): RunReport {
-  const first = reports[0];
-  if (!first) throw new Error('mergeRunReports needs at least one report');
-  if (reports.length === 1) return first;
-  const last = reports[reports.length - 1]!;
-  const durationSec = round6(reports.reduce((sum, report) => sum + report.durationSec, 0));
-  const completed = reports.reduce((sum, report) => sum + report.requests.completed, 0);
-  const bytes = reports.reduce((sum, report) => sum + report.throughput.bytesPerSec * report.durationSec, 0);
-  const latency = summarizeEncoded(reports.map((report) => report.histograms.latencyUs), reports.map((report) => report.latencyMs));
-  const connect = summarizeEncoded(reports.map((report) => report.histograms.connectUs), reports.map((report) => report.connectMs));
-  const ttfb = summarizeEncoded(reports.map((report) => report.histograms.ttfbUs), reports.map((report) => report.ttfbMs));
-  const uncorrected = reports.every((report) => report.histograms.uncorrectedLatencyUs !== null && report.uncorrectedLatencyMs !== null)
-    ? summarizeEncoded(
-        reports.map((report) => report.histograms.uncorrectedLatencyUs as string),
-        reports.map((report) => report.uncorrectedLatencyMs as LatencySummary),
-      )
-    : null;
-  const sendLag = reports.every((report) => (report.histograms.sendLagUs ?? null) !== null && (report.sendLagMs ?? null) !== null)
-    ? summarizeEncoded(
-        reports.map((report) => report.histograms.sendLagUs as string),
-        reports.map((report) => report.sendLagMs as LatencySummary),
-      )
-    : null;
-  // A figure one run could not tell (null) leaves the sum unknown; one missing from an older report too.
-  const connections = {
-    opened: reports.reduce((sum, report) => sum + report.connections.opened, 0),
-    closedByServer: sumNullable(reports.map((report) => report.connections.closedByServer)),
-    closedByClient: sumNullable(reports.map((report) => report.connections.closedByClient)),
-    reset: reports.reduce((sum, report) => sum + report.connections.reset, 0),
-    maxOpen: Math.max(...reports.map((report) => report.connections.maxOpen)),
-    serverCloseLate: sumNullable(reports.map((report) => report.connections.serverCloseLate ?? null)),
-  };
+export function mergeMeasured(reports: readonly RunReport[], concurrent: boolean, durationSec: number): MeasuredFigures {
+  const total = (pick: (report: RunReport) => number): number => reports.reduce((sum, report) => sum + pick(report), 0);
+  const level = (values: number[]): number => (concurrent ? values.reduce((sum, value) => sum + value, 0) : Math.max(...values));
+  const completed = total((report) => report.requests.completed);
+  const bytes = total((report) => report.throughput.bytesPerSec * report.durationSec);
+  const merge = (histogram: (report: RunReport) => string | null | undefined, summary: (report: RunReport) => LatencySummary | null | undefined) =>
+    reports.every((report) => (histogram(report) ?? null) !== null && (summary(report) ?? null) !== null)
+      ? summarizeEncoded(reports.map((report) => histogram(report) as string), reports.map((report) => summary(report) as LatencySummary))
+      : null;
+  const latency = merge((report) => report.histograms.latencyUs, (report) => report.latencyMs)!;
+  const connect = merge((report) => report.histograms.connectUs, (report) => report.connectMs)!;
+  const ttfb = merge((report) => report.histograms.ttfbUs, (report) => report.ttfbMs)!;
+  const uncorrected = merge((report) => report.histograms.uncorrectedLatencyUs, (report) => report.uncorrectedLatencyMs);
+  const sendLag = merge((report) => report.histograms.sendLagUs, (report) => report.sendLagMs);
   const client = sumNullable(reports.map((report) => report.handshakes.client));
   const server = sumNullable(reports.map((report) => report.handshakes.server));
   const kernel = sumKernel(reports.map((report) => report.handshakes.kernel));
   const handshakes = client ?? server ?? kernel?.activeOpens ?? 0;
-  const userSec = round6(reports.reduce((sum, report) => sum + report.cpu.userSec, 0));
-  const systemSec = round6(reports.reduce((sum, report) => sum + report.cpu.systemSec, 0));
-  let offset = 0;
-  const timeline = reports.flatMap((report) => {
-    const points = report.timeline.map((point) => ({ ...point, second: point.second + offset }));
-    offset += timelineOffsetSec(report.durationSec);
-    return points;
-  });
+  const userSec = round6(total((report) => report.cpu.userSec));
+  const systemSec = round6(total((report) => report.cpu.systemSec));
   const serverCpu = sumNullable(reports.map((report) => report.server.cpuSec));
   const rss = reports.map((report) => report.server.maxRssBytes);
-  const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
-  // The first run gives identity, config, target and engine; its own optional sections are replaced below.
-  const { wire: _wire, teardowns: _teardowns, tlsMs: _tlsMs, path: _path, ...identity } = first;
-  const tls = mergeTls(reports);
-  const merged: RunReport = {
-    ...identity,
-    durationSec,
-    interrupted: reports.some((report) => report.interrupted),
+  const figures: MeasuredFigures = {
     requests: {
-      sent: reports.reduce((sum, report) => sum + report.requests.sent, 0),
+      sent: total((report) => report.requests.sent),
       completed,
-      errors: reports.reduce((sum, report) => sum + report.requests.errors, 0),
-      non2xx: reports.reduce((sum, report) => sum + report.requests.non2xx, 0),
+      errors: total((report) => report.requests.errors),
+      non2xx: total((report) => report.requests.non2xx),
       statusCodes: reports.reduce((all, report) => addCounts(all, report.requests.statusCodes), {} as Record<string, number>),
       resent: sumNullable(reports.map((report) => report.requests.resent ?? null)),
       abandoned: sumNullable(reports.map((report) => report.requests.abandoned ?? null)),
@@ -203,13 +180,17 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     sendLagMs: sendLag ? sendLag.summary : null,
     connectMs: connect.summary,
     ttfbMs: ttfb.summary,
-    connections,
+    connections: {
+      opened: total((report) => report.connections.opened),
+      closedByServer: sumNullable(reports.map((report) => report.connections.closedByServer)),
+      closedByClient: sumNullable(reports.map((report) => report.connections.closedByClient)),
+      reset: total((report) => report.connections.reset),
+      maxOpen: level(reports.map((report) => report.connections.maxOpen)),
+      serverCloseLate: sumNullable(reports.map((report) => report.connections.serverCloseLate ?? null)),
+    },
     handshakes: { client, server, kernel, perRequest: completed > 0 ? round6(handshakes / completed) : 0 },
-    // TIME_WAIT is a snapshot: the last run's is the state the runs left behind.
-    timeWait: { ...last.timeWait },
     errors: reports.reduce((all, report) => addCounts(all, report.errors), {} as Record<string, number>),
     errorSamples: mergeSamples(reports.map((report) => report.errorSamples)),
-    timeline,
     histograms: {
       latencyUs: latency.encoded,
       connectUs: connect.encoded,
@@ -220,24 +201,57 @@ export function mergeRunReports(reports: readonly RunReport[]): RunReport {
     server: {
       statsDelta: sumStats(reports.map((report) => report.server.statsDelta)),
       cpuSec: serverCpu === null ? null : round6(serverCpu),
-      maxRssBytes: rss.some((value) => value === null) ? null : Math.max(...(rss as number[])),
+      maxRssBytes: rss.some((value) => value === null) ? null : level(rss as number[]),
     },
     cpu: { userSec, systemSec, perHundredKRequestsSec: completed > 0 ? round6(((userSec + systemSec) / completed) * 100_000) : null },
+  };
+  const tls = mergeTls(reports);
+  if (tls !== null) {
+    figures.tlsMs = tls.summary;
+    figures.histograms.tlsUs = tls.encoded;
+    figures.handshakes.tls = tls.counts;
+  }
+  const { handshakes: wireHandshakes, ...wire } = mergeWire(reports);
+  if (wire.wire !== undefined) {
+    figures.wire = wire.wire;
+    figures.teardowns = wire.teardowns!;
+    figures.handshakes.wire = wireHandshakes!;
+  }
+  return figures;
+}
+
+/**
+ * One report for N sequential runs of the same config: counters summed, latency from the merged
+ * histograms (not averaged percentiles), throughput over the summed measured time, and `runs[]`
+ * holding each run's own summary so run-to-run variation stays visible.
+ */
+export function mergeRunReports(reports: readonly RunReport[]): RunReport {
+  const first = reports[0];
+  if (!first) throw new Error('mergeRunReports needs at least one report');
+  if (reports.length === 1) return first;
+  const last = reports[reports.length - 1]!;
+  const durationSec = round6(reports.reduce((sum, report) => sum + report.durationSec, 0));
+  let offset = 0;
+  const timeline = reports.flatMap((report) => {
+    const points = report.timeline.map((point) => ({ ...point, second: point.second + offset }));
+    offset += timelineOffsetSec(report.durationSec);
+    return points;
+  });
+  // The first run gives identity, config, target and engine; its own optional sections are replaced below.
+  const { wire: _wire, teardowns: _teardowns, tlsMs: _tlsMs, path: _path, ...identity } = first;
+  const merged: RunReport = {
+    ...identity,
+    ...mergeMeasured(reports, false, durationSec),
+    durationSec,
+    interrupted: reports.some((report) => report.interrupted),
+    // TIME_WAIT is a snapshot: the last run's is the state the runs left behind.
+    timeWait: { ...last.timeWait },
+    timeline,
     notes: [...new Set(reports.flatMap((report) => report.notes))],
     runs: reports.map(summarizeRun),
   };
-  if (tls !== null) {
-    merged.tlsMs = tls.summary;
-    merged.histograms.tlsUs = tls.encoded;
-    merged.handshakes.tls = tls.counts;
-  }
   // --workers: each thread's figures summed over the runs (every run splits the load the same way).
   if (reports.every((report) => report.perWorker !== undefined)) merged.perWorker = sumPerWorker(reports.map((report) => report.perWorker!));
-  if (wire.wire !== undefined) {
-    merged.wire = wire.wire;
-    merged.teardowns = wire.teardowns!;
-    merged.handshakes.wire = wireHandshakes!;
-  }
   // Runs over one path: its counters summed, the model checked against the merged latency and connect time.
   const paths = reports.map((report) => report.path);
   if (paths.every((path) => path !== undefined)) {

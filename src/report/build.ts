@@ -369,7 +369,7 @@ function sources(record: RunRecord): Record<string, FigureSource> {
     out['path.measured'] = {
       source: 'path',
       resolution: 'µs',
-      note: 'UDP echo probes, one at a time, from a Node process in the client namespace to one in the server namespace, before the first run',
+      note: 'echo probes from the client namespace to the server end before the first run: ICMP answered by the server end’s kernel, timed by kernel timestamps (method icmp), or a Node UDP echo at each end where ping is missing (method udp)',
     };
     out['path.tcp'] = {
       source: 'kernel',

@@ -283,8 +283,10 @@ export const PathSection = closedObject({
     bandwidthBitsPerSec: Nullable(Type.Number()),
   }),
   priority: Type.Union([Type.Literal('nice'), Type.Literal('realtime')]),
-  /** UDP echo probes across the path (client end → server end, one at a time) before the first run, ms. */
+  /** Echo probes across the path (client end → server end) before the first run, ms. */
   measured: closedObject({
+    /** icmp: ping answered by the server end's kernel (the path alone); udp: a Node echo at each end (~0.2 ms more). */
+    method: Type.Union([Type.Literal('icmp'), Type.Literal('udp')]),
     probes: Type.Integer({ minimum: 1 }),
     samples: Type.Integer({ minimum: 0 }),
     lost: Type.Integer({ minimum: 0 }),

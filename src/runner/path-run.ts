@@ -87,7 +87,7 @@ export class PathSession {
         impl: path.impl,
         configured: { rttMs, jitterMs, lossPct, bandwidthBitsPerSec },
         priority,
-        measured: { probes: measured.probes, samples: measured.samples, lost: measured.lost, minMs: measured.minMs, p50Ms: measured.p50Ms, p99Ms: measured.p99Ms, maxMs: measured.maxMs },
+        measured: { ...measured },
       };
       return new PathSession(config, path, context, generator);
     } catch (error) {

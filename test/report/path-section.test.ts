@@ -21,7 +21,7 @@ function observation(overrides: Partial<PathObservation> = {}): PathObservation 
     impl: 'delay-line',
     configured: { rttMs: 10, jitterMs: 0, lossPct: 0, bandwidthBitsPerSec: null },
     priority: 'realtime',
-    measured: { probes: 20, samples: 20, lost: 0, minMs: 10.5, p50Ms: 10.6, p99Ms: 11.2, maxMs: 11.3 },
+    measured: { method: 'icmp', probes: 20, samples: 20, lost: 0, minMs: 10.5, p50Ms: 10.6, p99Ms: 11.2, maxMs: 11.3 },
     relay: {
       packets: 1000, forwarded: 1000, dropped: 0, overflow: 0, bytes: 70_000, udpBufferErrors: 0,
       cpuUs: 20_000, cpuUsPerPacket: 20, bridgeCpuUs: 10_000, bridgeCpuUsPerPacket: 10, lateUsSinceOpen: { p50: 2, p99: 60, max: 300 },

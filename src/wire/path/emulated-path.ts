@@ -65,8 +65,8 @@ export class OpenedPath implements EmulatedPath {
     this.helperPids = Object.freeze([...(parts.relay ? [parts.relay.helper.pid] : []), ...parts.bridges.map((bridge) => bridge.pid)]);
   }
 
-  measureRtt(probes = DEFAULT_PROBES): Promise<RttMeasurement> {
-    return measureRtt(this.server, this.client, this.spec.rttMs, probes, this.parts.resources, this.parts.priority);
+  measureRtt(probes = DEFAULT_PROBES, method: RttMeasurement['method'] | 'auto' = 'auto'): Promise<RttMeasurement> {
+    return measureRtt(this.server, this.client, this.spec.rttMs, probes, this.parts.resources, this.parts.priority, method);
   }
 
   async relayStats(): Promise<RelayStats | null> {

@@ -15,8 +15,14 @@ export interface PathEnd {
   execArgv(command: string, args?: readonly string[]): string[];
 }
 
-/** Round trips of UDP echo probes across the path, ms. */
+/** Round trips of echo probes across the path, ms. */
 export interface RttMeasurement {
+  /**
+   * How the round trips were timed: `icmp`, ping(8) answered by the server end's kernel and timed by the kernel's
+   * receive timestamps (the path alone); `udp`, a Node echo at each end (adds their scheduling, ~0.2 ms), where
+   * ping is missing.
+   */
+  readonly method: 'icmp' | 'udp';
   /** Probes sent. */
   readonly probes: number;
   /** Probes answered (the samples behind the figures). */
@@ -56,7 +62,8 @@ export interface EmulatedPath {
   /** PIDs of the helper processes this path runs (relay and socat bridges; none for netem). */
   readonly helperPids: readonly number[];
   /** Send `probes` UDP echoes one at a time from the client end to the server end; the RTT to report next to the configured one. */
-  measureRtt(probes?: number): Promise<RttMeasurement>;
+  /** `method`: icmp (ping), udp (a Node echo), or auto (icmp where ping is installed). */
+  measureRtt(probes?: number, method?: RttMeasurement['method'] | 'auto'): Promise<RttMeasurement>;
   /** The relay's counters and CPU per packet now; null for netem (the kernel does the work). */
   relayStats(): Promise<RelayStats | null>;
   /** Stop the helpers, end what still runs in the namespaces, delete them. Idempotent; also runs (synchronously) at process exit. */

@@ -123,6 +123,15 @@ export function runPathCases(impl: PathImpl): void {
         assert.ok(rtt.minMs >= 9.5, `min ${rtt.minMs} ms: a packet cannot beat the configured delay by much`);
       });
 
+      test('either probe times the same path: the Node UDP echo (where ping is missing) reads a little above ICMP', async (t) => {
+        if (skip || !path) return t.skip(skip ?? 'no path');
+        const udp = await path.measureRtt(10, 'udp');
+        t.diagnostic(`udp ${JSON.stringify(udp)}`);
+        assert.equal(udp.method, 'udp');
+        assert.equal(udp.samples, 10);
+        assert.ok(udp.minMs >= 9.5 && udp.p50Ms <= 12, `udp p50 ${udp.p50Ms} ms, min ${udp.minMs} ms`);
+      });
+
       test('a TCP connect takes one RTT: p50 in [10, 12] ms over 20 connects', async (t) => {
         if (skip || !path) return t.skip(skip ?? 'no path');
         const result = await runClient(path, port, 'connect', 20, 1, 2_000, 'realtime');

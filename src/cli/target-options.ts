@@ -4,6 +4,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import type { Argv } from 'yargs';
 import { H1Error } from '../errors.js';
 import type { ResolvePin, TlsClientConfig, TlsVersion } from '../types.js';
 import { parseChoice } from './options.js';
@@ -24,6 +25,27 @@ export interface TargetArgs {
 }
 
 export const TLS_DEFAULTS = Object.freeze({ resume: 'on', max: '1.3' });
+
+/**
+ * Declare `--resolve` and the TLS client options of an https:// target on a command, worded alike everywhere.
+ * `full`: also `--cert`/`--key` (a client certificate) and `--tls-resume` (bench run; a suite sets resumption per case).
+ */
+export function targetOptions<T>(yargs: Argv<T>, full = false): Argv<T> {
+  let argv = yargs
+    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect to these addresses for HOST:PORT instead of asking DNS (as curl; repeatable)' })
+    .option('insecure', { alias: 'k', type: 'boolean', describe: "https://: do not verify the server's certificate" })
+    .option('ca', { type: 'string', describe: 'https://: also trust the CA certificate(s) in this PEM file' });
+  if (full) {
+    argv = argv
+      .option('cert', { type: 'string', describe: 'https://: client certificate (PEM), with --key' })
+      .option('key', { type: 'string', describe: 'https://: private key (PEM) of --cert' });
+  }
+  argv = argv.option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" });
+  if (full) {
+    argv = argv.option('tls-resume', { type: 'string', describe: `https://: on: offer the latest session on each new connection | off: every handshake full [default: ${TLS_DEFAULTS.resume}]` });
+  }
+  return argv.option('tls-max', { type: 'string', describe: `https://: highest TLS version offered: 1.2 | 1.3 [default: ${TLS_DEFAULTS.max}]` }) as Argv<T>;
+}
 
 const TLS_VERSIONS: Record<string, TlsVersion> = { '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
 /** The TLS client flags, for "only with https://" messages. */

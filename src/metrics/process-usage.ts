@@ -36,6 +36,8 @@ export function clockTicksPerSecond(): number {
 export interface ProcStat {
   pid: number;
   ppid: number;
+  /** Field 3: R running, S sleeping, T stopped, Z zombie, … */
+  state: string;
   /** utime (field 14). */
   userSec: number;
   /** stime (field 15). */
@@ -56,6 +58,7 @@ export function parseProcStat(text: string): ProcStat {
   const stat = {
     pid: Number(text.slice(0, text.indexOf(' '))),
     ppid: field(4),
+    state: text.slice(close + 2, close + 3),
     userSec: field(14) / hz,
     systemSec: field(15) / hz,
     childrenSec: (field(16) + field(17)) / hz,
@@ -72,6 +75,21 @@ export function readProcStat(pid: number): ProcStat | null {
     // ENOENT: the process exited; the caller treats it as gone.
     return null;
   }
+}
+
+/**
+ * True when `pid` no longer runs: no such process, or a zombie (its parent, maybe a container's init, has not reaped
+ * it). A process of another user (EPERM) still runs.
+ */
+export function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else; only ESRCH means it is gone.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  // Null: gone between the two calls.
+  return (readProcStat(pid)?.state ?? 'Z') === 'Z';
 }
 
 /**

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import { H1Error } from '../errors.js';
+import { processGone } from '../metrics/process-usage.js';
 
 /** Every namespace h1bench makes is named h1b-<pid of its owner>-<random hex>, so stale ones can be swept. */
 const NAME_PATTERN = /^h1b-(\d+)-[0-9a-f]+$/;
@@ -92,21 +93,11 @@ export async function sweepStaleNetns(): Promise<string[]> {
     // Lines look like "h1b-123-ab12cd34 (id: 3)" or just the name.
     const name = line.trim().split(/\s+/)[0] ?? '';
     const match = NAME_PATTERN.exec(name);
-    if (!match || processAlive(Number(match[1]))) continue;
+    if (!match || !processGone(Number(match[1]))) continue;
     await ip(['netns', 'delete', name]);
     removed.push(name);
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else; only ESRCH means it is gone.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 /** True when this process really is inside namespace `name` (same inode as /run/netns/<name>), not just told so. */

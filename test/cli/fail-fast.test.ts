@@ -5,20 +5,12 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { runCli, tempDir } from './cli-helpers.js';
+import { unusedPort } from '../helpers/ports.js';
 
 const dir = tempDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Exit 1 within `boundMs`, one stderr line with H1B_CONNECT_REFUSED naming 127.0.0.1:port, no report. */
 async function failsFast(args: string[], port: number, out: string, boundMs = 10_000): Promise<void> {
@@ -35,13 +27,13 @@ async function failsFast(args: string[], port: number, out: string, boundMs = 10
 
 describe('fail fast on a closed port', () => {
   test('bench heartbeat --url: says the server was never reachable instead of reporting timeouts and handshakes', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const out = join(dir, 'heartbeat.json');
     await failsFast(['heartbeat', '--url', `http://127.0.0.1:${port}/`, '--clients', '5', '-d', '4s', '--out', out], port, out);
   });
 
   test('bench suite --url: before the first case', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const out = join(dir, 'suite.json');
     await failsFast(['suite', '--url', `http://127.0.0.1:${port}/`, '--runs', '1', '--out', out], port, out);
   });

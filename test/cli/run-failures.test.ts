@@ -9,18 +9,10 @@ import { join } from 'node:path';
 import { readReport } from '../../src/report/store.js';
 import type { RunReport } from '../../src/report/schema.js';
 import { CLI, runCli, tempDir } from './cli-helpers.js';
+import { unusedPort } from '../helpers/ports.js';
 
 const dir = tempDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A port nothing listens on: bind port 0, note it, close. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function refused(url: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -90,7 +82,7 @@ describe('bench run failure paths', () => {
   });
 
   test('a target that is not there fails fast: exit 1 before the warm-up, naming the address tried, no report', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const out = join(dir, 'refused.json');
     const started = Date.now();
     // A 30 s warm-up and duration that a probe-less run would wait out.
@@ -104,7 +96,7 @@ describe('bench run failure paths', () => {
   });
 
   test('a name whose every address refuses: the error lists each address tried, in resolver order', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const result = await runCli(['run', '--url', `http://refused.test:${port}/`, '--resolve', `refused.test:${port}:::1,127.0.0.1`, '-n', '5', '--warmup', '0']);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, new RegExp(`refused\\.test → 2 addresses\\): tried \\[::1\\]:${port} \\(ECONNREFUSED\\), 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));

@@ -5,22 +5,13 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import net from 'node:net';
 import { join } from 'node:path';
 import { ethernet, frames, http10Exchange, PcapngWriter } from '../wire/builder.js';
 import { captureSkipReason } from '../wire/privileges.js';
 import { runCli } from './cli-helpers.js';
+import { unusedPort } from '../helpers/ports.js';
 
 const bench = (args: string[]) => runCli(args, { limitMs: 60_000, cwd: process.cwd() });
-
-/** A port nothing listens on: bind port 0, note it, close. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('bench trace', () => {
   let dir = '';
@@ -63,7 +54,7 @@ describe('bench trace', () => {
 
   test('live, a closed port: the SYN answered by an RST is drawn, then the refusal (exit 1)', async (t) => {
     if (skip) return t.skip(skip);
-    const port = await closedPort();
+    const port = await unusedPort();
     const result = await bench(['trace', '--url', `http://127.0.0.1:${port}/`]);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /\[H1B_CONNECT_REFUSED\]/);

@@ -2,7 +2,6 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { ManualClock } from '../../src/clock.js';
 import type { LoadConfig } from '../../src/client/engine.js';
 import { AutocannonEngine } from '../../src/client/engines/autocannon.js';
@@ -12,6 +11,7 @@ import { UndiciEngine } from '../../src/client/engines/undici.js';
 import { isH1Error } from '../../src/errors.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { DEFAULT_SERVER_CONFIG } from '../../src/types.js';
+import { unusedPort } from '../helpers/ports.js';
 
 function config(url: string, overrides: Partial<LoadConfig> = {}): LoadConfig {
   return {
@@ -28,16 +28,6 @@ function config(url: string, overrides: Partial<LoadConfig> = {}): LoadConfig {
     pipelining: 4,
     ...overrides,
   };
-}
-
-/** A port nothing listens on: bind, note it, close. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  assert.ok(typeof address === 'object' && address !== null);
-  return address.port;
 }
 
 describe('reference engines against the embedded server', () => {
@@ -83,7 +73,7 @@ describe('reference engines against the embedded server', () => {
 
 describe('reference engines against a closed port', () => {
   test('undici counts every refused request and completes none', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const engine = new UndiciEngine();
     const result = await engine.run(config(`http://127.0.0.1:${port}/`, { requests: 20 }), new AbortController().signal);
     assert.equal(result.completed, 0);
@@ -93,7 +83,7 @@ describe('reference engines against a closed port', () => {
   });
 
   test('autocannon counts refused connects', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const engine = new AutocannonEngine();
     const result = await engine.run(config(`http://127.0.0.1:${port}/`, { requests: 20 }), new AbortController().signal);
     assert.equal(result.completed, 0);

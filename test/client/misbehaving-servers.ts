@@ -1,20 +1,9 @@
 // Small raw node:net servers that behave as servers in public bug reports of HTTP clients do: one per conformance case.
 
-import net, { type Socket } from 'node:net';
+import { startLiteralServer, type RequestInfo } from './literal-server.js';
 
-/** One request head as the server saw it (body-less requests: the blank line frames them). */
-export interface SeenRequest {
-  /** 0-based index of the request on its connection. */
-  readonly onConnection: number;
-  readonly method: string;
-  /** The request line says HTTP/1.0. */
-  readonly http10: boolean;
-  /** The request carries `Connection: keep-alive`. */
-  readonly keepAlive: boolean;
-  readonly socket: Socket;
-  /** Per-connection scratch state for the case (e.g. "already answered the close"; bytes still to trickle out). */
-  readonly state: { done: boolean; trickle: string };
-}
+/** One request head as the server saw it. */
+export type SeenRequest = RequestInfo;
 
 export interface CaseServer {
   readonly url: URL;
@@ -30,78 +19,22 @@ export interface CaseServer {
 }
 
 /** Start a server on 127.0.0.1:0 that calls `answer` for every request head it reads. */
-export function startCaseServer(answer: (req: SeenRequest) => void): Promise<CaseServer> {
-  const sockets = new Set<Socket>();
-  const counts = { accepted: 0, requests: 0, clientClosedFirst: 0 };
-  const waiters: Array<{ count: number; resolve: () => void }> = [];
-  const server = net.createServer((socket) => {
-    counts.accepted++;
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      if (counts.accepted >= waiters[i]!.count) waiters.splice(i, 1)[0]!.resolve();
-    }
-    sockets.add(socket);
-    const state = { done: false, trickle: '' };
-    let pending = '';
-    let onConnection = 0;
-    let ended = false;
-    socket.setNoDelay(true);
-    socket.on('data', (chunk) => {
-      pending += chunk.toString('latin1');
-      for (;;) {
-        const end = pending.indexOf('\r\n\r\n');
-        if (end < 0) break;
-        const head = pending.slice(0, end);
-        pending = pending.slice(end + 4);
-        counts.requests++;
-        const line = head.slice(0, head.indexOf('\r\n') < 0 ? head.length : head.indexOf('\r\n'));
-        answer({
-          onConnection: onConnection++,
-          method: line.split(' ')[0] ?? '',
-          http10: line.endsWith('HTTP/1.0'),
-          keepAlive: /\r\nconnection:[^\r]*keep-alive/i.test(head),
-          socket,
-          state,
-        });
-      }
-    });
-    socket.on('end', () => {
-      if (!ended) counts.clientClosedFirst++;
-    });
-    socket.on('finish', () => {
-      ended = true;
-    });
-    socket.on('error', () => {
-      // Clients reset connections in several of these cases; the server only counts.
-    });
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      resolve({
-        url: new URL(`http://127.0.0.1:${port}/`),
-        get connections() {
-          return counts.accepted;
-        },
-        accepted: (count: number) =>
-          new Promise<void>((done) => {
-            if (counts.accepted >= count) done();
-            else waiters.push({ count, resolve: done });
-          }),
-        get requests() {
-          return counts.requests;
-        },
-        get clientClosedFirst() {
-          return counts.clientClosedFirst;
-        },
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+export async function startCaseServer(answer: (req: SeenRequest) => void): Promise<CaseServer> {
+  const server = await startLiteralServer(answer);
+  return {
+    url: server.url,
+    get connections() {
+      return server.accepted;
+    },
+    get requests() {
+      return server.requests;
+    },
+    get clientClosedFirst() {
+      return server.clientClosedFirst;
+    },
+    accepted: (count) => server.whenAccepted(count),
+    close: () => server.close(),
+  };
 }
 
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';

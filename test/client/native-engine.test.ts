@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NativeEngine } from '../../src/client/engines/native.js';
 import type { LoadConfig } from '../../src/client/engine.js';
-import { response, startLiteralServer, unusedPort } from './literal-server.js';
+import { response, startLiteralServer } from './literal-server.js';
+import { unusedPort } from '../helpers/ports.js';
 import { loadConfig } from '../helpers/load-config.js';
 
 const OK = response('ok');

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHistogram, recordUs, summarizeMs, encodeHistogram, decodeHistogram, mergeEncoded, percentileUs } from '../../src/metrics/histogram.js';
 import { Timeline } from '../../src/metrics/timeline.js';
+import { seededRandom } from '../../src/wire/path/delay-queue.js';
 
 test('summary of known values in ms', () => {
   const h = createHistogram();
@@ -54,21 +55,9 @@ test('one sample: every percentile and the mean equal it (23.713 ms, whose bucke
   for (const key of ['min', 'mean', 'p50', 'p999', 'max'] as const) assert.equal(exact[key], 23.713, key);
 });
 
-/** A small deterministic PRNG (mulberry32), so a failing draw can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('property: min ≤ every percentile ≤ max, in direct, merged and per-second summaries, for random histograms', () => {
   for (let seed = 1; seed <= 300; seed++) {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     const h = createHistogram();
     const count = 1 + Math.floor(random() * (seed % 3 === 0 ? 3 : 400));
     // Log-uniform from 1 µs to ~1000 s, the range where bucket widths differ most.

@@ -4,18 +4,7 @@ import { createHistogram, encodeHistogram, recordUs, summarizeMs } from '../../s
 import type { TimelinePoint } from '../../src/measurements.js';
 import { SCHEMA_VERSION, type RunReport, type RunSummary, type SuiteReport } from '../../src/report/schema.js';
 import type { ClientMode } from '../../src/types.js';
-
-/** Deterministic PRNG (mulberry32) so fixtures and screenshots are reproducible. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/wire/path/delay-queue.js';
 
 /** Log-normal sample (µs) around `medianUs`: the usual shape of request latency. */
 function lognormal(random: () => number, medianUs: number, sigma: number): number {
@@ -37,7 +26,7 @@ export interface FixtureOptions {
 }
 
 export function runReportFixture(options: FixtureOptions): RunReport {
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   // Throughput differs by mode as it does in practice, so overlaid lines do not hide each other.
   const total = options.requests ?? (options.mode === '1.0' ? 9_000 : options.mode === '1.1' ? 20_000 : 26_000);
   const seconds = options.seconds ?? 5;
@@ -166,7 +155,7 @@ export function suiteReportFixture(): SuiteReport {
  * percent around the report's own figures, so a comparison has samples to test.
  */
 export function withRepeats(report: RunReport, count: number, seed: number): RunReport {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const jitter = (value: number): number => Math.round(value * (0.97 + 0.06 * random()) * 1000) / 1000;
   const latency = (summary: RunReport['latencyMs']): RunReport['latencyMs'] => ({
     min: jitter(summary.min),

@@ -5,15 +5,7 @@ import assert from 'node:assert/strict';
 import { isH1Error } from '../../src/errors.js';
 import { startEmbeddedServer } from '../../src/runner/embedded-server.js';
 import { StatsProbe } from '../../src/runner/stats-probe.js';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { processGone } from '../../src/metrics/process-usage.js';
 
 describe('startEmbeddedServer', () => {
   test('prints a loopback URL, serves /stats, stops by PID (idempotently)', async () => {
@@ -21,7 +13,7 @@ describe('startEmbeddedServer', () => {
     try {
       assert.equal(server.url.hostname, '127.0.0.1');
       assert.ok(Number(server.url.port) > 0);
-      assert.ok(alive(server.pid));
+      assert.ok(!processGone(server.pid));
       const probe = new StatsProbe(server.url);
       const first = await probe.snapshot();
       const second = await probe.snapshot();
@@ -32,7 +24,7 @@ describe('startEmbeddedServer', () => {
       await server.stop();
       await server.stop();
     }
-    assert.equal(alive(server.pid), false);
+    assert.ok(processGone(server.pid));
   });
 
   test('close mode: each probe costs one connection, which calibrate() measures and delta() removes', async () => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { RunReport, SuiteReport } from '../../src/report/schema.js';
 import { pathSupport } from '../../src/wire/path/index.js';
 import type { PathImpl } from '../../src/wire/path/spec.js';
-import { processGone } from '../../src/wire/path/sweep.js';
+import { processGone } from '../../src/metrics/process-usage.js';
 import { runCli, tempDir, type CliResult } from '../cli/cli-helpers.js';
 import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
 

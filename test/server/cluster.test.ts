@@ -9,6 +9,7 @@ import { startCluster, type ClusterServer } from '../../src/server/cluster.js';
 import { DEFAULT_SERVER_CONFIG } from '../../src/types.js';
 import { runCli } from '../cli/cli-helpers.js';
 import { exchange, openSocket } from '../helpers/raw-http.js';
+import { processGone } from '../../src/metrics/process-usage.js';
 
 const CONFIG = Object.freeze({ ...DEFAULT_SERVER_CONFIG, host: '127.0.0.1', port: 0 });
 const GET = 'GET / HTTP/1.1\r\nHost: t\r\n\r\n';
@@ -19,15 +20,6 @@ async function stats(port: number, query = ''): Promise<Record<string, number>> 
   assert.equal(answer.responses[0]?.status, 200);
   return JSON.parse(answer.responses[0]!.body.toString('utf8')) as Record<string, number>;
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('server cluster', () => {
   let cluster: ClusterServer;
@@ -87,7 +79,7 @@ test('close() stops every worker gracefully', async () => {
   const answer = await exchange(cluster.port, 'GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n', { timeoutMs: 10_000 });
   assert.equal(answer.responses[0]?.status, 200);
   await cluster.close();
-  for (const pid of cluster.pids) assert.equal(alive(pid), false, `worker ${pid} is gone`);
+  for (const pid of cluster.pids) assert.ok(processGone(pid), `worker ${pid} is gone`);
 });
 
 test('bench serve --workers 2 prints one URL line and exits 0 on SIGTERM', async () => {

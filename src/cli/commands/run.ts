@@ -15,6 +15,7 @@ import { preflightCapture } from '../../wire/capture.js';
 import { enterPrivateNetns } from '../../wire/netns.js';
 import { interruptibly } from '../interrupt.js';
 import { pathOptions } from '../path-options.js';
+import { targetOptions } from '../target-options.js';
 import { ProgressLine } from '../progress.js';
 import {
   CLIENT_MODES,
@@ -32,7 +33,7 @@ import type { RunConfig } from '../../types.js';
 function builder(yargs: Argv): Argv<RunArgs> {
   // Values stay strings and carry no yargs defaults: run-config.ts validates them and owns the defaults,
   // which is also how it knows whether -n and -d were both given.
-  return pathOptions(yargs)
+  return targetOptions(pathOptions(yargs), true)
     .option('mode', { type: 'string', describe: `HTTP mode: ${CLIENT_MODES.join(' | ')}; repeat to run several in turn [default: ${RUN_DEFAULTS.mode}]` })
     .option('url', { type: 'string', describe: 'Target: any http:// or https:// URL (host name or IP literal) [default: embedded server on 127.0.0.1:0]' })
     .option('server-mode', { type: 'string', describe: `Embedded server mode: ${SERVER_MODES.join(' | ')} [default: close for 1.0, keep-alive otherwise]` })
@@ -59,15 +60,7 @@ function builder(yargs: Argv): Argv<RunArgs> {
     .option('runs', { type: 'string', describe: `Repeat the run N times; figures merged, each run kept in runs[] [default: ${RUN_DEFAULTS.runs}]` })
     .option('capture', { type: 'string', describe: 'tcpdump the measured phase into this pcap; adds handshakes.wire and teardowns.wire (needs root)' })
     .option('netns', { type: 'boolean', describe: 'Run server and generator in a private network namespace: exact kernel counts (needs root, iproute2)' })
-    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect to these addresses for HOST:PORT instead of asking DNS (as curl; repeatable)' })
     .option('tls', { type: 'boolean', describe: 'Start the embedded server over HTTPS (self-signed, trusted by this run)' })
-    .option('insecure', { alias: 'k', type: 'boolean', describe: "https://: do not verify the server's certificate" })
-    .option('ca', { type: 'string', describe: 'https://: also trust the CA certificate(s) in this PEM file' })
-    .option('cert', { type: 'string', describe: 'https://: client certificate (PEM), with --key' })
-    .option('key', { type: 'string', describe: 'https://: private key (PEM) of --cert' })
-    .option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" })
-    .option('tls-resume', { type: 'string', describe: 'https://: on: offer the latest session on each new connection | off: every handshake full [default: on]' })
-    .option('tls-max', { type: 'string', describe: 'https://: highest TLS version offered: 1.2 | 1.3 [default: 1.3]' })
     .option('workers', { type: 'string', describe: 'Generator threads sharing -c, -n and --rate exactly (native engine); auto = the cores available [default: 1]' })
     .option('server-workers', { type: 'string', describe: 'Processes of the embedded server sharing its port (bench serve --workers) [default: 1]' })
     .option('source', {

@@ -11,6 +11,7 @@ import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runSuite } from '../../runner/suite.js';
 import { interruptibly } from '../interrupt.js';
 import { pathOptions } from '../path-options.js';
+import { targetOptions } from '../target-options.js';
 import { ProgressLine } from '../progress.js';
 import { parseSuiteArgs, presetNames, type SuiteArgs } from '../suite-config.js';
 
@@ -21,16 +22,11 @@ interface SuiteCommandArgs extends SuiteArgs {
 }
 
 function builder(yargs: Argv): Argv<SuiteCommandArgs> {
-  return pathOptions(yargs, true)
+  return targetOptions(pathOptions(yargs, true))
     .option('preset', { type: 'string', describe: `Suite in bench/suites/: ${presetNames().join(' | ') || 'quick | standard'} [default: quick]` })
     .option('file', { type: 'string', describe: 'Suite definition JSON (modes, connections, runs, duration, warmup, pipelining)' })
     .option('url', { type: 'string', describe: 'Target: any http:// or https:// URL [default: embedded servers]' })
     .option('tls', { type: 'boolean', describe: 'Every case over HTTPS against the embedded TLS server' })
-    .option('insecure', { alias: 'k', type: 'boolean', describe: "https://: do not verify the server's certificate" })
-    .option('ca', { type: 'string', describe: 'https://: also trust the CA certificate(s) in this PEM file' })
-    .option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" })
-    .option('tls-max', { type: 'string', describe: 'https://: highest TLS version offered: 1.2 | 1.3 [default: 1.3]' })
-    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect there instead of asking DNS (as curl)' })
     .option('runs', { type: 'string', describe: 'Override the runs per case' })
     .option('duration', { alias: 'd', type: 'string', describe: 'Override the measured duration of each run' })
     .option('engine', { type: 'string', describe: 'Load engine [default: native]' })

@@ -11,7 +11,7 @@ import type { CaptureStats } from '../../wire/capture.js';
 import { renderLadder } from '../../wire/ladder.js';
 import { interruptibly } from '../interrupt.js';
 import { parseChoice, parseDurationMs, parseInteger } from '../options.js';
-import { parseResolvePins, parseTlsClient, validateUrl, type TargetArgs } from '../target-options.js';
+import { parseResolvePins, parseTlsClient, targetOptions, validateUrl, type TargetArgs } from '../target-options.js';
 import { parseSinglePath, pathOptions, type PathArgs } from '../path-options.js';
 
 interface TraceArgs extends Omit<TargetArgs, 'tlsResume' | 'cert' | 'key'>, PathArgs {
@@ -28,16 +28,11 @@ interface TraceArgs extends Omit<TargetArgs, 'tlsResume' | 'cert' | 'key'>, Path
 const TRACE_MODES = ['1.0', '1.1'] as const;
 
 function builder(yargs: Argv): Argv<TraceArgs> {
-  return pathOptions(yargs)
+  return targetOptions(pathOptions(yargs))
     .option('mode', { type: 'string', describe: 'HTTP/1.0 (a connection per request) or 1.1 (one keep-alive connection) [default: 1.0]' })
     .option('requests', { alias: 'n', type: 'string', describe: 'Requests to send [default: 3]' })
     .option('url', { type: 'string', describe: 'Trace this server (any http:// or https:// URL) instead of the embedded one' })
     .option('tls', { type: 'boolean', describe: 'The embedded server over HTTPS: the ladder shows the TLS records' })
-    .option('insecure', { alias: 'k', type: 'boolean', describe: "https://: do not verify the server's certificate" })
-    .option('ca', { type: 'string', describe: 'https://: also trust the CA certificate(s) in this PEM file' })
-    .option('servername', { type: 'string', describe: "https://: SNI and certificate name [default: the URL's host]" })
-    .option('tls-max', { type: 'string', describe: 'https://: highest TLS version offered: 1.2 | 1.3 [default: 1.3]' })
-    .option('resolve', { type: 'string', array: true, describe: 'HOST:PORT:ADDR[,ADDR]: connect there instead of asking DNS (as curl)' })
     .option('pcap', { type: 'string', describe: 'Read an existing capture (tcpdump pcap or Wireshark pcapng) instead of capturing' })
     .option('port', { type: 'string', describe: 'With --pcap: only connections to or from this (server) port' })
     .option('write', { alias: 'w', type: 'string', describe: 'Keep the capture in this pcap file (open it in Wireshark)' })

@@ -45,7 +45,6 @@ export interface PathParts {
   readonly priority: HelperPriority;
 }
 
-
 const splitArgv = (argv: readonly string[]): [string, string[]] => [argv[0]!, argv.slice(1)];
 
 export class OpenedPath implements EmulatedPath {

@@ -1,7 +1,7 @@
 // Finding what a path left behind: its namespaces are named h1b-<owner pid>-<hex>-path-<role>; a sweep ends the processes in those of dead owners, then deletes them.
 
-import { readFileSync } from 'node:fs';
 import { H1Error } from '../../errors.js';
+import { processGone } from '../../metrics/process-usage.js';
 import { run, runSyncQuietly } from './system.js';
 
 /** Roles of a path's namespaces: server end, client end, the delay line's wire, a throwaway for the netem check. */
@@ -14,24 +14,6 @@ const PATH_NAMESPACE = /^h1b-(\d+)-[0-9a-f]+-path-(?:srv|cli|wire|check)$/;
 /** How long ending the processes of a namespace may take; SIGKILL is not catchable, so this only covers scheduling. */
 const END_TIMEOUT_MS = 5_000;
 const POLL_MS = 10;
-
-/** True when `pid` no longer runs: no such process, or a zombie (its parent, maybe a container's init, has not reaped it). */
-export function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else; only ESRCH means it is gone.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) S ..."; comm may hold spaces and parentheses, so read after the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    // Gone between the two calls.
-    return true;
-  }
-}
 
 function parsePids(text: string): number[] {
   return text

@@ -61,8 +61,11 @@ export interface EmulatedPath {
   readonly namespaces: readonly string[];
   /** PIDs of the helper processes this path runs (relay and socat bridges; none for netem). */
   readonly helperPids: readonly number[];
-  /** Send `probes` UDP echoes one at a time from the client end to the server end; the RTT to report next to the configured one. */
-  /** `method`: icmp (ping), udp (a Node echo), or auto (icmp where ping is installed). */
+  /**
+   * Send `probes` echoes one at a time from the client end to the server end: the RTT to report next to the configured
+   * one. `method`: icmp (ping, answered by the server end's kernel), udp (a Node echo at each end), or auto (icmp where
+   * ping is installed). Throws H1B_PATH_FAILED when no probe comes back.
+   */
   measureRtt(probes?: number, method?: RttMeasurement['method'] | 'auto'): Promise<RttMeasurement>;
   /** The relay's counters and CPU per packet now; null for netem (the kernel does the work). */
   relayStats(): Promise<RelayStats | null>;

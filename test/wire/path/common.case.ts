@@ -9,7 +9,8 @@ import { parseTcpSnmp, snmpDelta } from '../../../src/metrics/kernel.js';
 import { HELPER_NICE, HelperProcess, type HelperPriority } from '../../../src/wire/path/helper-process.js';
 import { openPath, pathSupport } from '../../../src/wire/path/index.js';
 import type { PathImpl } from '../../../src/wire/path/spec.js';
-import { processGone, sweepStalePaths } from '../../../src/wire/path/sweep.js';
+import { processGone } from '../../../src/metrics/process-usage.js';
+import { sweepStalePaths } from '../../../src/wire/path/sweep.js';
 import type { EmulatedPath, PathEnd } from '../../../src/wire/path/types.js';
 
 const TIMING = fileURLToPath(new URL('./tcp-timing.js', import.meta.url));

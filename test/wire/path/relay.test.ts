@@ -8,7 +8,7 @@ import { RelayProcess } from '../../../src/wire/path/relay-process.js';
 import { DEFAULT_SPIN_US } from '../../../src/wire/path/relay-protocol.js';
 import { PathResources } from '../../../src/wire/path/resources.js';
 import type { OneWay } from '../../../src/wire/path/spec.js';
-import { processGone } from '../../../src/wire/path/sweep.js';
+import { processGone } from '../../../src/metrics/process-usage.js';
 
 const WAY: OneWay = { delayUs: 5_000, jitterUs: 0, lossFraction: 0, rateBitsPerSec: null, queueLimit: 1000 };
 const onHost = (command: string, args: readonly string[]): string[] => [command, ...args];

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { isH1Error } from '../../../src/errors.js';
-import { namespaceLabel, pathNamespaceOwner, processGone } from '../../../src/wire/path/sweep.js';
+import { processGone } from '../../../src/metrics/process-usage.js';
+import { namespaceLabel, pathNamespaceOwner } from '../../../src/wire/path/sweep.js';
 import { findTool, missingPrerequisite, run } from '../../../src/wire/path/system.js';
 
 test('path namespaces carry their owner pid; other names are not a path’s', () => {

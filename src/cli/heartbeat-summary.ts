@@ -1,16 +1,15 @@
 // Human-readable summary of a heartbeat report (pure: returns a string; the command prints it).
 
 import Table from 'cli-table3';
+import { count as int, DASH, fixed as num, formatBytes, formatBytesPerSec, msNumber } from '../report/formats/units.js';
 import { pathFacts } from '../report/path-section.js';
 import type { RunReport } from '../report/schema.js';
 
 const PLAIN = { head: [] as string[], border: [] as string[], compact: true };
-const int = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
-const num = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const mib = (bytes: number): string => `${num(bytes / 1024 / 1024, 1)} MiB`;
 const dist = (d: { p50: number; p99: number; max: number } | null): string =>
-  d === null ? '—' : `p50 ${num(d.p50)} · p99 ${num(d.p99)} · max ${num(d.max)} ms`;
+  d === null ? DASH : `p50 ${msNumber(d.p50)} · p99 ${msNumber(d.p99)} · max ${msNumber(d.max)} ms`;
 
+/** The heartbeat summary: one header line, a table of what was detected and what it cost, the notes and the path. */
 export function renderHeartbeatSummary(report: RunReport, path: string | null): string {
   const hb = report.heartbeat;
   if (hb === undefined) throw new Error('renderHeartbeatSummary needs a heartbeat report');
@@ -38,7 +37,7 @@ export function renderHeartbeatSummary(report: RunReport, path: string | null): 
     rows.push(['server down noticed', `${int(sd.noticedBy)} of ${int(sd.noticedBy + hb.serverDownMissed)} clients · ${dist(sd.noticedBy > 0 ? sd : null)}`]);
   }
   const rtt = hb.heartbeatRttMs;
-  rows.push(['heartbeat RTT', `p50 ${num(rtt.p50, 3)} · p99 ${num(rtt.p99, 3)} · max ${num(rtt.max, 3)} ms`]);
+  rows.push(['heartbeat RTT', dist(rtt)]);
   rows.push([
     'beats',
     `${int(hb.beats.sent)} sent · ${int(hb.beats.answered)} answered · ${int(hb.beats.skipped)} skipped · ${int(hb.beats.timeouts)} timed out`,
@@ -46,9 +45,9 @@ export function renderHeartbeatSummary(report: RunReport, path: string | null): 
   const pre = hb.preopenedConnections > 0 ? ` (+${int(hb.preopenedConnections)} opened by one warm-up beat per client before the run)` : '';
   rows.push([
     'handshakes',
-    `${int(hb.handshakes.total)} during the run, ${num(hb.handshakes.perSecond, 1)}/s${pre} · connect p50 ${num(hb.connectMs.p50, 3)} ms`,
+    `${int(hb.handshakes.total)} during the run, ${num(hb.handshakes.perSecond, 1)}/s${pre} · connect p50 ${msNumber(hb.connectMs.p50)} ms`,
   ]);
-  rows.push(['traffic', `${num(hb.bytesPerSec / 1024, 1)} KiB/s (both directions)`]);
+  rows.push(['traffic', `${formatBytesPerSec(hb.bytesPerSec)} (both directions)`]);
   const s = hb.server;
   if (s.cpuSec !== null) {
     rows.push([
@@ -57,10 +56,10 @@ export function renderHeartbeatSummary(report: RunReport, path: string | null): 
     ]);
   }
   if (s.maxRssBytes !== null) {
-    rows.push(['server RSS', `peak ${mib(s.maxRssBytes)} · ${s.rssBytesPerThousandClients === null ? '—' : mib(s.rssBytesPerThousandClients)} per 1,000 clients`]);
+    rows.push(['server RSS', `peak ${formatBytes(s.maxRssBytes)} · ${s.rssBytesPerThousandClients === null ? DASH : formatBytes(s.rssBytesPerThousandClients)} per 1,000 clients`]);
   }
   if (hb.tcpKeepAlive !== null) rows.push(['TCP keepalive', `after ${int(hb.tcpKeepAlive.delayMs)} ms idle: ${int(hb.tcpKeepAlive.detected)} connection(s) ended by the kernel`]);
-  rows.push(['send lag', `p99 ${num(hb.sendLagMs.p99, 1)} · max ${num(hb.sendLagMs.max, 1)} ms (client scheduling)`]);
+  rows.push(['send lag', `p99 ${msNumber(hb.sendLagMs.p99)} · max ${msNumber(hb.sendLagMs.max)} ms (client scheduling)`]);
   if (report.path) rows.push(...pathFacts(report.path));
   for (const row of rows) t.push(row);
   lines.push(t.toString());

@@ -17,9 +17,10 @@ async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Docs and error codes: README.md. Exit codes: 0 ok, 1 failure or regression, 2 usage error.')
     .fail((message, error) => {
-      // Usage errors from yargs itself (unknown flag, missing argument) exit 2 with one clear line.
-      if (error) throw error;
-      process.stderr.write(`bench: ${message}\nRun 'bench --help' for usage.\n`);
+      // Usage errors from yargs itself (unknown flag, missing argument, a value outside choices) exit 2 with one clear
+      // line and the same code as our own option errors; yargs raises some of them as a YError, not a message.
+      if (error && error.name !== 'YError') throw error;
+      process.stderr.write(`bench: ${message ?? error?.message} [H1B_INVALID_OPTION]\nRun 'bench --help' for usage.\n`);
       process.exit(2);
     })
     .help()

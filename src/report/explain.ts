@@ -2,7 +2,7 @@
 // not only in the report's `sources` (pure; each returns null when there is nothing to explain).
 
 import type { RunReport } from './schema.js';
-import { count } from './formats/units.js';
+import { count, counted } from './formats/units.js';
 
 /** Linux keeps a socket in TIME_WAIT for TCP_TIMEWAIT_LEN = 60 s (include/net/tcp.h); not tunable per socket. */
 export const TIME_WAIT_SECONDS = 60;
@@ -25,13 +25,13 @@ export function timeWaitExplanation(report: RunReport): string | null {
   if (closes === null || (closes === 0 && left === 0)) return null;
   if (left < closes) {
     return (
-      `${count(left)} server-side TIME_WAIT sockets for ${count(closes)} server-first closes: the rest were reused by new ` +
+      `${counted(left, 'server-side TIME_WAIT socket')} for ${counted(closes, 'server-first close')}: the rest were reused by new ` +
       `connections on the same address pair (RFC 6191) or expired (${TIME_WAIT_SECONDS} s).`
     );
   }
   if (left > closes) {
     return (
-      `${count(left)} server-side TIME_WAIT sockets for ${count(closes)} server-first closes in this run: the count is a ` +
+      `${counted(left, 'server-side TIME_WAIT socket')} for ${counted(closes, 'server-first close')} in this run: the count is a ` +
       `snapshot that includes the warm-up and earlier runs of the last ${TIME_WAIT_SECONDS} s.`
     );
   }

@@ -5,6 +5,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { H1Error } from '../errors.js';
 import { TOOL } from '../version.js';
+import { outputTarget } from './output-paths.js';
 import { Value } from '@sinclair/typebox/value';
 import { RunReport, SCHEMA_VERSION, SuiteReport, type AnyReport } from './schema.js';
 
@@ -29,21 +30,32 @@ export interface WriteTextOptions {
 /**
  * Write text so readers (a report reader, a browser reloading the page, a CI artefact upload) never see a
  * partial file: write a temp file in the same directory (rename is atomic only within one filesystem), then
- * rename over the target. On any failure the temp file is removed and H1B_REPORT_WRITE is thrown.
+ * rename over the target. A symlink is followed, and a character device or FIFO (`/dev/null`, a named pipe) is
+ * written in place (see {@link outputTarget}). On any failure the temp file is removed and H1B_REPORT_WRITE is thrown.
  */
 export async function writeTextAtomic(path: string, text: string, options: WriteTextOptions = {}): Promise<void> {
-  const dir = dirname(path);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const what = options.what ?? 'the output';
+  if (options.createDir) {
+    await mkdir(dirname(path), { recursive: true }).catch(() => {
+      // Reported below with the write's own reason.
+    });
+  }
+  const target = await outputTarget(path, what);
+  const dir = dirname(target.path);
+  const temp = join(dir, `.${basename(target.path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    if (options.createDir) await mkdir(dir, { recursive: true });
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, path);
+    if (target.how === 'direct') {
+      await writeFile(target.path, text);
+    } else {
+      await writeFile(temp, text, { flag: 'wx' });
+      await rename(temp, target.path);
+    }
   } catch (error) {
     // The cleanup must not replace the real error: rm throws ENOTDIR when a parent in the path is a file.
     await rm(temp, { force: true }).catch(() => {});
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    const target = options.what === undefined ? path : `${options.what} to ${path}`;
-    throw new H1Error('H1B_REPORT_WRITE', `cannot write ${target} (${reason}); check that ${dir} exists and is writable`, {
+    const named = options.what === undefined ? path : `${options.what} to ${path}`;
+    throw new H1Error('H1B_REPORT_WRITE', `cannot write ${named} (${reason}); check that ${dir} exists and is writable`, {
       cause: error,
     });
   }

@@ -97,6 +97,12 @@ describe('bench run against a server with a self-signed certificate', () => {
     const wrongName = await runCli(['run', '--url', server.url, '--ca', caFile, '--servername', 'example.com', '-n', '5', '--warmup', '0', '--out', join(dir, 'name.json')]);
     assert.equal(wrongName.code, 1);
     assert.match(wrongName.stderr, /certificate verification failed: ERR_TLS_CERT_ALTNAME_INVALID/);
+    assert.match(wrongName.stderr, /--servername does not match the certificate either/);
+    // A name pinned to the server with --resolve: the CA is trusted, the name is not in the certificate.
+    const pinned = await runCli(['run', '--url', `https://myservice.test:${server.port}/`, '--resolve', `myservice.test:${server.port}:127.0.0.1`, '--ca', caFile, '-n', '5', '--warmup', '0', '--out', join(dir, 'pinned-name.json')]);
+    assert.equal(pinned.code, 1);
+    assert.match(pinned.stderr, /ERR_TLS_CERT_ALTNAME_INVALID.*name the host the certificate was issued for with --servername NAME/);
+    assert.doesNotMatch(pinned.stderr, /--ca FILE/);
   });
 
   test('https://localhost pinned to ::1 then 127.0.0.1: the certificate matches the name, the address is the one that accepts', async () => {

@@ -2,11 +2,13 @@
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isH1Error } from '../../src/errors.js';
 import type { AnyReport } from '../../src/report/schema.js';
+import { prepareOutputs } from '../../src/report/output-paths.js';
 import { defaultReportPath, readReport, sortableTimestamp, writeReport } from '../../src/report/store.js';
 import { runReport } from './fixtures.js';
 
@@ -64,6 +66,67 @@ describe('writeReport', () => {
       });
       await writeReport(join(dir, 'yes', 'r.json'), runReport(), { createDir: true });
       assert.deepEqual(readdirSync(join(dir, 'yes')), ['r.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('outputs that are not plain files', () => {
+  test('a symlink is followed: the link stays a link and its target holds the report', async () => {
+    const dir = tempDir();
+    try {
+      const link = join(dir, 'latest.json');
+      symlinkSync('real.json', link);
+      await prepareOutputs([{ path: link, what: 'the report' }]);
+      await writeReport(link, runReport());
+      await writeReport(link, runReport());
+      assert.ok(lstatSync(link).isSymbolicLink(), 'still a symlink');
+      assert.equal(readReport(join(dir, 'real.json')).kind, 'run');
+      assert.deepEqual(readdirSync(dir).sort(), ['latest.json', 'real.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('/dev/null stays a character device (written in place, not renamed over)', async () => {
+    await prepareOutputs([{ path: '/dev/null', what: 'the report' }]);
+    await writeReport('/dev/null', runReport());
+    assert.ok(statSync('/dev/null').isCharacterDevice());
+  });
+
+  test('a FIFO is written in place: the reader gets the whole report', async (t) => {
+    const dir = tempDir();
+    try {
+      const fifo = join(dir, 'pipe');
+      try {
+        execFileSync('mkfifo', [fifo]);
+      } catch {
+        t.skip('mkfifo (coreutils) is not available');
+        return;
+      }
+      const chunks: Buffer[] = [];
+      const read = new Promise<void>((resolve, reject) => {
+        const stream = createReadStream(fifo);
+        stream.on('data', (chunk) => chunks.push(chunk as Buffer));
+        stream.on('end', resolve);
+        stream.on('error', reject);
+      });
+      await writeReport(fifo, runReport());
+      await read;
+      assert.equal(JSON.parse(Buffer.concat(chunks).toString('utf8')).kind, 'run');
+      assert.ok(statSync(fifo).isFIFO());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a directory is refused before measuring, naming it', async () => {
+    const dir = tempDir();
+    try {
+      await assert.rejects(prepareOutputs([{ path: dir, what: 'the report' }]), (error: unknown) => {
+        return isH1Error(error) && error.code === 'H1B_REPORT_WRITE' && /it is a directory/.test(error.message);
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { injectionWindowMs, type HeartbeatProgress } from '../../client/heartbeat/run.js';
 import { H1Error } from '../../errors.js';
+import { formatMs } from '../../report/formats/units.js';
+import { prepareOutputs } from '../../report/output-paths.js';
 import { defaultReportPath, writeReport } from '../../report/store.js';
 import { runHeartbeatReport } from '../../runner/heartbeat.js';
 import { runHeartbeatOnPath } from '../../runner/path-run.js';
@@ -42,12 +44,15 @@ export interface HeartbeatArgs extends PathArgs {
   label?: string;
   out?: string;
   json?: boolean;
+  progress?: boolean;
 }
 
 /** The validated heartbeat config and the CLI's output options. */
 export interface HeartbeatCliConfig extends HeartbeatConfig {
   readonly out: string | null;
   readonly json: boolean;
+  /** Progress lines on stderr (start, injection, each 5 s); off with --no-progress or --json. */
+  readonly progress: boolean;
 }
 
 const bad = (message: string): H1Error => new H1Error('H1B_INVALID_OPTION', message);
@@ -74,9 +79,9 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
   const path = parseSinglePath(argv);
   if (path !== null && url !== null) throw bad('--rtt puts the embedded server at the far end of an emulated path; drop --url');
 
-  if (intervalMs < 10) throw bad(`--interval must be at least 10ms (got ${intervalMs} ms)`);
+  if (intervalMs < 10) throw bad(`--interval must be at least 10ms (got ${argv.interval})`);
   if (timeoutMs <= intervalMs) {
-    throw bad(`--timeout (${timeoutMs} ms) must be longer than --interval (${intervalMs} ms), or every client looks offline between two beats`);
+    throw bad(`--timeout ${argv.timeout ?? D.timeout} must be longer than --interval ${argv.interval ?? D.interval}, or every client looks offline between two beats`);
   }
   if (serverFailure !== null && offline > 0) {
     throw bad('--server-failure cannot be combined with --offline: a stopped server cannot judge its clients; run them separately');
@@ -87,8 +92,8 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
     const [earliest, latest] = injectionWindowMs({ intervalMs, timeoutMs, durationMs });
     if (latest < earliest) {
       throw bad(
-        `--duration ${durationMs} ms is too short to inject a failure after every client was seen and still detect it: ` +
-          `needs at least ${durationMs - latest + earliest} ms with this --interval and --timeout`,
+        `--duration ${argv.duration ?? D.duration} is too short to inject a failure after every client was seen and still detect it: ` +
+          `needs at least ${formatMs(durationMs - latest + earliest)} with --interval ${argv.interval ?? D.interval} and --timeout ${argv.timeout ?? D.timeout}`,
       );
     }
   }
@@ -101,16 +106,17 @@ export function parseHeartbeatArgs(argv: HeartbeatArgs): HeartbeatCliConfig {
     path,
     out: argv.out ?? null,
     json: argv.json === true,
+    progress: argv.progress !== false && argv.json !== true,
   });
 }
 
 function builder(yargs: Argv): Argv<HeartbeatArgs> {
   const D = HEARTBEAT_DEFAULTS;
-  return pathOptions(yargs)
+  const own = yargs
     .option('clients', { type: 'string', describe: `Heartbeat clients [default: ${D.clients}]` })
-    .option('interval', { type: 'string', describe: `Time between two beats of one client; beats are spread over it [default: ${D.interval}]` })
-    .option('timeout', { type: 'string', describe: `No answer within this → the client marks the server down; also the server's offline timeout [default: ${D.timeout}]` })
-    .option('duration', { alias: 'd', type: 'string', describe: `Length of the run [default: ${D.duration}]` })
+    .option('interval', { type: 'string', requiresArg: true, describe: `Time between two beats of one client; beats are spread over it [default: ${D.interval}]` })
+    .option('timeout', { type: 'string', requiresArg: true, describe: `No answer within this → the client marks the server down; also the server's offline timeout [default: ${D.timeout}]` })
+    .option('duration', { alias: 'd', type: 'string', requiresArg: true, describe: `Length of the run [default: ${D.duration}]` })
     .option('mode', { type: 'string', describe: `1.1: one keep-alive connection per client | 1.0: a new connection per beat [default: ${D.mode}]` })
     .option('offline', { type: 'string', describe: `Clients taken offline at a random moment inside the run [default: ${D.offline}]` })
     .option('offline-mode', {
@@ -125,17 +131,23 @@ function builder(yargs: Argv): Argv<HeartbeatArgs> {
     .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
     .option('out', { type: 'string', describe: 'Report file [default: results/<timestamp>-heartbeat-<mode>.json]' })
     .option('json', { type: 'boolean', describe: 'Print the report JSON on stdout instead of the summary' })
+    .option('progress', { type: 'boolean', describe: 'Progress lines on stderr: the start, each injected failure [default: on]; --no-progress turns them off' })
     .example('$0 heartbeat --clients 1000 --interval 1s --timeout 3s -d 20s --offline 50 --offline-mode stop', 'detect 50 frozen processes')
-    .example('$0 heartbeat --clients 200 --interval 500ms --timeout 1500ms -d 10s --server-failure stop', 'every client notices a stopped server') as unknown as Argv<HeartbeatArgs>;
+    .example('$0 heartbeat --clients 200 --interval 500ms --timeout 1500ms -d 10s --server-failure stop', 'every client notices a stopped server');
+  // The command's own options first in --help, then the emulated path's.
+  return pathOptions(own) as unknown as Argv<HeartbeatArgs>;
 }
 
 async function handler(argv: HeartbeatArgs): Promise<void> {
   const config = parseHeartbeatArgs(argv);
   const run = config.run;
+  const path = config.out ?? defaultReportPath(`heartbeat-${run.mode}`);
+  // Before the clients start: a report that cannot be written must not cost the run.
+  await prepareOutputs([{ path, what: 'the report' }]);
   const interruption = interruptibly('the report');
   try {
     const onProgress = (p: HeartbeatProgress): void => {
-      if (config.json) return;
+      if (!config.progress) return;
       if (p.type === 'started') process.stderr.write(`heartbeat: ${run.clients} clients in ${p.processes} process(es), ${run.durationMs / 1000} s\n`);
       else process.stderr.write(`heartbeat: ${p.what} at +${(p.afterMs / 1000).toFixed(2)} s\n`);
     };
@@ -143,8 +155,7 @@ async function handler(argv: HeartbeatArgs): Promise<void> {
     const report = config.path
       ? await runHeartbeatOnPath(config, { signal: interruption.signal, onProgress })
       : await runHeartbeatReport(config, { signal: interruption.signal, onProgress });
-    const path = config.out ?? defaultReportPath(`heartbeat-${run.mode}`);
-    await writeReport(path, report, { createDir: config.out === null });
+    await writeReport(path, report);
     process.stdout.write(config.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderHeartbeatSummary(report, path)}\n`);
     if (interruption.exitCode !== null) process.exitCode = interruption.exitCode;
     else if (report.heartbeat!.beats.answered === 0) {

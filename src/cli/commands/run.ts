@@ -33,17 +33,17 @@ import type { RunConfig } from '../../types.js';
 function builder(yargs: Argv): Argv<RunArgs> {
   // Values stay strings and carry no yargs defaults: run-config.ts validates them and owns the defaults,
   // which is also how it knows whether -n and -d were both given.
-  return targetOptions(pathOptions(yargs), true)
+  const own = yargs
     .option('mode', { type: 'string', describe: `HTTP mode: ${CLIENT_MODES.join(' | ')}; repeat to run several in turn [default: ${RUN_DEFAULTS.mode}]` })
     .option('url', { type: 'string', describe: 'Target: any http:// or https:// URL (host name or IP literal) [default: embedded server on 127.0.0.1:0]' })
     .option('server-mode', { type: 'string', describe: `Embedded server mode: ${SERVER_MODES.join(' | ')} [default: close for 1.0, keep-alive otherwise]` })
     .option('connections', { alias: 'c', type: 'string', describe: `Concurrent connections [default: ${RUN_DEFAULTS.connections}]` })
-    .option('duration', { alias: 'd', type: 'string', describe: `Measured duration: 500ms, 10s, 2m [default: ${RUN_DEFAULTS.duration}]` })
+    .option('duration', { alias: 'd', type: 'string', requiresArg: true, describe: `Measured duration: 500ms, 10s, 2m [default: ${RUN_DEFAULTS.duration}]` })
     .option('requests', { alias: 'n', type: 'string', describe: 'Stop after this many completed requests (with -d: whichever comes first)' })
     .option('keep-alive', { type: 'boolean', describe: "--mode 1.0 only: send 'Connection: keep-alive' (as ab -k) and reuse a connection while the server answers keep-alive" })
-    .option('warmup', { type: 'string', describe: `Warm-up before measuring, not counted [default: ${RUN_DEFAULTS.warmup}]` })
-    .option('rate', { alias: 'R', type: 'string', describe: 'Open loop: requests/s in total; latency from the intended send time (wrk2)' })
-    .option('timeout', { type: 'string', describe: `Per-request timeout; 0 = none [default: ${RUN_DEFAULTS.timeout}]` })
+    .option('warmup', { type: 'string', requiresArg: true, describe: `Warm-up before measuring, not counted [default: ${RUN_DEFAULTS.warmup}]` })
+    .option('rate', { alias: 'R', type: 'string', requiresArg: true, describe: 'Open loop: requests/s in total; latency from the intended send time (wrk2)' })
+    .option('timeout', { type: 'string', requiresArg: true, describe: `Per-request timeout; 0 = none [default: ${RUN_DEFAULTS.timeout}]` })
     .option('method', { alias: 'm', type: 'string', describe: `HTTP method [default: ${RUN_DEFAULTS.method}]` })
     .option('header', { alias: 'H', type: 'string', array: true, describe: "Extra request header 'Name: value' (repeatable)" })
     .option('body', { type: 'string', describe: 'Request body (sent with Content-Length)' })
@@ -69,13 +69,15 @@ function builder(yargs: Argv): Argv<RunArgs> {
       describe: 'Local addresses to bind connections to, round-robin per connect: 127.0.0.2,127.0.0.3 or a range 127.0.0.2-127.0.0.50 (each adds a port range)',
     })
     .option('shard', { type: 'string', describe: 'Run shard I of N (0-based) of a load spread over machines: -c, -n and --rate are split exactly' })
-    .option('start-at', { type: 'string', describe: 'Wait until this instant (ISO 8601 with a zone, or Unix ms) before the warm-up; the shards of a run share it' })
+    .option('start-at', { type: 'string', requiresArg: true, describe: 'Wait until this instant (ISO 8601 with a zone, or Unix ms) before the warm-up; the shards of a run share it' })
     .example('$0 run --mode=1.0 --mode=1.1 -d 3s', 'HTTP/1.0 vs keep-alive against the embedded server')
     .example('$0 run --url http://127.0.0.1:8080/ -c 100 -d 30s --rate 5000', 'open loop at 5000 req/s')
     .example('$0 run --url https://example.com/ --mode 1.0 --tls-resume off -n 200', 'a full TLS handshake per request')
     .example('$0 run --tls --mode=1.0 --mode=1.1 -d 3s', 'HTTPS against the embedded server')
     .example('$0 run --mode 1.0 --workers auto --server-workers 2 --source 127.0.0.2-127.0.0.20 -d 10s', 'every core, past the port limit')
-    .example('$0 run --mode 1.0 --mode 1.1 --rtt 20ms -d 5s', 'what HTTP/1.0 costs at 20 ms RTT, measured across an emulated path (root)') as unknown as Argv<RunArgs>;
+    .example('$0 run --mode 1.0 --mode 1.1 --rtt 20ms -d 5s', 'what HTTP/1.0 costs at 20 ms RTT, measured across an emulated path (root)');
+  // The command's own options first in --help, then the target's TLS options, then the emulated path's.
+  return pathOptions(targetOptions(own, true)) as unknown as Argv<RunArgs>;
 }
 
 /** This very command line, to re-run inside a private namespace (--netns). */
@@ -156,11 +158,27 @@ async function handler(argv: RunArgs): Promise<void> {
   }
 
   if (interruption.exitCode !== null) {
+    const skipped = configs.slice(done.length).map((config) => config.mode);
+    if (skipped.length > 0) process.stderr.write(`bench: interrupted before mode ${skipped.join(', ')}: not run, no report\n`);
     process.exitCode = interruption.exitCode;
     return;
   }
   const failed = done.filter((item) => item.report.requests.completed === 0);
   if (failed.length > 0) throw noRequestCompleted(failed);
+}
+
+/**
+ * What to do about a certificate that failed verification, from the TLS stack's reason: a name mismatch
+ * (ERR_TLS_CERT_ALTNAME_INVALID: the certificate does not name the host, e.g. a host pinned with --resolve) is
+ * fixed by the name to check, anything else by the CA to trust.
+ */
+function verifyAdvice(reason: string, servername: string | null): string {
+  if (/ALTNAME|Hostname\/IP does not match/i.test(reason)) {
+    return servername === null
+      ? "; name the host the certificate was issued for with --servername NAME, or skip verification with -k"
+      : '; --servername does not match the certificate either; name one it lists, or skip verification with -k';
+  }
+  return "; trust the server's CA with --ca FILE, or skip verification with -k";
 }
 
 /**
@@ -175,7 +193,7 @@ export function noRequestCompleted(failed: ReadonlyArray<{ report: RunReport; pa
     const report = hit.report;
     const host = new URL(report.target.url).host;
     const reason = report.errorSamples[code]?.[0]?.reason ?? 'no reason recorded';
-    const advice = code === 'H1B_TLS_VERIFY' ? "; trust the server's CA with --ca FILE, or skip verification with -k" : '';
+    const advice = code === 'H1B_TLS_VERIFY' ? verifyAdvice(reason, report.config.tls?.servername ?? null) : '';
     const what = code === 'H1B_TLS_VERIFY' ? 'certificate verification failed' : 'TLS handshake failed';
     return new H1Error(code, `${host}: ${what}: ${reason}${advice}; ${written}`);
   }

@@ -22,13 +22,13 @@ interface SuiteCommandArgs extends SuiteArgs {
 }
 
 function builder(yargs: Argv): Argv<SuiteCommandArgs> {
-  return targetOptions(pathOptions(yargs, true))
+  const own = yargs
     .option('preset', { type: 'string', describe: `Suite in bench/suites/: ${presetNames().join(' | ') || 'quick | standard'} [default: quick]` })
     .option('file', { type: 'string', describe: 'Suite definition JSON (modes, connections, runs, duration, warmup, pipelining)' })
     .option('url', { type: 'string', describe: 'Target: any http:// or https:// URL [default: embedded servers]' })
     .option('tls', { type: 'boolean', describe: 'Every case over HTTPS against the embedded TLS server' })
     .option('runs', { type: 'string', describe: 'Override the runs per case' })
-    .option('duration', { alias: 'd', type: 'string', describe: 'Override the measured duration of each run' })
+    .option('duration', { alias: 'd', type: 'string', requiresArg: true, describe: 'Override the measured duration of each run' })
     .option('engine', { type: 'string', describe: 'Load engine [default: native]' })
     .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
     .option('out', { type: 'string', describe: 'Suite report file, directories created [default: results/<timestamp>-suite.json]' })
@@ -39,7 +39,9 @@ function builder(yargs: Argv): Argv<SuiteCommandArgs> {
     .example('$0 suite --preset tls', 'HTTPS: a full handshake per request vs a resumed one vs keep-alive vs pipelining')
     .example('$0 suite --html', 'The quick preset, and its HTML page beside the report')
     .example('$0 suite --preset standard --out baseline.json', 'Record a baseline for bench compare')
-    .example('$0 suite --rtt 1ms,10ms,50ms', 'The matrix on loopback and across emulated paths: measured beside the model (root)') as unknown as Argv<SuiteCommandArgs>;
+    .example('$0 suite --rtt 1ms,10ms,50ms', 'The matrix on loopback and across emulated paths: measured beside the model (root)');
+  // The command's own options first in --help, then the target's TLS options, then the emulated path's.
+  return pathOptions(targetOptions(own), true) as unknown as Argv<SuiteCommandArgs>;
 }
 
 async function handler(argv: SuiteCommandArgs): Promise<void> {

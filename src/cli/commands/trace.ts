@@ -28,7 +28,7 @@ interface TraceArgs extends Omit<TargetArgs, 'tlsResume' | 'cert' | 'key'>, Path
 const TRACE_MODES = ['1.0', '1.1'] as const;
 
 function builder(yargs: Argv): Argv<TraceArgs> {
-  return targetOptions(pathOptions(yargs))
+  const own = yargs
     .option('mode', { type: 'string', describe: 'HTTP/1.0 (a connection per request) or 1.1 (one keep-alive connection) [default: 1.0]' })
     .option('requests', { alias: 'n', type: 'string', describe: 'Requests to send [default: 3]' })
     .option('url', { type: 'string', describe: 'Trace this server (any http:// or https:// URL) instead of the embedded one' })
@@ -37,12 +37,14 @@ function builder(yargs: Argv): Argv<TraceArgs> {
     .option('port', { type: 'string', describe: 'With --pcap: only connections to or from this (server) port' })
     .option('write', { alias: 'w', type: 'string', describe: 'Keep the capture in this pcap file (open it in Wireshark)' })
     .option('limit', { type: 'string', describe: 'Draw at most this many connections (the summary counts all) [default: 20]' })
-    .option('timeout', { type: 'string', describe: 'Per-request timeout [default: 10s]' })
+    .option('timeout', { type: 'string', requiresArg: true, describe: 'Per-request timeout [default: 10s]' })
     .option('json', { type: 'boolean', describe: 'Print the reconstructed connections as JSON instead of the ladder' })
     .example('$0 trace --mode 1.0 -n 3', 'watch three HTTP/1.0 handshakes and server-first closes')
     .example('$0 trace --tls --mode 1.1 -n 2', 'a TLS handshake on the wire: ClientHello, ServerHello, encrypted records')
     .example('$0 trace --pcap capture.pcapng --port 8080', 'ladder of an existing capture')
-    .example('$0 trace --rtt 20ms --mode 1.0 -n 2', 'the ladder across an emulated 20 ms path: real gaps between SYN, SYN-ACK and ACK (root)') as unknown as Argv<TraceArgs>;
+    .example('$0 trace --rtt 20ms --mode 1.0 -n 2', 'the ladder across an emulated 20 ms path: real gaps between SYN, SYN-ACK and ACK (root)');
+  // The command's own options first in --help, then the target's TLS options, then the emulated path's.
+  return pathOptions(targetOptions(own)) as unknown as Argv<TraceArgs>;
 }
 
 async function handler(argv: TraceArgs): Promise<void> {

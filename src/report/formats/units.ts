@@ -8,6 +8,11 @@ export const DASH = '–';
 
 const LOCALE = 'en-US';
 
+/** A count and its noun, singular for 1: `1 socket`, `12,345 sockets`; `plural` for irregular nouns. */
+export function counted(value: number, noun: string, plural = `${noun}s`): string {
+  return `${count(value)} ${value === 1 ? noun : plural}`;
+}
+
 /** `value` with exactly `digits` decimals and thousands separators: 12345.678 → `12,345.68`. */
 export function fixed(value: number, digits: number): string {
   if (!Number.isFinite(value)) return DASH;

@@ -1,6 +1,7 @@
 // Public entry of the HTML renderer: report data in, one self-contained HTML document out (pure, no I/O).
 
 import type { Comparison } from '../compare.js';
+import { counted } from '../formats/units.js';
 import type { AnyReport, RunReport, SuiteReport } from '../schema.js';
 import { comparisonWarnings, renderDeltaChart, renderDeltaTables } from './deltas.js';
 import { rttModelChart } from './model.js';
@@ -10,7 +11,6 @@ import { nameRuns, runsBody, type NamedReport } from './runs-view.js';
 
 export type { NamedReport } from './runs-view.js';
 
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** One run, or several overlaid (every chart has one line or bar group per run, named in its legend). */
 export function renderRunsHtml(reports: ReadonlyArray<NamedReport<RunReport>>): string {
@@ -21,7 +21,7 @@ export function renderRunsHtml(reports: ReadonlyArray<NamedReport<RunReport>>): 
   const modes = [...new Set(runs.map((run) => run.report.config.mode))].join(', ');
   return renderPage({
     title: truncateTitle(title),
-    subtitle: `${plural(runs.length, 'run report')} · mode ${modes}${first ? ` · started ${first.report.startedAt}` : ''}`,
+    subtitle: `${counted(runs.length, 'run report')} · mode ${modes}${first ? ` · started ${first.report.startedAt}` : ''}`,
     sections: [warnings, ...sections],
     lineCharts,
   });
@@ -39,7 +39,7 @@ export function renderSuiteHtml(suite: NamedReport<SuiteReport>): string {
   const preset = suite.report.preset === null ? '' : ` · preset ${suite.report.preset}`;
   return renderPage({
     title: truncateTitle(`h1bench suite: ${suite.report.label ?? suite.name}`),
-    subtitle: `${plural(runs.length, 'case')}${preset} · started ${suite.report.startedAt} · ${suite.report.durationSec} s`,
+    subtitle: `${counted(runs.length, 'case')}${preset} · started ${suite.report.startedAt} · ${suite.report.durationSec} s`,
     sections: [body.warnings, ...body.sections],
     lineCharts: model ? [...body.lineCharts, model] : body.lineCharts,
   });
@@ -69,7 +69,7 @@ export function renderComparisonHtml(base: NamedReport<AnyReport>, current: Name
   const { warnings, sections, lineCharts } = runsBody(runs, { pageWarnings: comparisonWarnings(comparison) });
   return renderPage({
     title: truncateTitle(`h1bench comparison: ${base.name} → ${current.name}`),
-    subtitle: `${plural(comparison.cases.length, 'case')} compared · BASE ${base.report.startedAt} · CURRENT ${current.report.startedAt} · α = ${comparison.alpha}`,
+    subtitle: `${counted(comparison.cases.length, 'case')} compared · BASE ${base.report.startedAt} · CURRENT ${current.report.startedAt} · α = ${comparison.alpha}`,
     sections: [warnings, renderDeltaChart(comparison), renderDeltaTables(comparison), ...sections],
     lineCharts,
   });

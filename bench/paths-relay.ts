@@ -9,7 +9,7 @@
 // lateness plus two loopback hops and this process's own receive latency, so an upper bound).
 // CPU per packet is the relay's CPU delta over the step divided by the packets it handled.
 // Part 2 (root, ip, socat): a real delay-line path per --rtts value: the RTT probe (50 probes) and
-// the relay's and bridges' CPU per packet. Prints figures only; nothing is written.
+// the relay's and bridges' CPU per packet. Saves results/bench/paths-relay-<timestamp>.json.
 
 import { parseArgs } from 'node:util';
 import { machineInfo } from '../src/metrics/machine.js';
@@ -17,6 +17,7 @@ import { openPath, pathSupport } from '../src/wire/path/index.js';
 import type { HelperPriority } from '../src/wire/path/helper-process.js';
 import { DEFAULT_SPIN_US } from '../src/wire/path/relay-protocol.js';
 import { highestRateWithin, marginalCpuUsPerPacket, relayOnLoopback, WITHIN_US } from './paths/relay-sweep.js';
+import { saveBenchFigures } from './save.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,12 +47,13 @@ const SPIN_US = Number(values['spin-us']);
 if (values.priority !== 'nice' && values.priority !== 'realtime') throw new Error(`--priority ${values.priority}: nice or realtime`);
 const PRIORITY: HelperPriority = values.priority;
 
-async function pathRtts(): Promise<void> {
+async function pathRtts(): Promise<Array<Record<string, unknown>> | null> {
   const support = await pathSupport('delay-line');
   if (support.state === 'unavailable') {
     process.stdout.write(`\npath RTT probe: skipped (${support.reason})\n`);
-    return;
+    return null;
   }
+  const measured: Array<Record<string, unknown>> = [];
   process.stdout.write('\ndelay-line path, RTT probe (50 probes, one at a time):\n');
   process.stdout.write('  configured   min      p50      p99      max      relay CPU/pkt   bridges CPU/pkt   relay late p99\n');
   for (const rttMs of values.rtts.split(',').map(Number)) {
@@ -59,6 +61,7 @@ async function pathRtts(): Promise<void> {
     try {
       const rtt = await path.measureRtt(50);
       const stats = await path.relayStats();
+      measured.push({ configuredMs: rttMs, rtt, relay: stats });
       const ms = (value: number): string => `${value.toFixed(3)}`.padEnd(9);
       process.stdout.write(
         `  ${`${rttMs} ms`.padEnd(13)}${ms(rtt.minMs)}${ms(rtt.p50Ms)}${ms(rtt.p99Ms)}${ms(rtt.maxMs)}` +
@@ -68,10 +71,10 @@ async function pathRtts(): Promise<void> {
       await path.close();
     }
   }
+  return measured;
 }
 
-const machine = machineInfo();
-process.stdout.write(`bench:paths-relay — ${JSON.stringify(machine)}\n`);
+process.stdout.write(`bench:paths-relay — ${JSON.stringify(machineInfo())}\n`);
 process.stdout.write(`relay on loopback: delay ${DELAY_US} µs, ${SIZE}-byte datagrams, ${STEP_US / 1e6} s per rate, sender spin ${SPIN_US} µs, priority ${PRIORITY}\n`);
 const steps = await relayOnLoopback({ delayUs: DELAY_US, stepUs: STEP_US, size: SIZE, rates: RATES, spinUs: SPIN_US, priority: PRIORITY });
 process.stdout.write('  rate pkt/s   sent     recv     excess p50   p99        max        relay CPU/pkt   relay CPU   overflow   UDP buffer drops\n');
@@ -90,4 +93,12 @@ const best = (field: 'excessP50' | 'excessP99'): string => {
   return highest === null ? 'none of the rates tried' : `${highest} pkt/s`;
 };
 process.stdout.write(`highest rate with every packet delivered and excess within ${WITHIN_US} µs: p50 ${best('excessP50')}, p99 ${best('excessP99')}\n`);
-if (!values['no-path']) await pathRtts();
+const paths = values['no-path'] ? null : await pathRtts();
+const saved = saveBenchFigures('paths-relay', {
+  options: { delayUs: DELAY_US, stepUs: STEP_US, size: SIZE, rates: RATES, spinUs: SPIN_US, priority: PRIORITY, withinUs: WITHIN_US },
+  steps,
+  marginalCpuUsPerPacket: marginal,
+  highestRateWithin: { p50: highestRateWithin(steps, 'excessP50'), p99: highestRateWithin(steps, 'excessP99') },
+  paths,
+});
+process.stdout.write(`\nsaved ${saved}\n`);

@@ -1,6 +1,6 @@
 // Issue 14's server-side figures: server CPU per connection for plain TCP, full and resumed TLS handshakes (TLS 1.2
 // and 1.3, tickets on and off), read from /proc/<pid>/stat of `bench serve --mode close`; then keep-alive req/s over
-// TLS vs plain with wrk when it is installed. Prints figures only (no result file).
+// TLS vs plain with wrk when it is installed. Saves results/bench/tls-handshakes-<timestamp>.json.
 //
 // Usage: node dist/bench/tls-handshake-cost.js [--connections 2000] [--parallel 4] [--wrk-duration 10] [--wrk-connections 50]
 
@@ -13,6 +13,7 @@ import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { ServerStats } from '../src/measurements.js';
 import { readProcStat } from '../src/metrics/process-usage.js';
+import { saveBenchFigures } from './save.js';
 
 /** User + system CPU seconds of a running process. */
 function cpuSecOf(pid: number): number {
@@ -191,10 +192,10 @@ async function main(): Promise<void> {
 
     const base = rows[0]!.serverCpuUsPerConnection;
     process.stdout.write(`\nServer CPU per connection (bench serve --mode close, ${n} connections, ${opts.parallel} in parallel, GET / each; ${cpus()[0]?.model ?? '?'} × ${cpus().length})\n`);
-    process.stdout.write('| scenario | server CPU µs/connection | minus plain TCP | server counted |\n| --- | --- | --- | --- |\n');
+    process.stdout.write('| scenario | server CPU µs/connection | minus plain TCP | × plain TCP | server counted |\n| --- | --- | --- | --- | --- |\n');
     for (const row of rows) {
       const extra = row === rows[0] ? '' : (row.serverCpuUsPerConnection - base).toFixed(0);
-      process.stdout.write(`| ${row.scenario} | ${row.serverCpuUsPerConnection.toFixed(0)} | ${extra} | ${row.counted} |\n`);
+      process.stdout.write(`| ${row.scenario} | ${row.serverCpuUsPerConnection.toFixed(0)} | ${extra} | ${(row.serverCpuUsPerConnection / base).toFixed(2)} | ${row.counted} |\n`);
     }
 
     const plainKa = await serve(['--mode', 'keep-alive'], null);
@@ -202,6 +203,8 @@ async function main(): Promise<void> {
     try {
       const a = wrk(plainKa, opts.wrkDurationS, opts.wrkConnections);
       const b = wrk(tlsKa, opts.wrkDurationS, opts.wrkConnections);
+      const saved = saveBenchFigures('tls-handshakes', { options: opts, perConnection: rows, keepAlive: a === null || b === null ? null : { plain: a, tls: b, tlsOverPlainRps: b.rps / a.rps } });
+      process.stdout.write(`\nsaved ${saved}\n`);
       if (a === null || b === null) process.stdout.write('\nwrk not installed (apt-get install wrk): keep-alive comparison skipped\n');
       else {
         process.stdout.write(

@@ -12,6 +12,27 @@ export interface PlannedOutput {
   readonly what: string;
 }
 
+/**
+ * `mkdir -p`: create `dir` and its missing parents, one level at a time. Not `mkdir(dir, { recursive: true })`: Node 20's
+ * recursive mkdir never returns where the kernel answers ENOENT for a parent that exists (under /proc, for one).
+ * Throws the first system error (ENOENT, ENOTDIR, EACCES, …), code kept.
+ */
+export async function makeDirectory(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const found = await stat(at).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
+    if (found !== null) {
+      if (!found.isDirectory()) throw Object.assign(new Error(`${at} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const level of missing.reverse()) {
+    await mkdir(level).catch((error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? undefined : Promise.reject(error)));
+  }
+}
+
 /** Where text for a path really goes, and how (see {@link outputTarget}); `refused`: why it cannot be written. */
 type OutputTarget = { readonly path: string; readonly how: 'rename' | 'direct' } | { readonly refused: string };
 
@@ -52,7 +73,7 @@ export async function prepareOutputs(outputs: readonly PlannedOutput[]): Promise
     const fail = (reason: string, cause?: unknown): H1Error =>
       new H1Error('H1B_REPORT_WRITE', `cannot write ${what} to ${path} (${reason}); checked before measuring, so nothing was lost`, cause === undefined ? {} : { cause });
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectory(dirname(path));
     } catch (error) {
       throw fail(`cannot create ${dirname(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, error);
     }

@@ -1,11 +1,11 @@
 // Report files: atomic writes (temp file + rename), default names that sort by time, validated reads.
 
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { H1Error } from '../errors.js';
 import { TOOL } from '../version.js';
-import { outputTarget } from './output-paths.js';
+import { makeDirectory, outputTarget } from './output-paths.js';
 import { Value } from '@sinclair/typebox/value';
 import { RunReport, SCHEMA_VERSION, SuiteReport, type AnyReport } from './schema.js';
 
@@ -36,7 +36,7 @@ export interface WriteTextOptions {
 export async function writeTextAtomic(path: string, text: string, options: WriteTextOptions = {}): Promise<void> {
   const what = options.what ?? 'the output';
   if (options.createDir) {
-    await mkdir(dirname(path), { recursive: true }).catch(() => {
+    await makeDirectory(dirname(path)).catch(() => {
       // Reported below with the write's own reason.
     });
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HeartbeatSection, RunReport } from '../../src/report/schema.js';
 import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
+import { runCli } from './cli-helpers.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 // Generous margins (4 × interval): the machine running the tests may be busy, and a starved client is a real false positive.
@@ -143,5 +144,12 @@ describe('bench heartbeat', { concurrency: false }, () => {
     const timeout = await bench(['--interval', '1s', '--timeout', '1s']);
     assert.equal(timeout.code, 2);
     assert.match(timeout.stderr, /must be longer than --interval/);
+  });
+
+  test('a report path that cannot be written fails before any client starts', async () => {
+    const result = await runCli(['heartbeat', ...BASE, '--out', '/proc/h1b-nowhere/report.json']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cannot write the report to \/proc\/h1b-nowhere\/report\.json .*checked before measuring.*\[H1B_REPORT_WRITE\]/);
+    assert.doesNotMatch(result.stderr, /heartbeat: \d+ clients/, 'no client was started');
   });
 });

@@ -70,6 +70,8 @@ describe('bench run failure paths', () => {
       [['--mode', '3'], /--mode must be one of/],
       [['-c', '0'], /--connections/],
       [['-d', 'forever'], /--duration/],
+      // A value that starts with '-' is still the option's value, not a flag of its own.
+      [['-d', '-1s'], /--duration '-1s' is not a duration.*H1B_INVALID_DURATION/],
     ];
     for (const [args, pattern] of cases) {
       const result = await runCli(['run', '--out', join(dir, 'never.json'), ...args], { limitMs: 15_000 });
@@ -78,6 +80,10 @@ describe('bench run failure paths', () => {
       assert.equal(result.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${result.stderr}`);
       assert.equal(result.stdout, '');
     }
+    // yargs' own usage errors carry the same code and exit status, and point at --help.
+    const unknown = await runCli(['run', '--frobnicate', '--out', join(dir, 'never.json')], { limitMs: 15_000 });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^bench: Unknown argument: frobnicate \[H1B_INVALID_OPTION\]\nRun 'bench --help' for usage\.\n$/);
     assert.equal(existsSync(join(dir, 'never.json')), false);
   });
 

@@ -306,9 +306,9 @@ const CASES: readonly CaseSpec[] = [
     expect(run) {
       if (run.engine === 'native') {
         // The slot reconnects at once; each old socket waits LINGER_MS for the FIN, then the client closes it.
-        return { completed: 4, errors: {}, resent: run.mode === 'pipeline' ? 'identity' : 0, abandoned: 0, opened: 4, closedByServer: 0, closedByClient: 4, serverCloseLate: 4, measuredUnderMs: 1000 };
+        return { completed: 4, errors: {}, resent: run.mode === 'pipeline' ? 'identity' : 0, abandoned: 0, opened: 4, closedByServer: 0, closedByClient: 4, serverCloseLate: 4, measuredUnderMs: 2500 };
       }
-      if (run.engine === 'undici') return { completed: 4, errors: {}, ...undiciCounts, opened: 4, closedByServer: null, closedByClient: null, serverCloseLate: null, measuredUnderMs: 1000 };
+      if (run.engine === 'undici') return { completed: 4, errors: {}, ...undiciCounts, opened: 4, closedByServer: null, closedByClient: null, serverCloseLate: null, measuredUnderMs: 2500 };
       if (run.mode === '1.0') return { completed: 4, errors: {}, resent: null, abandoned: null, opened: 4, ...refCloses(run) };
       return { deviation: "autocannon ignores 'Connection: close': it sends its next request on the closing connection and times out", errorsAmong: ['H1B_TIMEOUT'], completedAtMost: 4 };
     },
@@ -322,9 +322,9 @@ const CASES: readonly CaseSpec[] = [
     timeoutMs: 2000,
     expect(run) {
       if (run.engine === 'native') {
-        return { completed: 4, errors: {}, resent: run.mode === 'pipeline' ? 'identity' : 0, abandoned: 0, opened: 4, closedByServer: 0, closedByClient: 4, serverCloseLate: 4, measuredUnderMs: 1000 };
+        return { completed: 4, errors: {}, resent: run.mode === 'pipeline' ? 'identity' : 0, abandoned: 0, opened: 4, closedByServer: 0, closedByClient: 4, serverCloseLate: 4, measuredUnderMs: 2500 };
       }
-      if (run.engine === 'undici') return { completed: 4, errors: {}, ...undiciCounts, opened: 4, closedByServer: null, closedByClient: null, serverCloseLate: null, measuredUnderMs: 1000 };
+      if (run.engine === 'undici') return { completed: 4, errors: {}, ...undiciCounts, opened: 4, closedByServer: null, closedByClient: null, serverCloseLate: null, measuredUnderMs: 2500 };
       if (run.mode === '1.0') return { completed: 4, errors: {}, resent: null, abandoned: null, opened: 4, ...refCloses(run) };
       return { deviation: 'autocannon does not close after an HTTP/1.0 answer: it sends its next request on the closing connection and times out', errorsAmong: ['H1B_TIMEOUT'], completedAtMost: 4 };
     },
@@ -487,6 +487,8 @@ function checkExact(result: LoadResult, server: CaseServer, e: Expect, run: Run)
   } else {
     assert.ok(result.notes.some((note) => note.includes('who closed first is unknown')), 'an unknown close attribution is explained');
   }
+  // Not a speed bound: the case's FIN comes 3 s after each answer, so a slot that waited for even one FIN could not end
+  // sooner; 0.5 s of slack for a busy machine.
   if (e.measuredUnderMs !== undefined) assert.ok(result.measuredUs < e.measuredUnderMs * 1000, `measured ${result.measuredUs} µs`);
   assert.equal(result.latency.totalCount, result.completed, 'one latency sample per completed request');
 }

@@ -43,9 +43,9 @@ function caseConfig(server: RunningServer, mode: ClientMode, over: Partial<LoadC
   return loadConfig(server.url, { mode, connections: CONNECTIONS, requests: REQUESTS, pipelining: PIPELINING, address: '127.0.0.1', tls: tlsFor(server, tls), ...over });
 }
 
+/** The server's counters once every connection of the last load has closed (the server's idle event, no polling). */
 async function settledStats(server: RunningServer): Promise<ServerStats> {
-  const deadline = Date.now() + 5_000;
-  while (server.stats().connectionsOpen > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await server.whenIdle();
   return server.stats();
 }
 

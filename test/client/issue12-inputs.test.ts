@@ -77,13 +77,14 @@ describe('F2: no spurious errors at the end of timed pipelined runs', () => {
 
 describe('F3: a close announcement never stalls the slot until the server FIN', () => {
   for (const name of ['lateFinAfterClose', 'lateFinAfter10'] as const) {
-    test(`${name}: --mode 1.1 -c 1 -n 4 --timeout 2s takes milliseconds (was ~3 s), the late FINs counted`, async () => {
+    test(`${name}: --mode 1.1 -c 1 -n 4 --timeout 2s ends before the first late FIN (was ~3 s), the late FINs counted`, async () => {
       const server = await startCaseServer(CASE_SERVERS[name]);
       const result = await run(loadConfig(server.url, { mode: '1.1', connections: 1, requests: 4, timeoutMs: 2000 }));
       await server.close();
       assert.equal(result.completed, 4);
       assert.deepEqual(result.errors, {});
-      assert.ok(result.measuredUs < 1_000_000, `measured ${result.measuredUs} µs`);
+      // The FIN comes 3 s after each answer: a slot that waited for even one could not end before it.
+      assert.ok(result.measuredUs < 2_500_000, `measured ${result.measuredUs} µs`);
       assert.equal(result.connections!.opened, 4);
       // No FIN within LINGER_MS: the client closed each one itself, and says so.
       assert.equal(result.connections!.serverCloseLate, 4);
@@ -97,7 +98,8 @@ describe('F3: a close announcement never stalls the slot until the server FIN', 
     const result = await run(loadConfig(server.url, { mode: '1.1', connections: 2, durationMs: 1000, timeoutMs: 2000 }));
     await server.close();
     assert.deepEqual(result.errors, {});
-    assert.ok(result.completed >= 100, `completed ${result.completed} in 1 s`);
+    // A slot that waited for its FIN (3 s late) would complete one request in the second; two slots, two requests.
+    assert.ok(result.completed >= 10, `completed ${result.completed} in 1 s`);
   });
 });
 

@@ -32,8 +32,10 @@ export interface LiteralServer {
   close(): Promise<void>;
 }
 
-/** Start a server on 127.0.0.1:0 that calls `onRequest` for every request head it reads. Body-less requests are
- * framed by their blank line, so pipelined heads are split without a parser. */
+/**
+ * Start a server on 127.0.0.1:0 that calls `onRequest` for every request head it reads. Body-less requests are
+ * framed by their blank line, so pipelined heads are split without a parser.
+ */
 export function startLiteralServer(onRequest: (req: RequestInfo) => void): Promise<LiteralServer> {
   const sockets = new Set<Socket>();
   const counts = { accepted: 0, requests: 0, clientClosedFirst: 0 };

@@ -38,13 +38,13 @@ test('1.0 -n 300 with three source addresses: exactly 100 connections from each'
 
 test('with --workers every thread walks every address, so the spread stays even', async () => {
   const server = await countingServer();
+  const pool = new WorkerPool(2);
   try {
-    const pool = new WorkerPool(2);
     const result = await new WorkersEngine(pool).run(loadConfig(server.url, { mode: '1.0', connections: 4, requests: 600, localAddresses: SOURCES }), new AbortController().signal);
-    await pool.close();
     assert.equal(result.completed, 600);
     assert.deepEqual(Object.fromEntries(server.bySource), { '127.0.0.2': 200, '127.0.0.3': 200, '127.0.0.4': 200 });
   } finally {
+    await pool.close();
     await server.close();
   }
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isH1Error } from '../../src/errors.js';
 import type { AnyReport } from '../../src/report/schema.js';
-import { prepareOutputs } from '../../src/report/output-paths.js';
+import { makeDirectory, prepareOutputs } from '../../src/report/output-paths.js';
 import { defaultReportPath, readReport, sortableTimestamp, writeReport } from '../../src/report/store.js';
 import { runReport } from './fixtures.js';
 
@@ -66,6 +66,23 @@ describe('writeReport', () => {
       });
       await writeReport(join(dir, 'yes', 'r.json'), runReport(), { createDir: true });
       assert.deepEqual(readdirSync(join(dir, 'yes')), ['r.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('makeDirectory', () => {
+  test('creates missing parents; a file in the way is ENOTDIR; a parent that refuses new entries is its error, at once', async () => {
+    const dir = tempDir();
+    try {
+      await makeDirectory(join(dir, 'a', 'b', 'c'));
+      await makeDirectory(join(dir, 'a', 'b', 'c'));
+      assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
+      writeFileSync(join(dir, 'file'), '');
+      await assert.rejects(makeDirectory(join(dir, 'file', 'x')), { code: 'ENOTDIR' });
+      // procfs answers ENOENT to mkdir: Node 20's recursive mkdir loops on it forever.
+      await assert.rejects(makeDirectory('/proc/h1b-nowhere/x'), { code: 'ENOENT' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

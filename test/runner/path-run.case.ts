@@ -1,4 +1,4 @@
-// Shared end-to-end cases of the measuring commands across an emulated path (--rtt), run against each implementation (path-run-delay-line.test.ts, path-run-netem.test.ts): timings, loss, cleanup, suite, trace, heartbeat.
+// Shared end-to-end cases of the measuring commands across an emulated path (--rtt), run against each implementation (path-run-delay-line.timing.test.ts, path-run-netem.timing.test.ts): timings, loss, cleanup, suite, trace, heartbeat.
 //
 // Every namespace, link and process here is made by the command under test (named h1b-<its pid>-…), inside which
 // the only addresses are 10.77.0.1 and 10.77.0.2. Timing cases run the path's helpers, the server and the
@@ -16,6 +16,7 @@ import type { PathImpl } from '../../src/wire/path/spec.js';
 import { processGone } from '../../src/metrics/process-usage.js';
 import { runCli, tempDir, type CliResult } from '../cli/cli-helpers.js';
 import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
+import { toolSkipReason } from '../wire/privileges.js';
 
 const POLL_MS = 20;
 
@@ -132,7 +133,8 @@ export function runPathRunCases(impl: PathImpl): void {
     });
 
     test('loss 20 %: retransmissions in the capture and in the report, every request ends within its bounds', async (t) => {
-      if (skip) return t.skip(skip);
+      const why = skip ?? toolSkipReason('tcpdump', 'tcpdump');
+      if (why) return t.skip(why);
       const capture = join(dir, 'loss.pcap');
       // 8 exchanges on 4 connections, each bounded by a 6 s timeout: a lost SYN costs 1 s, two cost 3 s.
       const result = await runCli(
@@ -195,7 +197,8 @@ export function runPathRunCases(impl: PathImpl): void {
     });
 
     test('bench trace --rtt 20ms --mode 1.0 -n 2: the ladder shows a round trip between SYN and SYN-ACK', async (t) => {
-      if (skip) return t.skip(skip);
+      const why = skip ?? toolSkipReason('tcpdump', 'tcpdump');
+      if (why) return t.skip(why);
       const result = await runCli(['trace', '--rtt', '20ms', ...pathArgs, '--mode', '1.0', '-n', '2', '--json'], { limitMs: 60_000 });
       const trace = json<{ flows: { connections: Array<{ packets: Array<{ tsUs: number; flags: number; from: string }> }> } }>(result, 'bench trace --rtt');
       assert.equal(trace.flows.connections.length, 2);

@@ -101,7 +101,12 @@ test('a worker that dies on its own stops the cluster: exit 1, the reason on std
   const result = await runCli(['serve', '--workers', '2', '--port', '0'], {
     limitMs: 30_000,
     onStdoutLine: (_line, child) => {
-      const workers = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+      // The URL line comes once every worker listens: the primary's children are the workers this test's CLI started.
+      const workers = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number).filter((pid) => pid > 0);
+      if (workers.length === 0) {
+        child.kill('SIGTERM');
+        return;
+      }
       killed = workers[0]!;
       process.kill(killed, 'SIGKILL');
     },

@@ -5,9 +5,15 @@ import { isH1Error } from '../../src/errors.js';
 import { preflightCapture } from '../../src/wire/capture.js';
 import { PrivateNetns } from '../../src/wire/netns.js';
 
+/** null when `tool` runs here (`tool --version`); else the reason to print with t.skip(), naming the Debian package. */
+export function toolSkipReason(tool: string, debianPackage: string): string | null {
+  return spawnSync(tool, ['--version']).error ? `${tool} is not installed (apt-get install ${debianPackage})` : null;
+}
+
 /** null when tcpdump can capture on lo; else the reason to print with t.skip(). */
 export async function captureSkipReason(): Promise<string | null> {
-  if (spawnSync('tcpdump', ['--version']).error) return 'tcpdump is not installed (apt-get install tcpdump)';
+  const missing = toolSkipReason('tcpdump', 'tcpdump');
+  if (missing !== null) return missing;
   try {
     await preflightCapture();
     return null;

@@ -11,7 +11,7 @@ import { readReport } from '../../src/report/store.js';
 import { CLI, runCli, tempDir } from '../cli/cli-helpers.js';
 import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
 import { completion, createHosts, firstLine, SERVER_ADDRESS, type Hosts } from './netns-hosts.js';
-import { netnsSkipReason } from './privileges.js';
+import { netnsSkipReason, toolSkipReason } from './privileges.js';
 
 const SHARDS = 3;
 const CONNECTIONS = 12;
@@ -28,7 +28,7 @@ let hosts: Hosts | null = null;
 const dir = tempDir();
 
 before(async () => {
-  skip = await netnsSkipReason();
+  skip = toolSkipReason('curl', 'curl') ?? (await netnsSkipReason());
   if (!skip) hosts = await createHosts(SHARDS);
 });
 after(async () => {

@@ -11,7 +11,7 @@ import { readReport } from '../../src/report/store.js';
 import { CLI, tempDir } from '../cli/cli-helpers.js';
 import { assertMatchesPublishedSchema } from '../helpers/published-schema.js';
 import { completion, createHosts, firstLine, type Hosts } from './netns-hosts.js';
-import { netnsSkipReason } from './privileges.js';
+import { netnsSkipReason, toolSkipReason } from './privileges.js';
 
 /** 200 ports (the namespace's own net.ipv4.ip_local_port_range): one source address holds ~200 TIME_WAIT sockets. */
 const PORT_RANGE = '40000 40199';
@@ -42,7 +42,7 @@ describe('--source in a namespace with a shrunken port range', { concurrency: fa
   let url = '';
   const dir = tempDir();
   before(async () => {
-    skip = await netnsSkipReason();
+    skip = toolSkipReason('sysctl', 'procps') ?? (await netnsSkipReason());
     if (skip) return;
     hosts = await createHosts(0);
     const [file, ...args] = hosts.server.execArgv('sysctl', ['-q', '-w', `net.ipv4.ip_local_port_range=${PORT_RANGE}`]);

@@ -51,9 +51,12 @@ export interface HeartbeatArgs extends PathArgs {
 export interface HeartbeatCliConfig extends HeartbeatConfig {
   readonly out: string | null;
   readonly json: boolean;
-  /** Progress lines on stderr (start, injection, each 5 s); off with --no-progress or --json. */
+  /** Progress lines on stderr (the start, every 5 s, each injected failure); off with --no-progress or --json. */
   readonly progress: boolean;
 }
+
+/** How often a running heartbeat says how far it is (runs last 30 s by default). */
+const PROGRESS_EVERY_MS = 5_000;
 
 const bad = (message: string): H1Error => new H1Error('H1B_INVALID_OPTION', message);
 
@@ -131,7 +134,7 @@ function builder(yargs: Argv): Argv<HeartbeatArgs> {
     .option('label', { type: 'string', describe: 'Free-form label stored in the report' })
     .option('out', { type: 'string', describe: 'Report file [default: results/<timestamp>-heartbeat-<mode>.json]' })
     .option('json', { type: 'boolean', describe: 'Print the report JSON on stdout instead of the summary' })
-    .option('progress', { type: 'boolean', describe: 'Progress lines on stderr: the start, each injected failure [default: on]; --no-progress turns them off' })
+    .option('progress', { type: 'boolean', describe: 'Progress lines on stderr: the start, every 5 s, each injected failure [default: on]; --no-progress turns them off' })
     .example('$0 heartbeat --clients 1000 --interval 1s --timeout 3s -d 20s --offline 50 --offline-mode stop', 'detect 50 frozen processes')
     .example('$0 heartbeat --clients 200 --interval 500ms --timeout 1500ms -d 10s --server-failure stop', 'every client notices a stopped server');
   // The command's own options first in --help, then the emulated path's.
@@ -145,11 +148,19 @@ async function handler(argv: HeartbeatArgs): Promise<void> {
   // Before the clients start: a report that cannot be written must not cost the run.
   await prepareOutputs([{ path, what: 'the report' }]);
   const interruption = interruptibly('the report');
+  // Once the clients run: a line every PROGRESS_EVERY_MS saying how far the run is, between the injection lines.
+  let ticker: NodeJS.Timeout | null = null;
   try {
     const onProgress = (p: HeartbeatProgress): void => {
       if (!config.progress) return;
-      if (p.type === 'started') process.stderr.write(`heartbeat: ${run.clients} clients in ${p.processes} process(es), ${run.durationMs / 1000} s\n`);
-      else process.stderr.write(`heartbeat: ${p.what} at +${(p.afterMs / 1000).toFixed(2)} s\n`);
+      if (p.type === 'started') {
+        process.stderr.write(`heartbeat: ${run.clients} clients in ${p.processes} process(es), ${run.durationMs / 1000} s\n`);
+        const startedAt = Date.now();
+        ticker = setInterval(() => {
+          const elapsedSec = Math.min(run.durationMs, Date.now() - startedAt) / 1000;
+          process.stderr.write(`heartbeat: ${elapsedSec.toFixed(0)} s of ${run.durationMs / 1000} s\n`);
+        }, PROGRESS_EVERY_MS).unref();
+      } else process.stderr.write(`heartbeat: ${p.what} at +${(p.afterMs / 1000).toFixed(2)} s\n`);
     };
     // --rtt: the clients run in the path's client namespace, children of a generator child of ours (runner/path-run.ts).
     const report = config.path
@@ -165,6 +176,7 @@ async function handler(argv: HeartbeatArgs): Promise<void> {
       );
     }
   } finally {
+    if (ticker !== null) clearInterval(ticker);
     interruption.dispose();
   }
 }

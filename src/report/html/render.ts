@@ -11,7 +11,6 @@ import { nameRuns, runsBody, type NamedReport } from './runs-view.js';
 
 export type { NamedReport } from './runs-view.js';
 
-
 /** One run, or several overlaid (every chart has one line or bar group per run, named in its legend). */
 export function renderRunsHtml(reports: ReadonlyArray<NamedReport<RunReport>>): string {
   const runs = nameRuns(reports);

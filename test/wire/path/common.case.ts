@@ -1,4 +1,4 @@
-// Shared cases for every path implementation (delay-line.test.ts, netem.test.ts): RTT, TCP connect and HTTP/1.0 timings, loss, cleanup, sweep after SIGKILL.
+// Shared cases for every path implementation (delay-line.timing.test.ts, netem.timing.test.ts): RTT, TCP connect and HTTP/1.0 timings, loss, cleanup, sweep after SIGKILL.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
